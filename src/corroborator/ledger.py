@@ -1,0 +1,121 @@
+"""The ledger: the contract's ``ledger.json`` built from the pipeline's records, and the ``Ledger`` API."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+from . import __version__
+
+SCHEMA_ID = "corroborator.ledger/1"
+TABLES = ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline")
+
+
+def _article_dict(a, derivations):
+    return {
+        "id": a.id, "path": a.path, "url": a.url, "outlet": a.outlet, "title": a.title,
+        "authors": list(a.authors), "published": a.published, "published_from": a.published_from,
+        "published_not_before": a.published_not_before, "text": a.text,
+        "source_map": [list(r) for r in a.source_map],
+        "headings": [{"start": s, "end": e} for s, e in a.headings],
+        "captions": [{"text": c.text, "source_start": c.source_start} for c in a.captions],
+        "removed": [{"text": r.text, "kind": r.kind, "source_start": r.source_start} for r in a.removed],
+        "derived_from": [{"article": d.source, "share": round(float(d.share), 4)}
+                         for d in derivations if d.article == a.id],
+    }
+
+
+def build_ledger(run, analyses, stories, entities, entity_map, derivations, groups, timeline) -> dict:
+    """Assemble the ledger dict (contract format) from the records of every stage."""
+    analyses = sorted(analyses, key=lambda x: x.article.id)
+    quotes, claims = [], []
+    for an in analyses:
+        aid = an.article.id
+        for q in sorted(an.quotes, key=lambda q: (q.start, q.end)):
+            quotes.append({
+                "id": q.id, "article": aid, "start": q.start, "end": q.end, "kind": q.kind,
+                "speaker": {"entity": entity_map.get((aid, q.speaker_entity)) if q.speaker_entity is not None else None,
+                            "text": q.speaker_text, "start": q.speaker_start, "end": q.speaker_end,
+                            "description": q.speaker_description},
+                "cue": ({"text": q.cue_text, "start": q.cue_start, "end": q.cue_end}
+                        if q.cue_text is not None else None),
+            })
+        for c in sorted(an.claims, key=lambda c: (c.start, c.end)):
+            claims.append({
+                "id": c.id, "article": aid, "start": c.start, "end": c.end, "text": c.text,
+                "attribution": {"kind": c.attribution,
+                                "entity": entity_map.get((aid, c.speaker_entity)) if c.speaker_entity is not None else None,
+                                "quote": c.quote},
+                "modality": c.modality,
+                "entities": sorted({entity_map[(aid, e)] for e in c.entities if (aid, e) in entity_map}),
+                "quantities": [{"start": q.start, "end": q.end, "value": q.value, "low": q.low, "high": q.high,
+                                "unit": q.unit, "approximate": bool(q.approximate)} for q in c.quantities],
+                "times": [{"start": t.start, "end": t.end, "value": t.value} for t in c.times],
+            })
+    return {
+        "schema": SCHEMA_ID,
+        "run": run,
+        "articles": [_article_dict(an.article, derivations) for an in analyses],
+        "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
+                      "mentions": [{"article": a, "start": s, "end": t} for a, s, t in e.mentions]}
+                     for e in sorted(entities, key=lambda e: e.id)],
+        "quotes": quotes,
+        "claims": claims,
+        "stories": [{"id": s.id, "title": s.title, "articles": list(s.articles)}
+                    for s in sorted(stories, key=lambda s: s.id)],
+        "claim_groups": [{"id": g.id, "story": g.story, "claims": list(g.claims), "status": g.status,
+                          "outlets": list(g.outlets), "independent_outlets": int(g.independent_outlets),
+                          "conflicts": [{"claims": list(c.claims), "kind": c.kind, "detail": c.detail}
+                                        for c in g.conflicts]}
+                         for g in sorted(groups, key=lambda g: g.id)],
+        "timeline": [{"value": v, "claims": list(ids)} for v, ids in timeline],
+    }
+
+
+def schema() -> dict:
+    """The JSON Schema of ``ledger.json`` that ships in the package."""
+    return json.loads((pathlib.Path(__file__).parent / "ledger.schema.json").read_text(encoding="utf-8"))
+
+
+def validate(data: dict) -> None:
+    """Raise ``jsonschema.ValidationError`` when ``data`` is not a valid ledger."""
+    import jsonschema
+    jsonschema.validate(data, schema())
+
+
+class Ledger:
+    """A whole ledger: the contract's tables as lists of records (``ledger.claims``) or DataFrames."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def __getattr__(self, name):
+        if name in TABLES or name == "run":
+            return self.data[name]
+        raise AttributeError(name)
+
+    def table(self, name: str):
+        """One table as a pandas DataFrame (nested fields stay as Python objects)."""
+        import pandas as pd
+        if name not in TABLES:
+            raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLES)}")
+        return pd.DataFrame.from_records(self.data[name])
+
+    def to_arrow(self, name: str):
+        """One table as a pyarrow Table."""
+        import pyarrow as pa
+        return pa.Table.from_pylist(self.data[name])
+
+    def to_json(self, path=None, indent: int = 1) -> str:
+        """The ledger as JSON text; also written to ``path`` when one is given."""
+        text = json.dumps(self.data, ensure_ascii=False, indent=indent)
+        if path is not None:
+            pathlib.Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_json(cls, path) -> "Ledger":
+        return cls(json.loads(pathlib.Path(path).read_text(encoding="utf-8")))
+
+    def __repr__(self):
+        counts = ", ".join(f"{t}={len(self.data.get(t, []))}" for t in TABLES)
+        return f"<Ledger {counts}>"

@@ -1,0 +1,205 @@
+"""The order of stages, and the one function that runs them all: ``analyze``.
+
+    per article (pure, any engine):  ingest.read_input -> clean -> annotate -> extract
+    per batch of stories:            link -> assess -> ledger -> store / ledger.json / report.html
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import pathlib
+
+from . import __version__
+from .errors import CorroboratorError, InputError
+from .ids import make_id
+from .ledger import Ledger, build_ledger
+from .records import InputDoc, InputFailure
+
+log = logging.getLogger("corroborator")
+
+BATCH_SIZE = 16
+
+
+def doc_key(doc: InputDoc) -> str:
+    """Content hash of one input document (its path, content and metadata)."""
+    return make_id("d", doc.path, doc.kind, doc.content, doc.url, doc.outlet, doc.published, doc.title,
+                   "|".join(doc.authors))
+
+
+def _failure_reason(exc: Exception) -> str:
+    if isinstance(exc, CorroboratorError):
+        return str(exc)
+    return f"internal error while analysing ({type(exc).__name__}: {str(exc)[:200]})"
+
+
+def process_batch(docs) -> list:
+    """Run clean -> annotate -> extract over a batch of ``InputDoc``; pure, engine-agnostic.
+
+    Returns one ``(doc_key, ArticleAnalysis | InputFailure)`` per document, in order. An error in one
+    document becomes its failure and never touches the others.
+    """
+    from .annotate import annotate_many, embed_texts
+    from .clean import clean_document
+    from .extract import extract_article
+
+    results = [None] * len(docs)
+    cleaned = []
+    for i, doc in enumerate(docs):
+        try:
+            cleaned.append((i, clean_document(doc)))
+        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
+            log.debug("clean failed for %s", doc.path, exc_info=True)
+            results[i] = InputFailure(doc.path, "failed", _failure_reason(exc))
+    analyses = []
+    try:
+        anns = list(annotate_many([a.text for _, a in cleaned]))
+    except Exception:  # noqa: BLE001 - fall back to one at a time to isolate the culprit
+        anns = None
+    for k, (i, article) in enumerate(cleaned):
+        try:
+            if anns is None:
+                from .annotate import annotate
+                ann = annotate(article.text)
+            else:
+                ann = anns[k]
+            analyses.append((i, extract_article(article, ann, embed=None)))
+        except Exception as exc:  # noqa: BLE001
+            log.debug("extract failed for %s", article.path, exc_info=True)
+            results[i] = InputFailure(article.path, "failed", _failure_reason(exc))
+    # one embedding call for the whole batch: claims and a lead per article
+    texts, spans = [], []
+    for i, an in analyses:
+        lead = ((an.article.title or "") + "\n" + an.article.text[:1000]).strip()
+        spans.append((len(texts), len(an.claims)))
+        texts.extend(c.text for c in an.claims)
+        texts.append(lead)
+    vecs = embed_texts(texts) if texts else []
+    for (i, an), (off, n) in zip(analyses, spans):
+        an.claim_vectors = list(vecs[off:off + n])
+        an.doc_vector = vecs[off + n]
+        results[i] = an
+    return [(doc_key(d), r) for d, r in zip(docs, results)]
+
+
+def _batches(docs, size):
+    batch = []
+    for d in docs:
+        batch.append(d)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def link_and_assess(analyses):
+    """The cross-article stages over every analysed article: returns the pieces of the ledger."""
+    from .assess import assess_groups, build_timeline
+    from .link import cluster_stories, find_derivations, group_claims, merge_entities
+
+    stories = cluster_stories(analyses)
+    derivations = find_derivations([a.article for a in analyses])
+    entities, entity_map = merge_entities(analyses, stories)
+    groups = group_claims(analyses, stories, entity_map)
+    assess_groups(groups, analyses, derivations, entity_map)
+    timeline = build_timeline(analyses, groups)
+    return stories, entities, entity_map, derivations, groups, timeline
+
+
+def _now():
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None, progress: bool | None = None,
+            write_report: bool = True, batch_size: int = BATCH_SIZE) -> Ledger:
+    """Analyse the articles under ``paths`` and return the ``Ledger``.
+
+    With ``out`` (a folder), also write ``ledger.duckdb``, ``ledger.json`` and ``report.html`` there; an
+    existing store in ``out`` is updated incrementally (unchanged inputs are not analysed again).
+    ``engine`` is ``"local"`` or ``"dask"``. Raises ``UsageError`` for a missing path; a bad input never
+    raises: it is recorded in ``ledger.run["inputs"]`` as failed, with its reason.
+    """
+    from .engine import get_engine
+    from .ingest import discover, read_input
+    from .progress import Progress
+    from .store import Store
+
+    if isinstance(paths, (str, pathlib.Path)):
+        paths = [paths]
+    started = _now()
+    files = discover(paths)
+    outdir = pathlib.Path(out) if out is not None else None
+    if outdir is not None:
+        outdir.mkdir(parents=True, exist_ok=True)
+    store = Store(outdir / "ledger.duckdb" if outdir is not None else ":memory:")
+    try:
+        known = store.known_doc_keys()
+        run_inputs = {}
+        prog = Progress(len(files), "files", enabled=progress)
+        eng = get_engine(engine, scheduler=scheduler, workers=workers)
+
+        def docs():
+            for f in files:
+                for item in read_input(f):
+                    if isinstance(item, InputFailure):
+                        run_inputs[item.path] = {"path": item.path, "status": item.status,
+                                                 "reason": item.reason, "article": None}
+                        continue
+                    key = doc_key(item)
+                    if key in known:
+                        run_inputs[item.path] = {"path": item.path, "status": "ok", "reason": None,
+                                                 "article": None, "doc_key": key, "cached": True}
+                        continue
+                    yield item
+                prog.advance(1, f.name)
+
+        try:
+            for results in eng.map_batches(process_batch, _batches(docs(), batch_size)):
+                done, recs = [], []
+                for key, res in results:
+                    if isinstance(res, InputFailure):
+                        recs.append({"path": res.path, "status": res.status, "reason": res.reason,
+                                     "article": None, "doc_key": None})
+                    else:
+                        done.append((key, res))
+                        recs.append({"path": res.article.path, "status": "ok", "reason": None,
+                                     "article": res.article.id, "doc_key": key})
+                store.put_results(done, recs)
+                for r in recs:
+                    run_inputs[r["path"]] = r
+        finally:
+            eng.close()
+        prog.finish()
+        # inputs that failed before reaching a batch
+        store.put_inputs([r for r in run_inputs.values() if r["status"] != "ok"])
+
+        # every analysed article in the store takes part in linking (incremental runs included)
+        analyses, seen_article = [], {}
+        stored_inputs = store.inputs()
+        key_to_path = {r["doc_key"]: r["path"] for r in stored_inputs if r["doc_key"]}
+        final_inputs = {r["path"]: dict(r) for r in stored_inputs}
+        for key, an in store.analyses():
+            path = key_to_path.get(key, an.article.path)
+            if an.article.id in seen_article:
+                final_inputs[path] = {"path": path, "status": "skipped", "article": an.article.id,
+                                      "reason": f"duplicate of {seen_article[an.article.id]}"}
+                continue
+            seen_article[an.article.id] = path
+            analyses.append(an)
+            if path in final_inputs:
+                final_inputs[path]["article"] = an.article.id
+        pieces = link_and_assess(analyses)
+        run = {"version": __version__, "started": started, "finished": _now(),
+               "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
+                          for _, r in sorted(final_inputs.items())]}
+        data = build_ledger(run, analyses, *pieces)
+        ledger = Ledger(data)
+        if outdir is not None:
+            store.write_ledger(data)
+            ledger.to_json(outdir / "ledger.json")
+            if write_report:
+                from .report import render_report
+                (outdir / "report.html").write_text(render_report(data), encoding="utf-8")
+        return ledger
+    finally:
+        store.close()

@@ -1,0 +1,55 @@
+"""Turn an ``ArticleAnalysis`` into bytes for the store and back (JSON + zlib; vectors as float16)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import zlib
+
+import numpy as np
+
+from ..records import (Article, ArticleAnalysis, Caption, Claim, LocalEntity, Quantity, Quote, Removed,
+                       TimeExpr)
+
+
+def encode_analysis(an: ArticleAnalysis) -> tuple:
+    """Return ``(payload, vectors)``: compressed JSON of the records, and float16 bytes of the vectors."""
+    d = {
+        "article": dataclasses.asdict(an.article),
+        "entities": [dataclasses.asdict(e) for e in an.entities],
+        "quotes": [dataclasses.asdict(q) for q in an.quotes],
+        "claims": [dataclasses.asdict(c) for c in an.claims],
+        "sentences": [list(s) for s in an.sentences],
+        "has_doc_vector": an.doc_vector is not None,
+    }
+    payload = zlib.compress(json.dumps(d, ensure_ascii=False).encode("utf-8", "surrogatepass"), 3)
+    rows = list(an.claim_vectors) + ([an.doc_vector] if an.doc_vector is not None else [])
+    vectors = np.asarray(rows, dtype=np.float16).tobytes() if rows else b""
+    return payload, vectors
+
+
+def decode_analysis(payload: bytes, vectors: bytes, dim: int = 384) -> ArticleAnalysis:
+    d = json.loads(zlib.decompress(payload).decode("utf-8", "surrogatepass"))
+    a = d["article"]
+    a["captions"] = [Caption(**c) for c in a["captions"]]
+    a["removed"] = [Removed(**r) for r in a["removed"]]
+    a["headings"] = [tuple(h) for h in a["headings"]]
+    a["source_map"] = [list(r) for r in a["source_map"]]
+    article = Article(**a)
+    entities = []
+    for e in d["entities"]:
+        e["mentions"] = [tuple(m) for m in e["mentions"]]
+        entities.append(LocalEntity(**e))
+    quotes = [Quote(**q) for q in d["quotes"]]
+    claims = []
+    for c in d["claims"]:
+        c["quantities"] = [Quantity(**q) for q in c["quantities"]]
+        c["times"] = [TimeExpr(**t) for t in c["times"]]
+        claims.append(Claim(**c))
+    vecs = np.frombuffer(vectors, dtype=np.float16).reshape(-1, dim).astype(np.float32) if vectors else \
+        np.zeros((0, dim), dtype=np.float32)
+    doc_vector = None
+    if d["has_doc_vector"] and len(vecs):
+        doc_vector, vecs = vecs[-1], vecs[:-1]
+    return ArticleAnalysis(article=article, entities=entities, quotes=quotes, claims=claims,
+                           claim_vectors=list(vecs), doc_vector=doc_vector,
+                           sentences=[tuple(s) for s in d["sentences"]])

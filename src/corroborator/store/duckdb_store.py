@@ -1,0 +1,165 @@
+"""The embedded DuckDB store behind ``ledger.duckdb``.
+
+Two kinds of table:
+- ``analyses`` / ``inputs``: the per-article work, committed article by article so that a killed run
+  loses nothing it finished; a rerun reuses every analysis whose input is unchanged (content-hash key).
+- the ledger tables (``articles``, ``entities``, ``quotes``, ``claims``, ``stories``, ``claim_groups``,
+  ``timeline``, ``run``): rewritten in one transaction at the end of each run; each row keeps its whole
+  ledger record as JSON next to the columns that queries use.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+
+from ..errors import LedgerError
+from .codec import decode_analysis, encode_analysis
+
+SCHEMA_VERSION = "1"
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS analyses (doc_key VARCHAR PRIMARY KEY, article_id VARCHAR, path VARCHAR,
+                                     payload BLOB, vectors BLOB);
+CREATE TABLE IF NOT EXISTS inputs (path VARCHAR PRIMARY KEY, status VARCHAR, reason VARCHAR, article VARCHAR,
+                                   doc_key VARCHAR);
+CREATE TABLE IF NOT EXISTS articles (id VARCHAR PRIMARY KEY, outlet VARCHAR, title VARCHAR, published VARCHAR,
+                                     path VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS entities (id VARCHAR PRIMARY KEY, name VARCHAR, type VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS quotes (id VARCHAR PRIMARY KEY, article VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS claims (id VARCHAR PRIMARY KEY, article VARCHAR, text VARCHAR, modality VARCHAR,
+                                   record JSON);
+CREATE TABLE IF NOT EXISTS stories (id VARCHAR PRIMARY KEY, title VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS claim_groups (id VARCHAR PRIMARY KEY, story VARCHAR, status VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS timeline (value VARCHAR PRIMARY KEY, record JSON);
+CREATE TABLE IF NOT EXISTS run (id INTEGER PRIMARY KEY, record JSON);
+"""
+
+LEDGER_TABLES = {
+    "articles": ("id", "outlet", "title", "published", "path"),
+    "entities": ("id", "name", "type"),
+    "quotes": ("id", "article"),
+    "claims": ("id", "article", "text", "modality"),
+    "stories": ("id", "title"),
+    "claim_groups": ("id", "story", "status"),
+    "timeline": ("value",),
+}
+
+
+class Store:
+    """A ledger store at ``path`` (a file, or ``":memory:"``). Open with ``read_only=True`` to serve."""
+
+    def __init__(self, path, read_only: bool = False):
+        import duckdb
+        self.path = str(path)
+        if read_only and self.path != ":memory:" and not pathlib.Path(self.path).exists():
+            raise LedgerError(f"no ledger store at {self.path}; run 'corroborator analyze ... --out DIR' first")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise LedgerError(f"cannot open ledger store {self.path}: {str(exc).splitlines()[0]}") from exc
+        if not read_only:
+            self.con.execute(DDL)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        else:
+            try:
+                row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            except duckdb.Error as exc:
+                raise LedgerError(f"{self.path} is not a corroborator ledger store") from exc
+            if not row or row[0] != SCHEMA_VERSION:
+                raise LedgerError(f"{self.path} has ledger store schema {row and row[0]}, expected {SCHEMA_VERSION}")
+
+    # ------------------------------------------------------------ per-article work
+    def known_doc_keys(self) -> set:
+        return {r[0] for r in self.con.execute("SELECT doc_key FROM analyses").fetchall()}
+
+    def put_results(self, analyses, inputs) -> None:
+        """Commit finished analyses ``[(doc_key, ArticleAnalysis)]`` and input records in one transaction."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for doc_key, an in analyses:
+                payload, vectors = encode_analysis(an)
+                self.con.execute("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?)",
+                                 [doc_key, an.article.id, an.article.path, payload, vectors])
+            for rec in inputs:
+                self.con.execute("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?)",
+                                 [rec["path"], rec["status"], rec["reason"], rec["article"], rec.get("doc_key")])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def put_inputs(self, inputs) -> None:
+        self.put_results([], inputs)
+
+    def inputs(self) -> list:
+        rows = self.con.execute("SELECT path, status, reason, article, doc_key FROM inputs ORDER BY path").fetchall()
+        return [{"path": p, "status": s, "reason": r, "article": a, "doc_key": k} for p, s, r, a, k in rows]
+
+    def analyses(self, doc_keys=None):
+        """Yield ``(doc_key, ArticleAnalysis)`` for every stored analysis (or just ``doc_keys``)."""
+        if doc_keys is None:
+            cur = self.con.execute("SELECT doc_key, payload, vectors FROM analyses ORDER BY doc_key")
+        else:
+            keys = sorted(set(doc_keys))
+            if not keys:
+                return
+            cur = self.con.execute("SELECT doc_key, payload, vectors FROM analyses WHERE doc_key IN "
+                                   "(SELECT unnest(?)) ORDER BY doc_key", [keys])
+        while True:
+            rows = cur.fetchmany(256)
+            if not rows:
+                break
+            for key, payload, vectors in rows:
+                yield key, decode_analysis(payload, vectors)
+
+    # ------------------------------------------------------------ ledger tables
+    def write_ledger(self, ledger: dict) -> None:
+        """Replace the ledger tables with ``ledger`` (contract format) in one transaction."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table, cols in LEDGER_TABLES.items():
+                self.con.execute(f"DELETE FROM {table}")
+                rows = []
+                for rec in ledger[table]:
+                    vals = [rec.get(c) for c in cols]
+                    rows.append(vals + [json.dumps(rec, ensure_ascii=False)])
+                if rows:
+                    ph = ", ".join("?" * (len(cols) + 1))
+                    self.con.executemany(f"INSERT INTO {table} VALUES ({ph})", rows)
+            self.con.execute("DELETE FROM run")
+            self.con.execute("INSERT INTO run VALUES (1, ?)", [json.dumps(ledger["run"], ensure_ascii=False)])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def read_table(self, table: str) -> list:
+        if table not in LEDGER_TABLES:
+            raise LedgerError(f"unknown ledger table {table!r}")
+        order = "value" if table == "timeline" else "id"
+        return [json.loads(r[0]) for r in self.con.execute(f"SELECT record FROM {table} ORDER BY {order}").fetchall()]
+
+    def read_ledger(self) -> dict:
+        """The whole ledger (contract format) as stored by the last run."""
+        row = self.con.execute("SELECT record FROM run WHERE id = 1").fetchone()
+        if row is None:
+            raise LedgerError(f"{self.path} holds no finished ledger yet; rerun 'corroborator analyze'")
+        from ..ledger import SCHEMA_ID
+        out = {"schema": SCHEMA_ID, "run": json.loads(row[0])}
+        for t in ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline"):
+            out[t] = self.read_table(t)
+        return out
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def open_store(path, read_only: bool = False) -> Store:
+    return Store(path, read_only=read_only)
