@@ -1,13 +1,208 @@
-"""First version: every article is in one story."""
+"""Stories: articles grouped by the event they report.
+
+Each article is described by its ``doc_vector`` (embedding of title + lead, unit length), the names of
+its entities, and its date. Candidate pairs come from blocking, never from all pairs over the corpus:
+
+* random-hyperplane LSH over the doc vectors (several tables, bucket size kept constant as the batch grows);
+* an inverted index on rare entity names (names shared by too many articles are not used for blocking).
+
+Each candidate pair is scored (cosine + shared-name bonus - date-gap penalty); pairs above a threshold are
+merged greedily, best first, and two clusters are only joined when their *average* cosine is high enough
+too, which stops one bridging article from chaining two events together. Ids hash the sorted article ids.
+"""
 from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections import defaultdict
+
+import numpy as np
 
 from ..ids import make_id
 from ..records import Story
+from .claims_text import hashed_vectors, normalize_text
+
+PAIR_THRESHOLD = 0.60        # combined score for an edge between two articles
+AVERAGE_THRESHOLD = 0.45     # mean cosine between two clusters for them to be merged
+NAME_WEIGHT = 0.25           # weight of the shared-name similarity in the combined score
+DATE_GRACE_DAYS = 3          # articles this close in time are not penalised
+DATE_PENALTY_PER_DAY = 0.02
+DATE_PENALTY_MAX = 0.35
+LSH_TABLES = 24
+LSH_BUCKET = 12              # target mean bucket size; bits per table grow with log2(n)
+NAME_BLOCK_MAX_DF = 40       # names in more articles than this are too common to block on
+_NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "EVENT", "NORP", "OTHER"}
+
+
+def _lead(an) -> str:
+    return ((an.article.title or "") + "\n" + (an.article.text or "")[:1000]).strip()
+
+
+def _vectors(analyses) -> np.ndarray:
+    vecs = [a.doc_vector for a in analyses]
+    if vecs and all(v is not None and len(v) for v in vecs) and len({len(v) for v in vecs}) == 1:
+        m = np.asarray(np.stack([np.asarray(v, dtype=np.float32) for v in vecs]), dtype=np.float32)
+        m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+        return m
+    # without embeddings everywhere, compare all articles in one space (hashed bag of words)
+    return hashed_vectors([_lead(a) for a in analyses])
+
+
+def _names(an) -> set:
+    out = set()
+    for e in an.entities:
+        if e.type not in _NAME_TYPES:
+            continue
+        name = normalize_text(e.name).lower().strip(" .'\"")
+        if len(name) < 3:
+            continue
+        out.add(name)
+        parts = name.split()
+        if e.type == "PERSON" and len(parts) > 1 and len(parts[-1]) > 2:
+            out.add(parts[-1])          # "William Barr" and "Barr" meet
+    return out
+
+
+def _day(an):
+    s = an.article.published or an.article.published_not_before
+    if not s:
+        return None
+    try:
+        return _dt.date.fromisoformat(str(s)[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _lsh_pairs(V: np.ndarray) -> set:
+    n, d = V.shape
+    if n < 2:
+        return set()
+    bits = max(1, int(math.ceil(math.log2(max(n / LSH_BUCKET, 1.0)))))
+    bits = min(bits, 30)
+    rng = np.random.default_rng(12345)
+    pairs = set()
+    weights = (1 << np.arange(bits, dtype=np.int64))
+    for _ in range(LSH_TABLES):
+        planes = rng.standard_normal((d, bits)).astype(np.float32)
+        keys = ((V @ planes) > 0).astype(np.int64) @ weights
+        buckets = defaultdict(list)
+        for i, k in enumerate(keys.tolist()):
+            buckets[k].append(i)
+        for members in buckets.values():
+            if len(members) < 2:
+                continue
+            if len(members) > 8 * LSH_BUCKET:      # a degenerate bucket: keep it linear
+                members = members[: 8 * LSH_BUCKET]
+            for a in range(len(members)):
+                for b in range(a + 1, len(members)):
+                    pairs.add((members[a], members[b]))
+    return pairs
+
+
+def _name_pairs(names) -> tuple:
+    index = defaultdict(list)
+    for i, ns in enumerate(names):
+        for nm in ns:
+            index[nm].append(i)
+    n = len(names)
+    idf = {nm: math.log((n + 1) / (len(ids) + 0.5)) for nm, ids in index.items()}
+    pairs = set()
+    for nm, ids in index.items():
+        if 2 <= len(ids) <= NAME_BLOCK_MAX_DF:
+            for a in range(len(ids)):
+                for b in range(a + 1, len(ids)):
+                    pairs.add((ids[a], ids[b]))
+    return pairs, idf
+
+
+def _name_sim(a: set, b: set, idf: dict) -> float:
+    if not a or not b:
+        return 0.0
+    shared = sum(idf.get(x, 0.0) for x in a & b)
+    total = sum(idf.get(x, 0.0) for x in a | b)
+    return shared / total if total > 0 else 0.0
+
+
+def _date_penalty(da, db) -> float:
+    if da is None or db is None:
+        return 0.0
+    gap = abs(da - db)
+    if gap <= DATE_GRACE_DAYS:
+        return 0.0
+    return min(DATE_PENALTY_MAX, DATE_PENALTY_PER_DAY * (gap - DATE_GRACE_DAYS))
+
+
+def pair_scores(analyses, V=None) -> list:
+    """Scored candidate pairs ``(score, cosine, i, j)`` over the blocked candidates (for tuning and tests)."""
+    V = _vectors(analyses) if V is None else V
+    names = [_names(a) for a in analyses]
+    days = [_day(a) for a in analyses]
+    cand = _lsh_pairs(V)
+    npairs, idf = _name_pairs(names)
+    cand |= npairs
+    out = []
+    if not cand:
+        return out
+    arr = np.array(sorted(cand), dtype=np.int64)
+    cos = np.einsum("ij,ij->i", V[arr[:, 0]], V[arr[:, 1]])
+    for (i, j), c in zip(arr.tolist(), cos.tolist()):
+        s = c + NAME_WEIGHT * _name_sim(names[i], names[j], idf) - _date_penalty(days[i], days[j])
+        out.append((s, c, i, j))
+    return out
+
+
+def _title(analyses, members, V) -> str:
+    centroid = V[members].sum(0)
+    best = max(members, key=lambda i: (float(V[i] @ centroid), analyses[i].article.id))
+    for i in [best] + [m for m in members if m != best]:
+        if analyses[i].article.title:
+            return analyses[i].article.title.strip()
+    an = analyses[best]
+    text = an.article.text or ""
+    if an.sentences:
+        s, e = an.sentences[0]
+        return text[s:e].strip()[:200]
+    return text.strip().split("\n")[0][:200]
 
 
 def cluster_stories(analyses) -> list:
-    if not analyses:
+    """Group ``ArticleAnalysis`` records into ``Story`` records (every article in exactly one story)."""
+    analyses = sorted(analyses, key=lambda a: a.article.id)
+    n = len(analyses)
+    if n == 0:
         return []
-    ids = sorted(a.article.id for a in analyses)
-    title = next((a.article.title for a in analyses if a.article.title), None) or analyses[0].article.text[:80]
-    return [Story(id=make_id("s", *ids), title=title, articles=ids)]
+    V = _vectors(analyses)
+    parent = list(range(n))
+    size = [1] * n
+    vsum = V.astype(np.float64).copy()
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edges = [p for p in pair_scores(analyses, V) if p[0] >= PAIR_THRESHOLD]
+    edges.sort(key=lambda p: (-p[0], p[2], p[3]))
+    for _s, _c, i, j in edges:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        if size[ri] > 1 or size[rj] > 1:
+            avg = float(vsum[ri] @ vsum[rj]) / (size[ri] * size[rj])
+            if avg < AVERAGE_THRESHOLD:
+                continue
+        if size[ri] < size[rj]:
+            ri, rj = rj, ri
+        parent[rj] = ri
+        size[ri] += size[rj]
+        vsum[ri] += vsum[rj]
+    clusters = defaultdict(list)
+    for i in range(n):
+        clusters[find(i)].append(i)
+    stories = []
+    for members in clusters.values():
+        ids = sorted(analyses[i].article.id for i in members)
+        stories.append(Story(id=make_id("s", *ids), title=_title(analyses, members, V), articles=ids))
+    stories.sort(key=lambda s: s.articles[0])
+    return stories

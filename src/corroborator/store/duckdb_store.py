@@ -137,8 +137,8 @@ class Store:
     def read_table(self, table: str) -> list:
         if table not in LEDGER_TABLES:
             raise LedgerError(f"unknown ledger table {table!r}")
-        order = "value" if table == "timeline" else "id"
-        return [json.loads(r[0]) for r in self.con.execute(f"SELECT record FROM {table} ORDER BY {order}").fetchall()]
+        # rows come back in the order the ledger listed them (insertion order)
+        return [json.loads(r[0]) for r in self.con.execute(f"SELECT record FROM {table} ORDER BY rowid").fetchall()]
 
     def read_ledger(self) -> dict:
         """The whole ledger (contract format) as stored by the last run."""
