@@ -6,7 +6,6 @@ for a bad file. Safety limits (size, decompression ratio, binary content) are ch
 from __future__ import annotations
 
 import datetime as _dt
-import gzip
 import io
 import json
 import pathlib
@@ -315,13 +314,11 @@ def _read_warc(path: pathlib.Path, meta: dict):
                 if not text.strip():
                     yield InputFailure(sub, "failed", "empty WARC record")
                     continue
-                length = record.rec_headers.get_header("Content-Length")
                 n_html += 1
                 rec_meta = dict(meta)
                 uri = record.rec_headers.get_header("WARC-Target-URI")
                 if uri:
                     rec_meta.setdefault("url", uri.strip("<> "))
-                del length
                 yield _doc(sub, "html", text, rec_meta)
         except LimitExceeded as exc:
             yield InputFailure(f"{path}#{n}" if n else str(path), "failed", str(exc))
@@ -336,4 +333,4 @@ def _read_warc(path: pathlib.Path, meta: dict):
 
 
 __all__ = ["read_input", "decode_bytes", "gunzip_limited", "normalise_date", "looks_like_html",
-           "MAX_FILE_BYTES", "gzip"]
+           "MAX_FILE_BYTES"]
