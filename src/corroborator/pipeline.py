@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import pathlib
+import time
 
 from . import __version__
 from .errors import CorroboratorError, InputError
@@ -32,37 +33,83 @@ def _failure_reason(exc: Exception) -> str:
     return f"internal error while analysing ({type(exc).__name__}: {str(exc)[:200]})"
 
 
-def process_batch(docs) -> list:
+EMBED_BATCH = 8          # measured: 8 texts per ONNX call is faster than 32 on one core (less padding)
+_EMBED_CACHE: dict = {}  # text -> vector, per process (copies of the same wire story embed once)
+_EMBED_CACHE_MAX = 50_000
+
+
+def _embed_cached(texts):
+    """Embed ``texts`` (a list), reusing vectors already computed in this process for the same string."""
+    import numpy as np
+    from .annotate import EMBED_DIM, embed_texts
+
+    todo = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
+    if todo:
+        vecs = embed_texts(todo, batch_size=EMBED_BATCH)
+        if len(_EMBED_CACHE) + len(todo) > _EMBED_CACHE_MAX:
+            _EMBED_CACHE.clear()
+        fresh = dict(zip(todo, vecs))
+        _EMBED_CACHE.update(fresh)
+    else:
+        fresh = {}
+    out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+    for i, t in enumerate(texts):
+        v = fresh.get(t)
+        out[i] = v if v is not None else _EMBED_CACHE[t]
+    return out
+
+
+class _Timer:
+    """Adds the seconds spent in a block to ``timings[stage]`` (when ``timings`` is a dict)."""
+
+    def __init__(self, timings, stage):
+        self.timings, self.stage = timings, stage
+
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc):
+        if self.timings is not None:
+            self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.t0
+
+
+def process_batch(docs, timings=None) -> list:
     """Run clean -> annotate -> extract over a batch of ``InputDoc``; pure, engine-agnostic.
 
     Returns one ``(doc_key, ArticleAnalysis | InputFailure)`` per document, in order. An error in one
-    document becomes its failure and never touches the others.
+    document becomes its failure and never touches the others. The result of one document does not
+    depend on the other documents of its batch. With ``timings`` (a dict), the seconds spent in each
+    stage (``clean``, ``annotate``, ``extract``, ``embed``) are added to it.
     """
-    from .annotate import annotate_many, embed_texts
+    from .annotate import annotate_many
     from .clean import clean_document
     from .extract import extract_article
 
     results = [None] * len(docs)
     cleaned = []
-    for i, doc in enumerate(docs):
-        try:
-            cleaned.append((i, clean_document(doc)))
-        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
-            log.debug("clean failed for %s", doc.path, exc_info=True)
-            results[i] = InputFailure(doc.path, "failed", _failure_reason(exc))
+    with _Timer(timings, "clean"):
+        for i, doc in enumerate(docs):
+            try:
+                cleaned.append((i, clean_document(doc)))
+            except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
+                log.debug("clean failed for %s", doc.path, exc_info=True)
+                results[i] = InputFailure(doc.path, "failed", _failure_reason(exc))
     analyses = []
-    try:
-        anns = list(annotate_many([a.text for _, a in cleaned]))
-    except Exception:  # noqa: BLE001 - fall back to one at a time to isolate the culprit
-        anns = None
+    with _Timer(timings, "annotate"):
+        try:
+            anns = list(annotate_many([a.text for _, a in cleaned]))
+        except Exception:  # noqa: BLE001 - fall back to one at a time to isolate the culprit
+            anns = None
     for k, (i, article) in enumerate(cleaned):
         try:
             if anns is None:
                 from .annotate import annotate
-                ann = annotate(article.text)
+                with _Timer(timings, "annotate"):
+                    ann = annotate(article.text)
             else:
                 ann = anns[k]
-            analyses.append((i, extract_article(article, ann, embed=None)))
+            with _Timer(timings, "extract"):
+                analyses.append((i, extract_article(article, ann, embed=None)))
         except Exception as exc:  # noqa: BLE001
             log.debug("extract failed for %s", article.path, exc_info=True)
             results[i] = InputFailure(article.path, "failed", _failure_reason(exc))
@@ -73,7 +120,8 @@ def process_batch(docs) -> list:
         spans.append((len(texts), len(an.claims)))
         texts.extend(c.text for c in an.claims)
         texts.append(lead)
-    vecs = embed_texts(texts) if texts else []
+    with _Timer(timings, "embed"):
+        vecs = _embed_cached(texts) if texts else []
     for (i, an), (off, n) in zip(analyses, spans):
         an.claim_vectors = list(vecs[off:off + n])
         an.doc_vector = vecs[off + n]
@@ -110,15 +158,31 @@ def _now():
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
+CONTAINER_SUFFIXES = (".jsonl", ".json", ".warc", ".gz", ".warc.gz")
+
+
+def _is_container(path) -> bool:
+    name = str(path).lower()
+    return name.endswith(CONTAINER_SUFFIXES)
+
+
 def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None, progress: bool | None = None,
-            write_report: bool = True, batch_size: int = BATCH_SIZE) -> Ledger:
+            write_report: bool = True, batch_size: int = BATCH_SIZE, timings: dict | None = None) -> Ledger:
     """Analyse the articles under ``paths`` and return the ``Ledger``.
 
     With ``out`` (a folder), also write ``ledger.duckdb``, ``ledger.json`` and ``report.html`` there; an
     existing store in ``out`` is updated incrementally (unchanged inputs are not analysed again).
     ``engine`` is ``"local"`` or ``"dask"``. Raises ``UsageError`` for a missing path; a bad input never
     raises: it is recorded in ``ledger.run["inputs"]`` as failed, with its reason.
+    ``progress``: show a progress line on stderr (default: only when stderr is a terminal).
+    ``timings`` (a dict): seconds per stage are added to it (per-article stages only with the local engine).
+
+    Inputs are streamed: at most a few batches of documents are in memory at once, whatever the engine;
+    each finished batch is committed to the store, and the cross-article stages read every analysis back
+    from the store (in content-hash order, so the ledger does not depend on the order work finished in).
     """
+    import functools
+
     from .engine import get_engine
     from .ingest import discover, read_input
     from .progress import Progress
@@ -135,41 +199,62 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
     try:
         known = store.known_doc_keys()
         run_inputs = {}
-        prog = Progress(len(files), "files", enabled=progress)
+        # one article per file unless a file is a container (JSONL, WARC): then the total is unknown
+        total = None if any(_is_container(f) for f in files) else len(files)
+        prog = Progress(total, "articles", enabled=progress)
+        t0 = time.perf_counter()
         eng = get_engine(engine, scheduler=scheduler, workers=workers)
+        _add(timings, "engine_start", time.perf_counter() - t0)
+        stats = {"analysed": 0, "reused": 0, "failed": 0}
 
         def docs():
-            for f in files:
+            for n, f in enumerate(files, 1):
                 for item in read_input(f):
                     if isinstance(item, InputFailure):
                         run_inputs[item.path] = {"path": item.path, "status": item.status,
                                                  "reason": item.reason, "article": None}
+                        stats["failed"] += 1
+                        prog.advance(1)
                         continue
                     key = doc_key(item)
                     if key in known:
                         run_inputs[item.path] = {"path": item.path, "status": "ok", "reason": None,
                                                  "article": None, "doc_key": key, "cached": True}
+                        stats["reused"] += 1
+                        prog.advance(1)
                         continue
                     yield item
-                prog.advance(1, f.name)
+                prog.set_files(n, len(files))
 
+        func = process_batch
+        if timings is not None and getattr(eng, "name", "") == "local":
+            func = functools.partial(process_batch, timings=timings)
+        t_map = time.perf_counter()
         try:
-            for results in eng.map_batches(process_batch, _batches(docs(), batch_size)):
+            for results in eng.map_batches(func, _batches(docs(), batch_size)):
+                t0 = time.perf_counter()
                 done, recs = [], []
                 for key, res in results:
                     if isinstance(res, InputFailure):
                         recs.append({"path": res.path, "status": res.status, "reason": res.reason,
                                      "article": None, "doc_key": None})
+                        stats["failed"] += 1
                     else:
                         done.append((key, res))
                         recs.append({"path": res.article.path, "status": "ok", "reason": None,
                                      "article": res.article.id, "doc_key": key})
+                        stats["analysed"] += 1
                 store.put_results(done, recs)
                 for r in recs:
                     run_inputs[r["path"]] = r
+                del done, results
+                _add(timings, "store", time.perf_counter() - t0)
+                prog.advance(len(recs))
         finally:
+            _add(timings, "per_article_wall", time.perf_counter() - t_map)
             eng.close()
         prog.finish()
+        t0 = time.perf_counter()
         # inputs that failed before reaching a batch
         store.put_inputs([r for r in run_inputs.values() if r["status"] != "ok"])
 
@@ -178,8 +263,10 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
         stored_inputs = store.inputs()
         key_to_path = {r["doc_key"]: r["path"] for r in stored_inputs if r["doc_key"]}
         final_inputs = {r["path"]: dict(r) for r in stored_inputs}
-        for key, an in store.analyses():
-            path = key_to_path.get(key, an.article.path)
+        # only the current analysis of each input: an input that changed since an earlier run keeps its
+        # old analysis in the store under its old key, and that one must not join the ledger
+        for key, an in store.analyses(doc_keys=list(key_to_path)):
+            path = key_to_path[key]
             if an.article.id in seen_article:
                 final_inputs[path] = {"path": path, "status": "skipped", "article": an.article.id,
                                       "reason": f"duplicate of {seen_article[an.article.id]}"}
@@ -188,18 +275,33 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
             analyses.append(an)
             if path in final_inputs:
                 final_inputs[path]["article"] = an.article.id
+        _add(timings, "store", time.perf_counter() - t0)
+        t0 = time.perf_counter()
         pieces = link_and_assess(analyses)
+        _add(timings, "link_assess", time.perf_counter() - t0)
+        t0 = time.perf_counter()
         run = {"version": __version__, "started": started, "finished": _now(),
                "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
                           for _, r in sorted(final_inputs.items())]}
         data = build_ledger(run, analyses, *pieces)
         ledger = Ledger(data)
+        _add(timings, "ledger", time.perf_counter() - t0)
+        t0 = time.perf_counter()
         if outdir is not None:
             store.write_ledger(data)
             ledger.to_json(outdir / "ledger.json")
             if write_report:
                 from .report import render_report
                 (outdir / "report.html").write_text(render_report(data), encoding="utf-8")
+        _add(timings, "write", time.perf_counter() - t0)
+        if timings is not None:
+            for k, v in stats.items():
+                timings["n_" + k] = timings.get("n_" + k, 0) + v
         return ledger
     finally:
         store.close()
+
+
+def _add(timings, stage, seconds):
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + seconds

@@ -1,12 +1,99 @@
-"""First version: outlets counted, no independence or conflict analysis."""
+"""Status of each claim group: who reports the fact, on whose word, independently or not, in agreement or not.
+
+* **Outlets**: ``article.outlet``, else the URL's host, else the article's path (one file, one outlet).
+* **Independence**: articles linked by a derivation (one reuses the other's text) form one unit and count
+  once; the unit's outlet is that of its earliest article. ``independent_outlets`` counts distinct unit
+  outlets.
+* **Sources**: a claim made by a speaker rests on that speaker (the global entity via ``entity_map``, else
+  the anonymous ``speaker_key``, else the speaker's name); an outlet's own claim rests on its unit.
+* **Status**: ``conflicting`` when two claims from different units disagree (see ``conflicts``); else
+  ``single_source`` when one independent outlet reports it; else ``attributed_only`` when every claim rests
+  on one and the same speaker; else ``corroborated``.
+"""
 from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from ..records import Conflict
+from .conflicts import find_conflicts
+
+
+def outlet_name(article) -> str:
+    if article.outlet:
+        return str(article.outlet).strip()
+    if article.url:
+        host = urlparse(article.url).netloc.lower()
+        host = re.sub(r"^www\d?\.", "", host.split("@")[-1].split(":")[0])
+        if host:
+            return host
+    return article.path or article.id
+
+
+class _Units:
+    """Union-find over articles linked by derivations."""
+
+    def __init__(self, analyses, derivations):
+        self.parent = {a.article.id: a.article.id for a in analyses}
+        key = {a.article.id: ((a.article.published or a.article.published_not_before or "9999"), a.article.id)
+               for a in analyses}
+        self.key = key
+        for d in derivations:
+            if d.article in self.parent and d.source in self.parent:
+                self.union(d.article, d.source)
+
+    def find(self, x):
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        # the root is the earliest article: its outlet is the unit's outlet
+        if self.key[rb] < self.key[ra]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+
+
+def source_key(claim, article_id, entity_map):
+    """What a claim rests on: ``("speaker", id)`` for a speaker's claim, ``None`` for the outlet's own."""
+    if claim.attribution in ("speaker", "anonymous", "document"):
+        if claim.speaker_entity is not None:
+            gid = entity_map.get((article_id, claim.speaker_entity))
+            if gid is not None:
+                return ("speaker", gid)
+        if claim.speaker_key:
+            return ("speaker", claim.speaker_key.lower())
+        if claim.attribution == "anonymous":
+            return ("speaker", f"anon:{article_id}:{claim.id}")
+    return None
 
 
 def assess_groups(groups, analyses, derivations, entity_map) -> None:
-    outlet_of = {a.article.id: (a.article.outlet or a.article.id) for a in analyses}
-    claim_article = {c.id: a.article.id for a in analyses for c in a.claims}
+    """Set ``status``, ``outlets``, ``independent_outlets`` and ``conflicts`` on every group, in place."""
+    art = {a.article.id: a for a in analyses}
+    claim_of = {c.id: (a.article.id, c) for a in analyses for c in a.claims}
+    outlet_of = {aid: outlet_name(a.article) for aid, a in art.items()}
+    units = _Units(analyses, derivations)
     for g in groups:
-        outlets = sorted({outlet_of[claim_article[c]] for c in g.claims})
-        g.outlets = outlets
-        g.independent_outlets = len(outlets)
-        g.status = "corroborated" if len(outlets) >= 2 else "single_source"
+        members = [claim_of[c] for c in g.claims if c in claim_of]
+        g.outlets = sorted({outlet_of[aid] for aid, _ in members})
+        unit_outlets = {units.find(aid): outlet_of[units.find(aid)] for aid, _ in members}
+        g.independent_outlets = len(set(unit_outlets.values()))
+        sources = set()
+        for aid, c in members:
+            k = source_key(c, aid, entity_map)
+            sources.add(k if k is not None else ("outlet", outlet_of[units.find(aid)]))
+        g.conflicts = [Conflict(claims=tuple(x.claims), kind=x.kind, detail=x.detail)
+                       for x in find_conflicts(members, art, outlet_of, units.find, entity_map)]
+        if g.conflicts:
+            g.status = "conflicting"
+        elif g.independent_outlets <= 1:
+            g.status = "single_source"
+        elif len(sources) == 1 and next(iter(sources))[0] == "speaker":
+            g.status = "attributed_only"
+        else:
+            g.status = "corroborated"

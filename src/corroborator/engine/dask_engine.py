@@ -29,6 +29,14 @@ def _limit_threads() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def _quiet_dask_logs() -> None:
+    # Dask reports cluster start/stop at INFO; the user only needs its warnings
+    for name in ("distributed", "dask"):
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET or logger.level < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+
+
 class DaskEngine:
     """``map_batches`` over a Dask cluster.
 
@@ -44,6 +52,7 @@ class DaskEngine:
         except ImportError as exc:  # pragma: no cover - distributed is a dependency
             raise UsageError("--engine dask needs the 'distributed' package; pip install distributed") from exc
         self._cluster = None
+        _quiet_dask_logs()
         if scheduler:
             try:
                 self.client = Client(scheduler, timeout="20s")
@@ -52,8 +61,10 @@ class DaskEngine:
         else:
             n = int(workers or os.cpu_count() or 1)
             _limit_threads()
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+            # no dashboard (it would need a fixed port, and bokeh); local-only addresses
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                         dashboard_address=None, scheduler_kwargs={"dashboard": False},
+                                         worker_dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self._cluster)
         self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})) or int(workers or 1))
         # two batches per worker: one running, one waiting, so no worker idles between batches

@@ -1,17 +1,216 @@
-"""First version: every body sentence with a verb is a claim of the outlet."""
+"""Claims: the factual statements of an article's body, each with its attribution and modality.
+
+A claim is a body sentence (cut at paragraph breaks; a long sentence joined by ';' is split when both sides
+are clauses of their own). Questions, headings and verbless fragments are not claims.
+
+Attribution: ``speaker`` when the claim lies in a quote (direct, mixed or indirect) of a named speaker,
+``anonymous`` when that speaker has no name (``speaker_key`` normalises the description so one anonymous
+source is recognised twice), ``document`` when it rests on posts, a report or a law ("according to its
+Telegram posts"), else ``outlet`` (the outlet's own narration).
+
+Modality, first that applies: ``unverified`` (the article says it could not verify the speaker's claims:
+every claim of that speaker in the article), ``negated`` (the main predicate is negated or a denial),
+``hedged`` (reportedly, allegedly, it is estimated, claims, may, believed to ...), else ``asserted``.
+"""
 from __future__ import annotations
+
+import re
 
 from ..ids import make_id
 from ..records import Claim
+from .quotes_lexicon import (HEDGE_RE, SPEECH_VERBS, UNVERIFIED_RE, description_key, is_document_phrase)
+
+MIN_WORDS = 4
+NEG_DETS = {"no", "none", "neither", "nor", "never", "nobody", "nothing"}
+DENIAL_LEMMAS = {"deny", "refute", "dismiss", "reject"}
+DOC_ACCORDING_RE = re.compile(
+    r"\baccording to (?:its|their|his|her|the|a|an|this|that|these|those|official|new|recent|latest)?\s*"
+    r"(?:[\w’'-]+\s+){0,3}?(?:posts?|reports?|laws?|statements?|documents?|data|stud(?:y|ies)|surveys?|polls?|"
+    r"records?|filings?|website|channel|tweets?|figures|estimates|releases?|memos?|letters?|analys[ie]s|"
+    r"assessments?|bulletins?|decrees?|orders?|resolutions?|bills?|transcripts?|rulings?|indictments?|"
+    r"complaints?|affidavits?|footage|videos?|maps?|accounts?|announcements?|census|database|registers?)\b",
+    re.I)
+
+
+def _pieces(text, ann, headings):
+    """Candidate claim spans: sentences cut at line breaks, long ';' sentences split into clauses."""
+    out = []
+    for si, (s, e) in enumerate(ann.sentences):
+        ts, te = ann.sent_tokens[si]
+        for m in re.finditer(r"[^\n]+", text[s:e]):
+            a, b = s + m.start(), s + m.end()
+            if any(hs <= a < he or hs < b <= he for hs, he in headings):
+                continue
+            parts = [(a, b)]
+            if ";" in text[a:b]:
+                parts, start = [], a
+                for sm in re.finditer(";", text[a:b]):
+                    cut = a + sm.start()
+                    parts.append((start, cut))
+                    start = cut + 1
+                parts.append((start, b))
+                toks = [t for t in ann.tokens[ts:te]]
+                ok = all(len(text[p:q].split()) >= MIN_WORDS and
+                         any(t.pos in ("VERB", "AUX") and p <= t.start < q for t in toks) for p, q in parts)
+                if not ok:
+                    parts = [(a, b)]
+            for p, q in parts:
+                while p < q and text[p].isspace():
+                    p += 1
+                while q > p and text[q - 1].isspace():
+                    q -= 1
+                if q > p:
+                    out.append((p, q, si))
+    return out
+
+
+def _is_claim(text, s, e, toks):
+    frag = text[s:e]
+    if len(frag.split()) < MIN_WORDS:
+        return False
+    if frag.rstrip("\"”’' )").endswith("?"):
+        return False
+    letters = re.sub(r"[^A-Za-z]", "", frag)
+    if letters and letters.isupper():
+        return False
+    if frag.lstrip().startswith(("•", "Read more", "Read Next", "Click here")):
+        return False
+    return any(t.pos in ("VERB", "AUX") for t in toks)
+
+
+def _overlap(a, b, c, d):
+    return max(0, min(b, d) - max(a, c))
+
+
+def _quote_for(s, e, quotes):
+    """The quote a claim rests on: the one whose content covers most of it, or whose cue lies in it."""
+    best, best_ov = None, 0
+    n = e - s
+    for q in quotes:
+        ov = _overlap(s, e, q.start, q.end)
+        cue_in = q.cue_start is not None and s <= q.cue_start < e
+        if ov >= 0.4 * n or (cue_in and ov > 0) or (ov >= 0.8 * (q.end - q.start) and ov > 0):
+            if ov > best_ov:
+                best, best_ov = q, ov
+    return best
+
+
+def _main_predicate(toks, s, e, children):
+    inside = [t for t in toks if s <= t.start < e]
+    idx = {t.i for t in inside}
+    roots = [t for t in inside if t.head == t.i or t.head not in idx]
+    roots = [t for t in roots if t.pos in ("VERB", "AUX")] or roots
+    if not roots:
+        return None
+    root = roots[0]
+    # a reporting verb: the predicate is what is reported
+    if root.lemma.lower() in SPEECH_VERBS:
+        for c in children.get(root.i, ()):
+            if toks[c].dep == "ccomp" and toks[c].i in idx:
+                return toks[c]
+    return root
+
+
+def _negated(toks, pred, children):
+    if pred is None:
+        return False
+    if pred.lemma.lower() in DENIAL_LEMMAS:
+        return True
+    kids = children.get(pred.i, ())
+    for c in kids:
+        ct = toks[c]
+        if ct.dep == "neg" or (ct.dep == "advmod" and ct.text.lower() == "never"):
+            return True
+        if ct.dep in ("nsubj", "nsubjpass", "dobj", "attr") and (
+                ct.text.lower() in NEG_DETS or any(toks[g].dep == "det" and toks[g].text.lower() in NEG_DETS
+                                                   for g in children.get(c, ()))):
+            return True
+    # an auxiliary head chain ("did not", "has not been")
+    for c in kids:
+        if toks[c].dep in ("aux", "auxpass") and any(toks[g].dep == "neg" for g in children.get(c, ())):
+            return True
+    return False
+
+
+def _hedged(text, s, e, toks):
+    if HEDGE_RE.search(text[s:e]):
+        return True
+    return any(t.lemma.lower() in ("claim", "allege") and t.pos == "VERB" for t in toks)
+
+
+def _unverified_targets(text, ann, entities, quotes):
+    """Speakers whose claims the article says it could not verify: entity ids and description keys."""
+    ids, keys = set(), set()
+    for s, e in ann.sentences:
+        m = UNVERIFIED_RE.search(text[s:e])
+        if not m:
+            continue
+        tail = text[s + m.end(): e]
+        named = None
+        pm = re.match(r"\s+(?:the\s+)?(?:claims?|statements?|account|assertions?|figures?|reports?)?\s*"
+                      r"(?:(?:by|of|from)\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*?)(?:’s|'s)?\b", tail)
+        pos = s + m.end()
+        if pm and pm.group(1):
+            name = pm.group(1)
+            for ent in entities:
+                if name == ent.name or name in ent.aliases or name in ent.name.split():
+                    named = ent.local_id
+                    break
+        if named is not None:
+            ids.add(named)
+            continue
+        # "his claims", "these claims", "the claims": the latest speaker before the marker
+        prior = [q for q in quotes if q.start < pos and (q.speaker_entity is not None or q.speaker_description)]
+        if prior:
+            q = max(prior, key=lambda q: q.start)
+            if q.speaker_entity is not None:
+                ids.add(q.speaker_entity)
+            else:
+                keys.add(description_key(q.speaker_description))
+    return ids, keys
 
 
 def find_claims(article, ann, entities, quotes) -> list:
+    text = article.text
+    toks = ann.tokens
+    children = {}
+    for t in toks:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t.i)
+    headings = list(getattr(article, "headings", []) or [])
+    unv_ids, unv_keys = _unverified_targets(text, ann, entities, quotes)
     claims = []
-    for si, (s, e) in enumerate(ann.sentences):
+    seen = set()
+    for s, e, si in _pieces(text, ann, headings):
         ts, te = ann.sent_tokens[si]
-        if not any(t.pos in ("VERB", "AUX") for t in ann.tokens[ts:te]):
+        stoks = [t for t in toks[ts:te] if s <= t.start < e]
+        if not _is_claim(text, s, e, stoks) or (s, e) in seen:
             continue
-        ents = [x.local_id for x in entities if any(s <= ms < e for ms, _ in x.mentions)]
-        claims.append(Claim(id=make_id("c", article.id, s, e), start=s, end=e, text=article.text[s:e],
-                            attribution="outlet", entities=ents))
+        seen.add((s, e))
+        q = _quote_for(s, e, quotes)
+        attribution, spk, qid, key = "outlet", None, None, None
+        if q is not None:
+            qid = q.id
+            if q.speaker_entity is not None:
+                attribution, spk = "speaker", q.speaker_entity
+            elif q.speaker_description and is_document_phrase(q.speaker_description):
+                attribution = "document"
+            else:
+                attribution = "anonymous"
+                key = description_key(q.speaker_description or q.speaker_text or "unknown")
+        elif DOC_ACCORDING_RE.search(text[s:e]):
+            attribution = "document"
+        pred = _main_predicate(toks, s, e, children)
+        if (attribution == "speaker" and spk in unv_ids) or (attribution == "anonymous" and key in unv_keys):
+            modality = "unverified"
+        elif _negated(toks, pred, children):
+            modality = "negated"
+        elif _hedged(text, s, e, stoks):
+            modality = "hedged"
+        else:
+            modality = "asserted"
+        ents = sorted({x.local_id for x in entities if any(ms < e and me > s for ms, me in x.mentions)})
+        claims.append(Claim(id=make_id("c", article.id, s, e), start=s, end=e, text=text[s:e],
+                            attribution=attribution, speaker_entity=spk, quote=qid, modality=modality,
+                            entities=ents, speaker_key=key))
     return claims

@@ -97,9 +97,20 @@ def is_initial(t: str) -> bool:
     return len(t) == 1 and t.isalpha()
 
 
+_CUT = re.compile(r"\s*,\s*|\s+(?:in|at|near|on|from|outside|based\s+in)\s+(?=[A-Z])")
+GENERIC_SUFFIX = {"com", "org", "net", "magazine", "newspaper", "inc", "corp", "corporation", "co", "ltd",
+                  "llc", "plc"}
+
+
 def content_tokens(s: str, person: bool = False) -> list:
-    """Tokens that carry the name: no function words, no initials (persons), no leading titles (persons)."""
+    """Tokens that carry the name: no function words, no initials (persons), no leading titles (persons),
+    no trailing place ("Center in Malibu, California" -> "center"), no ".com" / "Inc." / "Magazine"."""
+    m = _CUT.search(s)
+    if m and m.start() > 0 and re.search(r"[A-Za-z]", s[:m.start()]):
+        s = s[:m.start()]
     toks = tokens(s)
+    while len(toks) > 1 and toks[-1].rstrip(".") in GENERIC_SUFFIX:
+        toks = toks[:-1]
     if person:
         while len(toks) > 1 and toks[0].rstrip(".") in TITLES:
             toks = toks[1:]
@@ -109,15 +120,16 @@ def content_tokens(s: str, person: bool = False) -> list:
     return out or toks
 
 
-def head_token(s: str) -> str | None:
-    """The head word of a name: the last word before an ``of`` phrase, else the last word."""
+def head_tokens(s: str) -> set:
+    """Possible head words of a name: the last word, and the word before an ``of`` phrase
+    ("International Legion of Ukraine" -> {"legion", "ukraine"}; "Freedom of Russia Legion" -> {"legion", "freedom"})."""
     toks = tokens(s)
     if not toks:
-        return None
+        return set()
+    out = {toks[-1]}
     if "of" in toks[1:]:
-        i = toks.index("of", 1)
-        return toks[i - 1]
-    return toks[-1]
+        out.add(toks[toks.index("of", 1) - 1])
+    return out - STOP
 
 
 def acronym_of(s: str) -> set:
@@ -145,15 +157,18 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     prev = list(range(len(b) + 1))
+    prev2 = prev
     for i, ca in enumerate(a, 1):
         cur = [i] + [0] * len(b)
         best = cur[0]
         for j, cb in enumerate(b, 1):
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)     # a swap of two letters is one slip
             best = min(best, cur[j])
         if best > limit:
             return limit + 1
-        prev = cur
+        prev2, prev = prev, cur
     return prev[-1]
 
 

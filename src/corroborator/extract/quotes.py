@@ -1,14 +1,712 @@
-"""First version: text between double quotation marks is a direct quote."""
+"""Quotes: direct, indirect and mixed, each with its cue and its speaker.
+
+Works only from the ``Annotation`` (tokens, lemmas, dependencies): no model runs here.
+
+1. Quotation-mark spans are paired per paragraph (curly, straight, guillemets, low-high, single curly);
+   an opening mark left open at a paragraph's end runs to that paragraph's end (the press convention for
+   quotes that go on over several paragraphs).
+2. Every communication verb outside quotation marks with content (a that-clause or complement clause, an
+   "as reported by" / "according to" frame, a parenthetical "X, he said, Y") gives a quote. Its content is
+   extended to whole quotation spans it touches: kind ``direct`` (only quoted text), ``mixed`` (reported
+   speech with a quoted fragment) or ``indirect``.
+3. Remaining quotation spans look for a cue right after them ("...," he said) or right before ("X said:").
+   A quotation that fills its sentence with no cue continues the previous quote's speaker when that quote is
+   in the same or the previous paragraph; other quotation spans (scare quotes, titles) are not quotes.
+4. Speakers: the cue's subject (inherited through xcomp/conj/advcl, the antecedent of "who", the agent of a
+   passive, the object of "according to"). Pronouns resolve to the latest compatible named speaker or
+   PERSON subject. A name becomes a ``LocalEntity`` (added when missing); a speaker with no name is kept as a
+   description. ORG/GPE/LOC-typed names that speak with person evidence (he/she, an age, a call sign, a person
+   noun in apposition) are retyped PERSON.
+"""
 from __future__ import annotations
 
+import bisect
 import re
+from collections import defaultdict
 
 from ..ids import make_id
-from ..records import Quote
+from ..records import LocalEntity, Quote
+from .quotes_lexicon import (AGE_APPOS_RE, CALL_SIGN_RE, DOUBLE_CLOSE, DOUBLE_OPEN, ORG_WORDS, PERSON_NOUNS,
+                             PRONOUNS_GROUP, PRONOUNS_PERSON, SPEECH_VERBS, WEAK_SPEECH, is_document_phrase)
 
-QUOTE_RE = re.compile(r"[\"“]([^\"”]{3,}?)[\"”]")
+SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
+CONTENT_DEPS = ("ccomp",)
+PUNCT_STRIP = " \t\n,;:—–-"
 
 
+# ------------------------------------------------------------------ quotation marks
+def find_quote_spans(text: str) -> list:
+    """Spans ``(start, end, open_ended)`` of quoted text, quotation marks included."""
+    spans = []
+    orig = text
+    # typewriter pairs (``...'' and ''...'') count as double quotation marks; offsets are kept
+    text = text.replace("``", '"\u200b').replace("''", '"\u200b')
+    for pm in re.finditer(r"[^\n]+", text):
+        para_start, para = pm.start(), pm.group()
+        i, n = 0, len(para)
+        open_at, open_kind = None, None
+        single_at = None
+        while i < n:
+            c = para[i]
+            if open_at is None:
+                if c in DOUBLE_OPEN or (c == '"' and i + 1 < n and not para[i + 1].isspace()):
+                    open_at, open_kind = i, c
+                elif c == "‘" and (i == 0 or not para[i - 1].isalnum()) and single_at is None:
+                    single_at = i
+                elif c == "’" and single_at is not None and (i + 1 == n or not para[i + 1].isalnum()):
+                    if i - single_at > 3:
+                        spans.append((para_start + single_at, para_start + i + 1, False))
+                    single_at = None
+            else:
+                closes = (c in DOUBLE_CLOSE or c == '"' or (open_kind == "„" and c == "“"))
+                if closes and i > open_at + 1:
+                    spans.append((para_start + open_at, para_start + i + 1, False))
+                    open_at, open_kind, single_at = None, None, None
+                elif c in "“«" and open_kind in "“«" and i > open_at + 1 and para[i - 1].isspace():
+                    # a new opening mark while one is open: the first was never closed; restart here
+                    open_at, open_kind = i, c
+            i += 1
+        if open_at is not None:
+            end = len(para.rstrip())
+            if end - open_at > 3:
+                spans.append((para_start + open_at, para_start + end, True))
+    out = []
+    for a, b, oe in sorted(spans):
+        if b < len(orig) and orig[b - 1:b + 1] in ("''",):
+            b += 1
+        out.append((a, b, oe))
+    return out
+
+
+# ------------------------------------------------------------------ helpers over the annotation
+class _Doc:
+    def __init__(self, text, ann):
+        self.text = text
+        self.toks = ann.tokens
+        self.children = defaultdict(list)
+        for t in self.toks:
+            if t.head != t.i:
+                self.children[t.head].append(t.i)
+        self._sub = {}
+        # paragraph index of each character offset: paragraphs are separated by newlines
+        self.para_bounds = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+        self.sent_of_char = ann.sentences
+        starts = [a for a, _ in self.para_bounds]
+        self.tok_para = [max(0, bisect.bisect_right(starts, t.start) - 1) for t in self.toks]
+        self._starts = starts
+
+    def subtree(self, i, exclude=()):
+        out, stack = [], [i]
+        while stack:
+            k = stack.pop()
+            if k in exclude:
+                continue
+            out.append(k)
+            stack.extend(self.children.get(k, ()))
+        return sorted(out)
+
+    def span(self, idxs):
+        idxs = [k for k in idxs if self.toks[k].pos != "SPACE"]
+        if not idxs:
+            return None
+        return self.toks[min(idxs)].start, self.toks[max(idxs)].end
+
+    def sent_toks(self, si):
+        if not hasattr(self, "_sent_index"):
+            self._sent_index = defaultdict(list)
+            for t in self.toks:
+                self._sent_index[t.sent].append(t.i)
+        return self._sent_index[si]
+
+    def para_of(self, pos):
+        return max(0, bisect.bisect_right(self._starts, pos) - 1)
+
+    def same_para(self, idxs, i):
+        p = self.tok_para[i]
+        return [k for k in idxs if self.tok_para[k] == p]
+
+
+def _trim(text, s, e, quotes_chars=()):
+    while s < e and text[s] in PUNCT_STRIP:
+        s += 1
+    while e > s and (text[e - 1] in PUNCT_STRIP or (text[e - 1] in ".!?" and e - 1 not in quotes_chars)):
+        e -= 1
+    return s, e
+
+
+def _is_speech_verb(t):
+    return t.pos in ("VERB", "AUX") and (t.lemma.lower() in SPEECH_VERBS or t.text.lower() in SPEECH_VERBS)
+
+
+# ------------------------------------------------------------------ main
 def find_quotes(article, ann, entities) -> list:
-    return [Quote(id=make_id("q", article.id, m.start(), m.end()), start=m.start(), end=m.end(), kind="direct")
-            for m in QUOTE_RE.finditer(article.text)]
+    text = article.text
+    if not ann.tokens:
+        return []
+    doc = _Doc(text, ann)
+    toks = doc.toks
+    qspans = find_quote_spans(text)
+    in_quote = {}
+    for qi, (a, b, _) in enumerate(qspans):
+        for k in range(a, b):
+            in_quote[k] = qi
+    consumed = set()
+    heading_spans = list(getattr(article, "headings", []) or [])
+
+    def tok_in_quote(t):
+        return t.start in in_quote
+
+    events = []   # dicts: content (s,e), kind, cue_tok(s), subj info, quotes used
+
+    # ---- pass B: speech verbs with content
+    for t in toks:
+        if tok_in_quote(t):
+            continue
+        ev = None
+        if t.lower() if False else None:
+            pass
+        lem = t.lemma.lower()
+        if t.text.lower() == "according" and any(toks[c].text.lower() == "to" for c in doc.children.get(t.i, ())):
+            ev = _according_event(doc, t)
+        elif _is_speech_verb(t):
+            ev = _verb_event(doc, t, lem)
+        if ev is None:
+            continue
+        # extend content over any quotation span it touches, within the paragraph
+        s, e = ev["content"]
+        used = sorted({in_quote[k] for k in range(s, e) if k in in_quote})
+        for qi in used:
+            a, b, _ = qspans[qi]
+            s, e = min(s, a), max(e, b)
+        # never include the cue itself at the edge
+        ev["content"] = (s, e)
+        ev["quotes"] = used
+        events.append(ev)
+
+    # an event whose content swallows another event's cue (nested reporting) keeps the larger one only
+    # when the cues differ; keep both but avoid duplicates of the same content
+    events = _dedupe(events)
+    for ev in events:
+        consumed.update(ev["quotes"])
+
+    # ---- pass A: quotation spans with no content-bearing cue yet
+    by_cue_tok = {}
+    for qi, (a, b, open_ended) in enumerate(qspans):
+        if qi in consumed:
+            continue
+        if b - a < 4 or len(text[a:b].split()) < 1:
+            continue
+        if any(hs <= a < he for hs, he in heading_spans):
+            continue
+        cue = _adjacent_cue(doc, text, a, b, in_quote)
+        if cue is not None:
+            ev = {"cue": cue, "content": (a, b), "quotes": [qi], "kind": "direct"}
+            # "...," he said. -> the quote may begin mid-sentence: include the sentence lead-in (mixed)
+            lead = _lead_in(doc, text, a, cue)
+            if lead is not None:
+                ev["content"] = (lead, b)
+            ev.update(_speaker_of(doc, toks[cue]))
+            events.append(ev)
+            consumed.add(qi)
+            by_cue_tok[cue] = ev
+    events.sort(key=lambda ev: ev["content"][0])
+
+    # ---- build quotes (in text order), resolving speakers and continuations
+    quotes = []
+    state = _SpeakerState(text, doc, entities, in_quote)
+    pending = sorted([(qspans[qi][0], qi) for qi in range(len(qspans)) if qi not in consumed])
+    items = [("ev", ev["content"][0], ev) for ev in events] + [("q", a, qi) for a, qi in pending]
+    items.sort(key=lambda x: x[1])
+    last = None    # (Quote, paragraph index, end)
+    for kind, pos, obj in items:
+        if kind == "ev":
+            ev = obj
+            cue_t = toks[ev["cue"]] if ev.get("cue") is not None else None
+            sp = state.resolve(ev, pos)
+            s, e = ev["content"]
+            s, e = _trim(text, s, e, in_quote)
+            if e - s < 3:
+                continue
+            qkind = _kind(text, s, e, ev["quotes"], qspans)
+            cue_s, cue_e = ev.get("cue_span") or ((cue_t.start, cue_t.end) if cue_t else (None, None))
+            q = Quote(id=make_id("q", article.id, s, e), start=s, end=e, kind=qkind,
+                      speaker_entity=sp.get("entity"), speaker_text=sp.get("text"),
+                      speaker_start=sp.get("start"), speaker_end=sp.get("end"),
+                      speaker_description=sp.get("description"),
+                      cue_text=text[cue_s:cue_e] if cue_s is not None else None, cue_start=cue_s, cue_end=cue_e)
+            quotes.append(q)
+            last = (q, doc.para_of(e), e)
+        else:
+            qi = obj
+            a, b, _ = qspans[qi]
+            if last is None or not _fills_sentences(doc, text, a, b, in_quote):
+                continue
+            lq, lpara, lend = last
+            para = doc.para_of(a)
+            if para - lpara > 1 or (lq.speaker_entity is None and lq.speaker_description is None):
+                continue
+            if para - lpara == 1 and not _para_is_quote(doc, text, para, a):
+                continue
+            same_para = para == lpara
+            q = Quote(id=make_id("q", article.id, a, b), start=a, end=b, kind="direct",
+                      speaker_entity=lq.speaker_entity, speaker_text=lq.speaker_text,
+                      speaker_start=lq.speaker_start, speaker_end=lq.speaker_end,
+                      speaker_description=lq.speaker_description,
+                      cue_text=lq.cue_text if same_para else None,
+                      cue_start=lq.cue_start if same_para else None,
+                      cue_end=lq.cue_end if same_para else None)
+            quotes.append(q)
+            last = (q, para, b)
+    state.finish()
+    return quotes
+
+
+def _dedupe(events):
+    out, seen = [], set()
+    for ev in sorted(events, key=lambda ev: (ev["content"][0], -(ev["content"][1] - ev["content"][0]))):
+        key = ev["content"]
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ev)
+    # a content that contains another event's cue and content entirely (nested report) is kept; the inner
+    # one is dropped when it sits inside a quotation of the outer (already excluded by tok_in_quote)
+    return out
+
+
+def _kind(text, s, e, used, qspans):
+    if not used:
+        return "indirect"
+    qchars = set()
+    for qi in used:
+        a, b, _ = qspans[qi]
+        qchars.update(range(a, b))
+    rest = "".join(text[k] for k in range(s, e) if k not in qchars)
+    return "direct" if len(re.sub(r"[\W_]+", "", rest)) <= 0 else "mixed"
+
+
+def _content_from_children(doc, t):
+    """Content tokens of a speech verb: its complement clauses (ccomp, or xcomp of 'say')."""
+    kids = doc.children.get(t.i, ())
+    content = []
+    for c in kids:
+        ct = doc.toks[c]
+        if ct.dep in CONTENT_DEPS:
+            content.extend(doc.subtree(c))
+        elif ct.dep == "xcomp" and doc.toks[c].lemma in ("be",):
+            content.extend(doc.subtree(c))
+    return content
+
+
+def _verb_event(doc, t, lem):
+    toks = doc.toks
+    content = _content_from_children(doc, t)
+    cue_idx = [t.i]
+    # particles and auxiliaries of the cue ("pointed out", "has told")
+    for c in doc.children.get(t.i, ()):
+        if toks[c].dep in ("prt", "neg") and abs(c - t.i) <= 2:
+            cue_idx.append(c)
+    if content:
+        # content must not swallow the subject (inverted "said one soldier ...")
+        subj = [c for c in doc.children.get(t.i, ()) if toks[c].dep in SUBJ_DEPS]
+        excl = set()
+        for sj in subj:
+            excl.update(doc.subtree(sj))
+        content = [k for k in content if k not in excl]
+        if not content:
+            return None
+    else:
+        if lem in WEAK_SPEECH and not (t.dep == "advcl" and _has_mark(doc, t, "as")):
+            return None
+        head = toks[t.head]
+        as_frame = t.dep == "advcl" and _has_mark(doc, t, "as")
+        if t.head != t.i and (t.dep == "parataxis" or as_frame or
+                              (t.dep in ("ccomp", "advcl") and t.i > t.head and
+                               not any(toks[c].dep in ("dobj", "ccomp", "xcomp") for c in doc.children.get(t.i, ())))):
+            skip = set(doc.subtree(t.i))
+            # the rest of the sentence is what is reported ("X, he argued, Y" / "Y, as reported by X")
+            content = [k for k in doc.sent_toks(t.sent) if k not in skip]
+            pre = [k for k in content if k < min(skip)]
+            post = [k for k in content if k > max(skip)]
+            if len([k for k in pre if toks[k].pos != "PUNCT"]) < 2 or \
+                    len([k for k in post if toks[k].pos != "PUNCT"]) < 2:
+                content = pre if len(pre) >= len(post) else post
+            if as_frame:
+                for c in doc.children.get(t.i, ()):
+                    if toks[c].dep == "mark":
+                        cue_idx.append(c)
+        else:
+            return None
+    content = doc.same_para(content, t.i)
+    sp = doc.span(content)
+    if sp is None:
+        return None
+    # reject tiny contents ("said so")
+    if len([k for k in content if toks[k].pos not in ("PUNCT", "SPACE")]) < 2:
+        return None
+    ev = {"cue": t.i, "content": sp}
+    cs, ce = doc.span(cue_idx)
+    ev["cue_span"] = (cs, ce)
+    sp = _speaker_of(doc, t)
+    if sp and toks[sp["head"]].text.lower() == "it" and toks[sp["head"]].dep in ("nsubjpass", "expl") or \
+            any(toks[c].dep == "expl" for c in doc.children.get(t.i, ())):
+        return None     # "it is estimated that ...": a hedge, not a quote
+    ev.update(sp)
+    return ev
+
+
+def _has_mark(doc, t, word):
+    return any(doc.toks[c].dep == "mark" and doc.toks[c].text.lower() == word for c in doc.children.get(t.i, ()))
+
+
+def _according_event(doc, t):
+    toks = doc.toks
+    to = [c for c in doc.children.get(t.i, ()) if toks[c].text.lower() == "to"][0]
+    pobj = [c for c in doc.children.get(to, ()) if toks[c].dep == "pobj"]
+    if not pobj:
+        return None
+    src = doc.subtree(pobj[0])
+    skip = set(doc.subtree(t.i))
+    root = t.head
+    while toks[root].head != root and toks[root].dep not in ("ROOT",) and toks[root].sent == t.sent:
+        if toks[root].pos in ("VERB", "AUX") and toks[root].dep in ("ROOT", "ccomp", "conj"):
+            break
+        root = toks[root].head
+    content = doc.same_para([k for k in doc.subtree(root, exclude=skip) if toks[k].sent == t.sent], t.i)
+    src = doc.same_para(src, t.i)
+    if src:
+        pre = [k for k in content if k < t.i]
+        post = [k for k in content if k > max(src)]
+        content = pre if len(pre) >= len(post) else post
+    sp = doc.span(content)
+    if sp is None:
+        return None
+    cs, ce = doc.span([t.i, to])
+    ev = {"cue": t.i, "cue_span": (cs, ce), "content": sp}
+    ev.update(_speaker_from_tokens(doc, pobj[0], src))
+    return ev
+
+
+def _adjacent_cue(doc, text, a, b, in_quote):
+    """A speech verb right after a quotation ("...," he said) or right before it ("X said:")."""
+    toks = doc.toks
+    # after: tokens starting after b, same paragraph, before the next sentence end / quotation
+    after = [t for t in toks if b <= t.start < b + 160]
+    for t in after[:10]:
+        if "\n" in text[b:t.start] or t.start in in_quote:
+            break
+        if _is_speech_verb(t):
+            return t.i
+        if t.text in (".", "!", "?") or (t.text == ";"):
+            break
+    # before: the lead-in ends with ":" or "," right before the quotation
+    lead = text[max(0, a - 200):a]
+    if "\n" in lead:
+        lead = lead[lead.rfind("\n") + 1:]
+    if re.search(r"[:,]\s*$", lead) or re.search(r"\b(?:said|says|told|added|declared|stated|wrote)\s*$", lead):
+        before = [t for t in toks if a - len(lead) <= t.start < a and t.start not in in_quote]
+        for t in reversed(before[-12:]):
+            if t.text in (".", "!", "?") and t.end < a - 2:
+                break
+            if _is_speech_verb(t):
+                return t.i
+    return None
+
+
+def _lead_in(doc, text, a, cue):
+    """For '<lead-in> "quote," he said': the start of the sentence when the quote begins mid-sentence."""
+    t = doc.toks[cue]
+    if t.start < a:
+        return None
+    # find the sentence start of the quote's first character
+    line_start = text.rfind("\n", 0, a) + 1
+    prev = text[line_start:a]
+    m = list(re.finditer(r"[.!?][\"”’]?\s+", prev))
+    s = line_start + (m[-1].end() if m else 0)
+    lead = text[s:a]
+    if len(re.sub(r"\W+", "", lead)) < 3 or re.search(r"[“”\"]", lead):
+        return None
+    return s
+
+
+def _fills_sentences(doc, text, a, b, in_quote):
+    """True when a quotation stands as its own sentence(s): only punctuation around it."""
+    line_start = text.rfind("\n", 0, a) + 1
+    before = text[line_start:a]
+    if before.strip() and not re.search(r"[.!?][\"”’]?\s*$", before):
+        return False
+    line_end = text.find("\n", b)
+    line_end = len(text) if line_end < 0 else line_end
+    after = text[b:line_end]
+    m = re.match(r"[\s.!?,]*", after)
+    rest = after[m.end():]
+    return not rest.strip() or rest.lstrip()[:1] in "“\"«" or bool(re.match(r"^[A-Z]", rest.lstrip()))
+
+
+def _para_is_quote(doc, text, para, a):
+    ps, pe = doc.para_bounds[para]
+    return not text[ps:a].strip()
+
+
+# ------------------------------------------------------------------ speakers
+def _speaker_of_parse(doc, t):
+    """Subject of a speech verb, climbing through xcomp/conj/advcl and relative clauses."""
+    toks = doc.toks
+    cur, hops = t, 0
+    while hops < 4:
+        kids = doc.children.get(cur.i, ())
+        subj = [c for c in kids if toks[c].dep in SUBJ_DEPS]
+        if cur.dep == "relcl" and (not subj or toks[subj[0]].tag in ("WP", "WDT")):
+            h = cur.head
+            return _speaker_from_tokens(doc, h, doc.subtree(h, exclude=set(doc.subtree(cur.i))))
+        if subj:
+            sj = subj[0]
+            if toks[sj].tag in ("WP", "WDT") and cur.dep == "relcl":
+                h = cur.head
+                return _speaker_from_tokens(doc, h, doc.subtree(h, exclude=set(doc.subtree(cur.i))))
+            return _speaker_from_tokens(doc, sj, doc.subtree(sj))
+        agent = [c for c in kids if toks[c].dep == "agent"]
+        if agent:
+            pobj = [c for c in doc.children.get(agent[0], ()) if toks[c].dep == "pobj"]
+            if pobj:
+                return _speaker_from_tokens(doc, pobj[0], doc.subtree(pobj[0]))
+        if cur.dep in ("xcomp", "conj", "advcl", "ccomp", "acl") and cur.head != cur.i:
+            if cur.dep == "xcomp":
+                dobj = [c for c in doc.children.get(cur.head, ()) if toks[c].dep == "dobj"]
+                if dobj:
+                    return _speaker_from_tokens(doc, dobj[0], doc.subtree(dobj[0]))
+            if cur.dep == "acl":
+                h = cur.head
+                return _speaker_from_tokens(doc, h, doc.subtree(h, exclude=set(doc.subtree(cur.i))))
+            cur = toks[cur.head]
+            hops += 1
+            continue
+        break
+    return {}
+
+
+def _speaker_of(doc, t):
+    sp = _speaker_of_parse(doc, t)
+    if sp and doc.tok_para[sp["head"]] != doc.tok_para[t.i]:
+        # the parser ran a sentence over a paragraph break: take the last subject before the cue instead
+        p = doc.tok_para[t.i]
+        before = [k for k in range(t.i - 1, -1, -1) if doc.tok_para[k] == p]
+        cands = [k for k in before if doc.toks[k].dep in SUBJ_DEPS]
+        if not cands:
+            cands = [k for k in reversed(before) if doc.toks[k].pos == "PROPN"][:1]
+        if not cands:
+            return {}
+        return _speaker_from_tokens(doc, cands[0], doc.subtree(cands[0]))
+    return sp
+
+
+def _speaker_from_tokens(doc, head, idxs):
+    toks = doc.toks
+    idxs = doc.same_para(idxs, head)
+    idxs = [k for k in idxs if toks[k].pos not in ("SPACE",)]
+    if len(idxs) > 18:   # cut relative clauses off long subjects
+        cut = set()
+        for k in idxs:
+            if toks[k].dep in ("relcl", "acl") and toks[k].head in idxs:
+                cut.update(doc.subtree(k))
+        idxs = [k for k in idxs if k not in cut] or idxs
+    # trim punctuation at the edges
+    while idxs and toks[idxs[0]].pos == "PUNCT":
+        idxs = idxs[1:]
+    while idxs and toks[idxs[-1]].pos == "PUNCT":
+        idxs = idxs[:-1]
+    if not idxs:
+        return {}
+    s, e = toks[idxs[0]].start, toks[idxs[-1]].end
+    return {"head": head, "sp_start": s, "sp_end": e, "tok_idxs": idxs}
+
+
+class _SpeakerState:
+    """Maps speaker phrases to entities, resolves pronouns and retypes entities from context."""
+
+    def __init__(self, text, doc, entities, in_quote):
+        self.text, self.doc, self.entities = text, doc, entities
+        self.history = []      # (pos, entity local_id or None, description)
+        self.subjects = []     # (pos, local_id) PERSON subjects in text order
+        ents_by_char = {}
+        for ent in entities:
+            for ms, me in ent.mentions:
+                for k in range(ms, me):
+                    ents_by_char.setdefault(k, ent)
+        self.by_char = ents_by_char
+        for t in doc.toks:
+            if t.dep in SUBJ_DEPS and t.start not in in_quote:
+                ent = ents_by_char.get(t.start)
+                if ent is not None and ent.type == "PERSON":
+                    self.subjects.append((t.start, ent.local_id))
+        self.person_evidence = set()
+
+    def _entity_by_id(self, lid):
+        for ent in self.entities:
+            if ent.local_id == lid:
+                return ent
+        return None
+
+    def resolve(self, ev, pos):
+        if "sp_start" not in ev:
+            return {}
+        toks = self.doc.toks
+        s, e, head = ev["sp_start"], ev["sp_end"], ev["head"]
+        htok = toks[head]
+        low = htok.text.lower()
+        out = {"text": self.text[s:e], "start": s, "end": e}
+        if htok.pos == "PRON" and low in PRONOUNS_PERSON and e - s <= len(htok.text) + 1:
+            lid, desc = self._antecedent(s)
+            if lid is not None:
+                out["entity"] = lid
+                self._mark_person(lid)
+            elif desc is not None:
+                out["description"] = desc
+            self.history.append((s, out.get("entity"), out.get("description")))
+            return out
+        if htok.pos == "PRON" and low in PRONOUNS_GROUP and e - s <= len(htok.text) + 1:
+            if self.history and s - self.history[-1][0] < 600:
+                _, lid, desc = self.history[-1]
+                out["entity"], out["description"] = lid, desc
+            self.history.append((s, out.get("entity"), out.get("description")))
+            return out
+        if htok.pos == "PRON" and low in ("i", "we", "you", "it", "this", "that", "who", "which"):
+            self.history.append((s, None, None))
+            return out
+        ent = self._entity_in(ev, s, e, head)
+        if ent is not None:
+            out["entity"] = ent.local_id
+            if self._person_evidence(ent, s, e, ev):
+                self._mark_person(ent.local_id)
+        elif not is_document_phrase(out["text"]):
+            out["description"] = re.sub(r"\s+", " ", out["text"]).strip()
+        else:
+            out["description"] = re.sub(r"\s+", " ", out["text"]).strip()
+            out["document"] = True
+        self.history.append((s, out.get("entity"), out.get("description")))
+        return out
+
+    def _antecedent(self, pos):
+        """(entity, description) of the latest compatible speaker or PERSON subject before ``pos``."""
+        best_pos, best, best_desc = -1, None, None
+        for p, lid, desc in self.history:
+            if not (best_pos < p < pos):
+                continue
+            if lid is not None:
+                ent = self._entity_by_id(lid)
+                if ent is not None and (ent.type == "PERSON" or not _org_like(ent.name)):
+                    best_pos, best, best_desc = p, lid, None
+            elif desc and _person_description(desc):
+                best_pos, best, best_desc = p, None, desc
+        for p, lid in self.subjects:
+            if best_pos < p < pos:
+                best_pos, best, best_desc = p, lid, None
+        return best, best_desc
+
+    def _entity_in(self, ev, s, e, head):
+        toks = self.doc.toks
+        htok = toks[head]
+        cands = []
+        for ent in self.entities:
+            for ms, me in ent.mentions:
+                if ms < e and me > s:
+                    cands.append((ent, ms, me))
+        # the head token's own entity first
+        for ent, ms, me in cands:
+            if ms <= htok.start < me and ent.type in ("PERSON", "ORG", "GPE", "LOC", "OTHER", "NORP") \
+                    and not (ent.type == "NORP" and htok.pos != "PROPN"):
+                if ent.type == "NORP":
+                    continue
+                return ent
+        # a call sign / nickname inside the phrase: the name after it
+        phrase = self.text[s:e]
+        m = CALL_SIGN_RE.search(phrase)
+        if m:
+            after = phrase[m.end():]
+            nm = re.match(r"\s+(?:of\s+)?[\"“‘']?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)", after)
+            if nm:
+                name = nm.group(1)
+                ns = s + m.end() + nm.start(1)
+                return self._ensure_entity(name, ns, ns + len(name), call_sign=True)
+        persons = [c for c in cands if c[0].type == "PERSON"]
+        if persons and htok.pos in ("PROPN",):
+            return persons[0][0]
+        if htok.pos == "PROPN":
+            # a name the tagger missed: the run of proper nouns around the head
+            i0 = i1 = head
+            while i0 - 1 >= 0 and toks[i0 - 1].pos == "PROPN" and toks[i0 - 1].dep == "compound":
+                i0 -= 1
+            while i1 + 1 < len(toks) and toks[i1 + 1].pos == "PROPN" and toks[i1 + 1].head == i1 + 1 \
+                    and toks[i1].dep == "compound":
+                i1 += 1
+            ns, ne = toks[i0].start, toks[i1].end
+            name = self.text[ns:ne]
+            if name[:1].isupper() and not _org_like(name):
+                return self._ensure_entity(name, ns, ne)
+        if persons and htok.pos == "NOUN" and any(ms >= htok.start for _e, ms, _m in persons):
+            # "a spokesman, John Doe," / "lawmaker Jane Roe": a person named inside the phrase
+            return persons[0][0]
+        return None
+
+    def _ensure_entity(self, name, ns, ne, call_sign=False):
+        for ent in self.entities:
+            if ent.name == name or name in ent.aliases:
+                if (ns, ne) not in ent.mentions:
+                    ent.mentions.append((ns, ne))
+                    ent.mentions.sort()
+                if call_sign:
+                    ent.attributes["call_sign"] = True
+                    self._mark_person(ent.local_id)
+                return ent
+        for ent in self.entities:
+            for ms, me in ent.mentions:
+                if ms <= ns and ne <= me:
+                    return ent
+        lid = max([x.local_id for x in self.entities], default=-1) + 1
+        ent = LocalEntity(lid, name, "PERSON", [name], [(ns, ne)])
+        if call_sign:
+            ent.attributes["call_sign"] = True
+        self.entities.append(ent)
+        return ent
+
+    def _person_evidence(self, ent, s, e, ev):
+        if ent.type == "PERSON":
+            return True
+        if _org_like(ent.name):
+            return False
+        for ms, me in ent.mentions:
+            around = self.text[max(0, ms - 40):me + 80]
+            if CALL_SIGN_RE.search(around):
+                ent.attributes.setdefault("call_sign", True)
+                return True
+            after = self.text[me:me + 60]
+            m = AGE_APPOS_RE.match(after)
+            if m:
+                am = re.search(r"\d{1,3}", m.group())
+                if am:
+                    ent.attributes.setdefault("age", int(am.group()))
+                return True
+            ap = re.match(r"^\s*(?:,|—|–)\s*(?:an?|the)\s+([\w\s-]{0,40}?)\b(\w+)\b", after)
+            if ap and ap.group(2).lower() in PERSON_NOUNS:
+                return True
+        return False
+
+    def _mark_person(self, lid):
+        self.person_evidence.add(lid)
+
+    def finish(self):
+        for ent in self.entities:
+            if ent.local_id in self.person_evidence and ent.type in ("ORG", "GPE", "LOC", "OTHER", "NORP") \
+                    and not _org_like(ent.name):
+                ent.type = "PERSON"
+
+
+def _person_description(desc):
+    words = re.findall(r"[a-z]+", desc.lower())
+    words = words[:words.index("who")] if "who" in words else words
+    return any(w in PERSON_NOUNS for w in words[:6]) and not any(w in ORG_WORDS for w in words[:3])
+
+
+def _org_like(name):
+    words = re.findall(r"[A-Za-z]+", name.lower())
+    return any(w in ORG_WORDS for w in words)

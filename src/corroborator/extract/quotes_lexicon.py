@@ -10,8 +10,8 @@ say tell add state declare explain note write claim announce report argue insist
 proclaim comment remark reply respond answer ask recall continue mention express stress emphasize emphasise
 highlight acknowledge admit concede confirm deny warn predict promise suggest tweet post testify reveal
 disclose indicate complain urge describe observe agree boast joke quip shout yell scream chant whisper vow
-pledge threaten allege conclude caution lament recount tout told says said added estimate speculate
-counter retort concur assure brag grumble muse reiterate repeat affirm declare estimate
+pledge threaten allege conclude caution lament recount tout told says said added speculate
+counter retort concur assure brag grumble muse reiterate repeat affirm
 """.split())
 
 # Verbs that need an explicit that-clause / complement to count (too often used otherwise).
@@ -59,7 +59,7 @@ HEDGE_RE = re.compile(
     r"it is (?:estimated|believed|thought|understood|reported|alleged|claimed|said)|"
     r"(?:is|are|was|were) (?:believed|thought|said|reported|alleged|rumou?red|estimated|understood) to|"
     r"estimated|believed to|thought to|said to be|rumou?red|unconfirmed|"
-    r"claims?|claimed|claiming|may|might|could|appears? to|appeared to|seems? to|seemed to|likely|unlikely|"
+    r"may|might|could (?:be|have)|appears? to|appeared to|seems? to|seemed to|likely|unlikely|"
     r"suspected|alleged|according to (?:unconfirmed|some) reports)\b", re.I)
 
 UNVERIFIED_RE = re.compile(

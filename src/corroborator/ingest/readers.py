@@ -274,8 +274,10 @@ def _read_warc(path: pathlib.Path, meta: dict):
     with open(path, "rb") as fh:
         counter = _CountingReader(fh)
         stream = io.BufferedReader(counter, 1 << 16)
+        size = path.stat().st_size
         try:
-            for record in ArchiveIterator(stream):
+            archive = ArchiveIterator(stream)
+            for record in archive:
                 n += 1
                 sub = f"{path}#{n}"
                 if record.rec_type not in ("response", "resource"):
@@ -320,6 +322,11 @@ def _read_warc(path: pathlib.Path, meta: dict):
                 if uri:
                     rec_meta.setdefault("url", uri.strip("<> "))
                 yield _doc(sub, "html", text, rec_meta)
+            if archive.offset < size:
+                # the iterator stopped before the end of the file: the last record was cut short
+                yield InputFailure(f"{path}#{n + 1}", "failed",
+                                   f"truncated or corrupt WARC record at byte {archive.offset} of {size}")
+                return
         except LimitExceeded as exc:
             yield InputFailure(f"{path}#{n}" if n else str(path), "failed", str(exc))
             return

@@ -1,11 +1,232 @@
-"""First version: each claim is its own group."""
+"""Claim groups: within a story, the claims of different articles that state the same fact.
+
+Two claims from different articles are scored by
+
+    score = cosine of their sentence embeddings           (``ArticleAnalysis.claim_vectors``)
+          + LEX_WEIGHT * Dice overlap of content words    (normalised text: "$ 10,000" == "$10,000")
+          + ENT_WEIGHT * Jaccard of global entities       (via ``entity_map``)
+          + quantity and time terms
+
+Quantity and time terms keep facts apart from topics: the same quantities or dates raise the score; two
+claims whose numbers of one unit are all different and far apart (two votes, a plan's cost and the debt it
+cancels) are pushed far below the threshold. A number that differs only a little (732 vs 740) or a date
+that differs (Tuesday vs Wednesday) lowers the score only slightly, so a near-identical sentence still
+aligns and the difference is reported as a conflict by ``assess``.
+
+The embeddings are first centred on the story (the story's mean claim vector, which every claim shares,
+is subtracted), and content words are weighted by their rarity within the story, so that two claims about
+the story's subject are not a match for that alone. Each claim is linked to its best counterpart in every
+other article of the story when the choice is mutual and the score reaches ``THRESHOLD``, or when the
+score reaches ``THRESHOLD_ONE_WAY``; linked claims form groups (union-find). Claims that state an attribute of the same entity
+(an age, a role) in two articles are linked too, so that ``assess`` can compare the attributes. Every claim
+is in exactly one group; a group's id hashes its sorted claim ids.
+"""
 from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
 
 from ..ids import make_id
 from ..records import ClaimGroup
+from .claims_compat import quantity_mismatches, ratio, time_mismatch
+from .claims_text import content_words, hashed_vectors, normalize_text, stable_hash
+
+THRESHOLD = 0.45            # a claim's best counterpart in another article, when the choice is mutual
+THRESHOLD_ONE_WAY = 0.70    # ... when it is not (one claim of A may restate two claims of B)
+CENTER_SHRINK = 10.0
+LEX_WEIGHT = 0.35
+ENT_WEIGHT = 0.10
+QTY_MATCH_BONUS = 0.10
+QTY_FAR_PENALTY = 0.40      # every shared-unit number differs and they are far apart: a look-alike
+QTY_NEAR_PENALTY = 0.05     # one number differs a little: the same fact reported differently
+QTY_NEAR_RATIO = 2.0
+TIME_MATCH_BONUS = 0.05
+TIME_MISMATCH_PENALTY = 0.05
+PREFILTER_MARGIN = 0.30     # pairs this far under the threshold before the quantity/time terms are dropped
+_LEX_DIM = 4096
+
+
+def _claim_vectors(an) -> np.ndarray:
+    vs = an.claim_vectors
+    if len(vs) == len(an.claims) and all(v is not None and len(v) for v in vs):
+        m = np.asarray(np.stack([np.asarray(v, dtype=np.float32) for v in vs]), dtype=np.float32) \
+            if len(vs) else np.zeros((0, 384), dtype=np.float32)
+        m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+        return m
+    return None
+
+
+def _lex_matrix(texts) -> np.ndarray:
+    m = np.zeros((len(texts), _LEX_DIM), dtype=np.float32)
+    for i, t in enumerate(texts):
+        for w in set(content_words(t)):
+            m[i, stable_hash(w) % _LEX_DIM] = 1.0
+    return m
+
+
+def _entity_matrix(ent_sets) -> np.ndarray:
+    index = {}
+    for s in ent_sets:
+        for e in s:
+            index.setdefault(e, len(index))
+    m = np.zeros((len(ent_sets), max(len(index), 1)), dtype=np.float32)
+    for i, s in enumerate(ent_sets):
+        for e in s:
+            m[i, index[e]] = 1.0
+    return m
+
+
+def _attribute_keys(an, entity_map) -> dict:
+    """claim index -> {(global entity, attribute name)} for claims that state an entity's attribute."""
+    out = defaultdict(set)
+    text = an.article.text
+    for e in an.entities:
+        attrs = {k: v for k, v in (e.attributes or {}).items() if isinstance(v, (int, float, str))
+                 and not isinstance(v, bool)}
+        if not attrs:
+            continue
+        gid = entity_map.get((an.article.id, e.local_id))
+        if gid is None:
+            continue
+        for k, v in attrs.items():
+            needle = normalize_text(str(v)).lower()
+            for ci, c in enumerate(an.claims):
+                if e.local_id not in c.entities and not any(c.start <= s < c.end for s, _ in e.mentions):
+                    continue
+                if needle and needle in normalize_text(text[c.start:c.end]).lower():
+                    out[ci].add((gid, k))
+                    break
+    return out
+
+
+class _Story:
+    """The claims of one story, with the matrices used to score them."""
+
+    def __init__(self, members, entity_map):
+        self.items = []                   # (article index in members, claim)
+        vec_parts, fallback = [], False
+        for ai, an in enumerate(members):
+            v = _claim_vectors(an)
+            if v is None:
+                fallback = True
+            vec_parts.append(v)
+            for c in an.claims:
+                self.items.append((ai, c))
+        texts = [c.text for _, c in self.items]
+        if fallback or not vec_parts:
+            self.V = hashed_vectors(texts)
+        else:
+            self.V = np.concatenate(vec_parts) if vec_parts else np.zeros((0, 384), dtype=np.float32)
+        # topic removal: the story's mean claim vector is what every claim of the story shares; subtracting
+        # it (shrunk for small stories) leaves what a claim says in particular
+        if len(self.V):
+            alpha = len(self.V) / (len(self.V) + CENTER_SHRINK)
+            self.V = self.V - alpha * self.V.mean(0, keepdims=True)
+            self.V /= np.maximum(np.linalg.norm(self.V, axis=1, keepdims=True), 1e-9)
+        # content words weighted by their rarity in the story: "Bakhmut" counts, the story's subject does not
+        L = _lex_matrix(texts)
+        df = L.sum(0)
+        idf = np.log((len(texts) + 1) / (df + 0.5)).astype(np.float32)
+        self.L = L
+        self.Lw = L * idf[None, :]
+        self.lsize = self.Lw.sum(1)
+        ents = []
+        for ai, c in self.items:
+            aid = members[ai].article.id
+            ents.append({entity_map.get((aid, lid), f"{aid}:{lid}") for lid in c.entities})
+        self.E = _entity_matrix(ents)
+        self.esize = self.E.sum(1)
+        self.article = np.array([ai for ai, _ in self.items], dtype=np.int64)
+
+    def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+        cos = self.V[ia] @ self.V[ib].T
+        inter = self.Lw[ia] @ self.L[ib].T
+        dice = 2 * inter / np.maximum(self.lsize[ia][:, None] + self.lsize[ib][None, :], 1)
+        einter = self.E[ia] @ self.E[ib].T
+        eunion = self.esize[ia][:, None] + self.esize[ib][None, :] - einter
+        ejac = np.where(eunion > 0, einter / np.maximum(eunion, 1), 0.0)
+        return cos + LEX_WEIGHT * dice + ENT_WEIGHT * ejac
+
+
+def fact_adjustment(ca, cb) -> float:
+    """The quantity and time terms of the score of two claims."""
+    adj = 0.0
+    matched, mism = quantity_mismatches(ca, cb)
+    if mism:
+        far = any(ratio(qa, qb) > QTY_NEAR_RATIO or k > 1 for qa, qb, k in mism) or len(mism) > 1
+        adj -= QTY_FAR_PENALTY if far else QTY_NEAR_PENALTY
+    elif matched:
+        adj += QTY_MATCH_BONUS
+    pair, agree = time_mismatch(ca, cb)
+    if agree:
+        adj += TIME_MATCH_BONUS
+    elif pair is not None:
+        adj -= TIME_MISMATCH_PENALTY
+    return adj
+
+
+def score_claims(st: _Story, ia, ib) -> np.ndarray:
+    S = st.base_scores(ia, ib)
+    rows, cols = np.nonzero(S >= THRESHOLD - PREFILTER_MARGIN)
+    for r, c in zip(rows.tolist(), cols.tolist()):
+        S[r, c] += fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1])
+    return S
 
 
 def group_claims(analyses, stories, entity_map) -> list:
-    story_of = {aid: s.id for s in stories for aid in s.articles}
-    return [ClaimGroup(id=make_id("g", c.id), story=story_of[a.article.id], claims=[c.id])
-            for a in analyses for c in a.claims]
+    """``ClaimGroup`` records (status not yet assessed) covering every claim of ``analyses`` exactly once."""
+    by_id = {a.article.id: a for a in analyses}
+    groups = []
+    for story in stories:
+        members = [by_id[aid] for aid in sorted(story.articles) if aid in by_id]
+        if not members:
+            continue
+        st = _Story(members, entity_map)
+        n = len(st.items)
+        parent = list(range(n))
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(x, y):
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[max(rx, ry)] = min(rx, ry)
+
+        per_article = [np.nonzero(st.article == ai)[0] for ai in range(len(members))]
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                ia, ib = per_article[a], per_article[b]
+                if not len(ia) or not len(ib):
+                    continue
+                S = score_claims(st, ia, ib)
+                best_b = S.argmax(1)
+                best_a = S.argmax(0)
+                for r, c in enumerate(best_b.tolist()):
+                    if S[r, c] >= (THRESHOLD if best_a[c] == r else THRESHOLD_ONE_WAY):
+                        union(int(ia[r]), int(ib[c]))
+                for c, r in enumerate(best_a.tolist()):
+                    if best_b[r] != c and S[r, c] >= THRESHOLD_ONE_WAY:
+                        union(int(ia[r]), int(ib[c]))
+        # claims stating an attribute of the same entity are compared by assess: put them together
+        offsets = np.concatenate([[0], np.cumsum([len(m.claims) for m in members])]).tolist()
+        first_stater = {}
+        for ai, an in enumerate(members):
+            for ci, keys in sorted(_attribute_keys(an, entity_map).items()):
+                for key in sorted(keys):
+                    idx = offsets[ai] + ci
+                    if key in first_stater and st.article[first_stater[key]] != ai:
+                        union(first_stater[key], idx)
+                    first_stater.setdefault(key, idx)
+        comps = defaultdict(list)
+        for i in range(n):
+            comps[find(i)].append(st.items[i][1].id)
+        for ids in comps.values():
+            ids = sorted(ids)
+            groups.append(ClaimGroup(id=make_id("g", *ids), story=story.id, claims=ids))
+    groups.sort(key=lambda g: (g.story, g.claims[0]))
+    return groups

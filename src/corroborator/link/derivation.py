@@ -1,5 +1,142 @@
-"""First version: no text reuse detected."""
+"""Text reuse between articles: shared passages, near-copies, rewrites that keep the same quotes in order.
+
+Every article's normalised words are cut into overlapping 8-word shingles; an inverted index over the
+shingles finds the pairs that share any (shingles in very many articles, such as boilerplate, are not
+used for pairing, so the work stays near-linear). For each such pair the *later* article (by
+``published``, else ``published_not_before``, else id order) is said to derive from the earlier one when
+enough of its words are covered by shared shingles: at least ``MIN_WORDS`` words and ``MIN_SHARE`` of its
+text, or a long passage (``LONG_PASSAGE`` words) whatever its share. Quoting the same short sentence does
+not reach these thresholds.
+
+A rewrite that keeps the source's quotes in the same order is caught separately: at least
+``MIN_QUOTES`` quotations of ``QUOTE_MIN_WORDS``+ words shared, in the same order, making up at least half
+of the later article's quotations.
+
+``share`` is the fraction of the later article's words that were reused.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from ..records import Derivation
+from .claims_text import normalize_text, words
+
+SHINGLE = 8
+MAX_DF = 50             # shingles in more articles than this are boilerplate: not used for pairing
+MIN_SHARED = 3          # shared shingles for a pair to be looked at
+MIN_WORDS = 40
+MIN_SHARE = 0.20
+LONG_PASSAGE = 150
+QUOTE_MIN_WORDS = 6
+MIN_QUOTES = 3
+
+_QUOTED = re.compile(r'"([^"]{10,}?)"')
+
+
+def _date_key(article):
+    return article.published or article.published_not_before or None
+
+
+def _order(a, b):
+    """(later, earlier) of two articles."""
+    da, db = _date_key(a), _date_key(b)
+    if da and db and da != db:
+        return (a, b) if da > db else (b, a)
+    return (a, b) if a.id > b.id else (b, a)
+
+
+def _quotes(text: str) -> list:
+    out = []
+    for m in _QUOTED.finditer(normalize_text(text)):
+        w = tuple(words(m.group(1)))
+        if len(w) >= QUOTE_MIN_WORDS:
+            out.append(w)
+    return out
+
+
+def _lcs(a: list, b: list) -> int:
+    if not a or not b:
+        return 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def _shingles(toks: list) -> np.ndarray:
+    if len(toks) < SHINGLE:
+        return np.zeros(0, dtype=np.int64)
+    return np.array([hash(tuple(toks[i:i + SHINGLE])) for i in range(len(toks) - SHINGLE + 1)], dtype=np.int64)
+
+
+def _covered(later_sh: np.ndarray, earlier_sh: np.ndarray, n_words: int) -> int:
+    if not len(later_sh) or not len(earlier_sh):
+        return 0
+    hit = np.isin(later_sh, earlier_sh)
+    if not hit.any():
+        return 0
+    cover = np.zeros(n_words + 1, dtype=np.int32)
+    idx = np.nonzero(hit)[0]
+    np.add.at(cover, idx, 1)
+    np.add.at(cover, np.minimum(idx + SHINGLE, n_words), -1)
+    return int((np.cumsum(cover)[:n_words] > 0).sum())
 
 
 def find_derivations(articles) -> list:
-    return []
+    """``Derivation(article=later, source=earlier, share)`` for every pair of articles with enough text reuse."""
+    arts = sorted(articles, key=lambda a: a.id)
+    toks = [words(a.text) for a in arts]
+    shs = [_shingles(t) for t in toks]
+    quotes = [_quotes(a.text) for a in arts]
+
+    counts = defaultdict(int)
+    index = defaultdict(list)
+    for i, sh in enumerate(shs):
+        for h in set(sh.tolist()):
+            index[h].append(i)
+    for members in index.values():
+        if 2 <= len(members) <= MAX_DF:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    counts[(members[x], members[y])] += 1
+    qindex = defaultdict(set)
+    for i, qs in enumerate(quotes):
+        for q in qs:
+            qindex[q].add(i)
+    qpairs = defaultdict(int)
+    for members in qindex.values():
+        members = sorted(members)
+        if 2 <= len(members) <= MAX_DF:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    qpairs[(members[x], members[y])] += 1
+
+    pos = {a.id: i for i, a in enumerate(arts)}
+    out = []
+    for (i, j) in sorted(set(p for p, c in counts.items() if c >= MIN_SHARED) |
+                         set(p for p, c in qpairs.items() if c >= MIN_QUOTES)):
+        later, earlier = _order(arts[i], arts[j])
+        li, ei = pos[later.id], pos[earlier.id]
+        n = len(toks[li])
+        if n == 0:
+            continue
+        covered = _covered(shs[li], shs[ei], n)
+        share = covered / n
+        reused = (covered >= MIN_WORDS and share >= MIN_SHARE) or covered >= LONG_PASSAGE
+        if not reused and qpairs.get((i, j), 0) >= MIN_QUOTES:
+            eq = set(quotes[ei])
+            shared = [q for q in quotes[li] if q in eq]
+            if len(set(shared)) >= MIN_QUOTES and len(shared) * 2 >= len(quotes[li]):
+                if _lcs(shared, [q for q in quotes[ei] if q in set(shared)]) >= MIN_QUOTES:
+                    reused = True
+                    share = max(share, sum(len(q) for q in shared) / n)
+        if reused:
+            out.append(Derivation(article=later.id, source=earlier.id, share=round(min(share, 1.0), 3)))
+    out.sort(key=lambda d: (d.article, d.source))
+    return out

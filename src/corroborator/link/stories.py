@@ -22,12 +22,15 @@ from ..ids import make_id
 from ..records import Story
 from .claims_text import hashed_vectors, normalize_text
 
-PAIR_THRESHOLD = 0.60        # combined score for an edge between two articles
-AVERAGE_THRESHOLD = 0.45     # mean cosine between two clusters for them to be merged
+PAIR_THRESHOLD = 0.58        # combined score for an edge between two articles
+AVERAGE_THRESHOLD = 0.50     # mean cosine between two clusters for them to be merged
 NAME_WEIGHT = 0.25           # weight of the shared-name similarity in the combined score
 DATE_GRACE_DAYS = 3          # articles this close in time are not penalised
 DATE_PENALTY_PER_DAY = 0.02
-DATE_PENALTY_MAX = 0.35
+DATE_PENALTY_MAX = 1.0 
+# without embeddings (hashed bag of words) cosines run lower: thresholds of their own
+WORDS_PAIR_THRESHOLD = 0.30
+WORDS_AVERAGE_THRESHOLD = 0.20
 LSH_TABLES = 24
 LSH_BUCKET = 12              # target mean bucket size; bits per table grow with log2(n)
 NAME_BLOCK_MAX_DF = 40       # names in more articles than this are too common to block on
@@ -38,9 +41,14 @@ def _lead(an) -> str:
     return ((an.article.title or "") + "\n" + (an.article.text or "")[:1000]).strip()
 
 
+def _has_embeddings(analyses) -> bool:
+    vecs = [a.doc_vector for a in analyses]
+    return bool(vecs) and all(v is not None and len(v) for v in vecs) and len({len(v) for v in vecs}) == 1
+
+
 def _vectors(analyses) -> np.ndarray:
     vecs = [a.doc_vector for a in analyses]
-    if vecs and all(v is not None and len(v) for v in vecs) and len({len(v) for v in vecs}) == 1:
+    if _has_embeddings(analyses):
         m = np.asarray(np.stack([np.asarray(v, dtype=np.float32) for v in vecs]), dtype=np.float32)
         m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
         return m
@@ -182,7 +190,10 @@ def cluster_stories(analyses) -> list:
             x = parent[x]
         return x
 
-    edges = [p for p in pair_scores(analyses, V) if p[0] >= PAIR_THRESHOLD]
+    embedded = _has_embeddings(analyses)
+    pair_t = PAIR_THRESHOLD if embedded else WORDS_PAIR_THRESHOLD
+    avg_t = AVERAGE_THRESHOLD if embedded else WORDS_AVERAGE_THRESHOLD
+    edges = [p for p in pair_scores(analyses, V) if p[0] >= pair_t]
     edges.sort(key=lambda p: (-p[0], p[2], p[3]))
     for _s, _c, i, j in edges:
         ri, rj = find(i), find(j)
@@ -190,7 +201,7 @@ def cluster_stories(analyses) -> list:
             continue
         if size[ri] > 1 or size[rj] > 1:
             avg = float(vsum[ri] @ vsum[rj]) / (size[ri] * size[rj])
-            if avg < AVERAGE_THRESHOLD:
+            if avg < avg_t:
                 continue
         if size[ri] < size[rj]:
             ri, rj = rj, ri

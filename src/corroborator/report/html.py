@@ -1,41 +1,52 @@
-"""Render a ledger (contract dict) as a single self-contained HTML page with Jinja2 (autoescaped)."""
+"""Render a ledger (contract dict) as a single self-contained HTML page with Jinja2 (autoescaped).
+
+The report and the web pages (``corroborator serve``) share ``templates/_base.html``, ``templates/_macros.html``
+and one stylesheet, so both look the same; the report inlines the stylesheet and links only within itself.
+"""
 from __future__ import annotations
 
 import functools
 import pathlib
 
 import jinja2
+import markupsafe
+
+from .view import STATUS_HELP, STATUSES, LedgerView
 
 TEMPLATES = pathlib.Path(__file__).parent / "templates"
+STYLESHEET = pathlib.Path(__file__).parent.parent / "serve" / "static" / "style.css"
+
+
+def environment(extra_dirs=()) -> jinja2.Environment:
+    """A Jinja environment over the shared templates (plus ``extra_dirs`` first); autoescape always on."""
+    return _environment(tuple(str(d) for d in extra_dirs))
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(extra_dirs: tuple) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([*extra_dirs, str(TEMPLATES)]), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.globals.update(statuses=STATUSES, status_help=STATUS_HELP)
+    return env
 
 
 @functools.lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """The Jinja environment shared by the report and the web pages (autoescape always on)."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+def stylesheet() -> markupsafe.Markup:
+    """The shared stylesheet, marked safe to inline: it is our own file, never article data."""
+    return markupsafe.Markup(STYLESHEET.read_text(encoding="utf-8"))
 
 
-def report_context(ledger: dict) -> dict:
-    """Index a ledger for display: per story, its claim groups with each member claim's sentence and outlet."""
-    articles = {a["id"]: a for a in ledger["articles"]}
-    claims = {c["id"]: c for c in ledger["claims"]}
-    groups_by_story = {}
-    for g in ledger["claim_groups"]:
-        groups_by_story.setdefault(g["story"], []).append(g)
-    order = {"conflicting": 0, "corroborated": 1, "attributed_only": 2, "single_source": 3}
-    stories = []
-    for s in ledger["stories"]:
-        groups = sorted(groups_by_story.get(s["id"], []),
-                        key=lambda g: (order.get(g["status"], 9), -len(g["claims"]), g["id"]))
-        counts = {}
-        for g in groups:
-            counts[g["status"]] = counts.get(g["status"], 0) + 1
-        stories.append({"story": s, "groups": groups, "counts": counts,
-                        "articles": [articles[a] for a in s["articles"] if a in articles]})
-    return {"ledger": ledger, "stories": stories, "articles": articles, "claims": claims}
+def _report_href(kind: str, ident: str | None = None) -> str:
+    """Links inside the one-page report are fragment links."""
+    if kind == "home":
+        return "#top"
+    if kind == "timeline":
+        return "#timeline"
+    return f"#{kind}-{ident}"
 
 
 def render_report(ledger: dict) -> str:
-    """The whole report as one HTML string."""
-    return environment().get_template("report.html").render(**report_context(ledger))
+    """The whole report as one HTML string (no external resources, no scripts)."""
+    view = LedgerView(ledger)
+    return environment().get_template("report.html").render(
+        ledger=ledger, view=view, run=view.run, href=_report_href, inline_css=stylesheet())

@@ -1,0 +1,384 @@
+"""Classify the lines of a plain-text scrape: body, heading, caption, or a kind of boilerplate.
+
+Each line (a paragraph; hard-wrapped lines are first joined into paragraphs) is judged by its own form
+(length, final punctuation, capitalisation, credit and promo patterns) and by its context: repetition,
+its neighbours, and where it stands against the main run of body paragraphs (found as the stretch of
+lines with the highest body score). Everything stays as offsets into the source, so the cleaned text
+maps back exactly.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------- patterns
+_END_PUNCT = re.compile(r"[.!?…][\"”’'»)\]]*$|[\"”»]$")
+_BULLET = re.compile(r"^(?:[•·▪►◦‣*]|-\s|\d{1,2}[.)]\s)\s*")
+_RELATED = re.compile(
+    r"^(?:read next|read more|related(?: articles?| stories| coverage| content)?|see also|more from [\w ]+|"
+    r"recommended(?: for you| stories)?|also read|must read|editor['’]?s picks?|more stories|"
+    r"trending(?: now)?|you may also like|more on this|further reading|watch|listen|top stories|"
+    r"most read|most popular|latest news|more news|popular)\s*[:|\-–—]",
+    re.I)
+_RELATED_ALONE = re.compile(
+    r"^(?:read next|read more|related(?: articles?| stories| coverage| content)?|see also|recommended(?: for you)?|"
+    r"more stories|you may also like|most read|most popular|trending(?: now)?|more from [\w .]{1,30}|"
+    r"top stories|latest news|more news|further reading|up next|what to read next)\s*:?$", re.I)
+_SOURCE_TAIL = re.compile(r"\(\s*(source|photo|image|credit|via|photo credit|pictured)\s*:\s*([^()]{1,60})\)\s*$", re.I)
+_CREDIT_WORDS = (r"(?:getty images|ap photo|associated press|reuters|afp|epa|shutterstock|alamy|anadolu|"
+                 r"photo by|photograph(?:ed)? by|image by|pictures? by|courtesy of|imagn|sipa|pool photo|file photo|"
+                 r"via getty|/getty|/ap\b|/reuters|/afp|photo:|image:|credit:|photos:|illustration:|illustration by)")
+_CREDIT_LINE = re.compile(r"^(?:\(?[^.!?]{0,80}?" + _CREDIT_WORDS + r"[^.!?]{0,80}\)?|(?:photo|image|credit|source)s?\s*:.{1,80})$", re.I)
+_CREDIT_TAIL = re.compile(r"(?:[.…]\s+|\.\.\.\s*)((?:[^.!?]{0,60}?)" + _CREDIT_WORDS + r"[^.!?]{0,60})$", re.I)
+_CAPTION_START = re.compile(
+    r"^(?:in )?(?:this|the|a|an|these)?\s*(?:undated |handout |aerial |file |recent |satellite |grainy )*"
+    r"(?:photo(?:graph)?s?|pictures?|images?|video(?: still| grab)?s?|still|screenshots?|screen ?grabs?|"
+    r"file photo|satellite image)\b[^.]{0,60}?\b(?:shows?|showing|taken|released|provided|obtained|made available|"
+    r"posted|shared|depicts?|captured)\b", re.I)
+_PROMO = re.compile(
+    r"\b(?:subscribe|subscription|subscribers? only|sign up|newsletter|ad-free|advertisement|advertising|"
+    r"delivered to your (?:door|inbox)|click here|tap here|download (?:the|our) app|follow us|share this|"
+    r"share on|log ?in\b|sign in\b|create an account|unlock|premium|cookies?\b|privacy policy|terms of (?:use|service)|"
+    r"all rights reserved|copyright|©|comment on articles|app updates|support (?:our|independent) journalism|"
+    r"become a member|donate|gift (?:this )?article|listen to this article|print this|skip to|back to top|"
+    r"get the latest|want more|don['’]t miss|we use cookies|accept all|manage preferences)\b", re.I)
+_SELF_REF = re.compile(
+    r"^(?:At |The )?([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}) (?:is|are|remains) (?:committed|dedicated) to\b")
+_USES_AI = re.compile(r"^(?:to (?:read|learn|find out) (?:how|more about how) )([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}) ", re.I)
+_BIO_HEAD = re.compile(r"^(?:about (?:the )?(?:writers?|authors?|reporters?|contributors?)|author bio|meet the author)\s*:?$", re.I)
+_NAME = r"[A-Z][a-zA-Z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zA-Z'’-]+)){1,3}"
+_BIO_LINE = re.compile(
+    r"^(" + _NAME + r") (?:is|was|has been|covers|writes|joined)\b(?: (?:a|an|the))?"
+    r"(?:\s*(?:([A-Z][\w&.'’ -]{1,40}?)['’]s\s+))?[\w ,&'’-]{0,80}?\b(?i:correspondent|reporter|editor|writer|"
+    r"journalist|columnist|contributor|producer|author|analyst|intern|fellow|covers|newsroom|bureau|staff)\b")
+_BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|story by|posted by)\s+(" + _NAME + r"(?:\s*(?:,|and|&)\s*" + _NAME + r")*)", re.I)
+_DATELINE = re.compile(r"^(?:published|updated|posted|last updated|first published|modified|on)\b[^.]{0,60}\d{4}", re.I)
+_READ_MORE_TAIL = re.compile(r"(?:\.\.\.|…)\s*(?:read more|more)\s*$", re.I)
+_SHARE = re.compile(r"^(?:share|tweet|email|print|facebook|twitter|linkedin|whatsapp|reddit|copy link|comments?)(?:\s*[|/·]\s*\w+)*$", re.I)
+
+# lines that end an article's main text in a page scrape: comment sections, tag lists, share bars
+_BREAK = re.compile(
+    r"^\d+\s+(?:responses?|comments?|replies|reactions)\b|^(?:\S+\s+){0,8}\S*\s*(?:says|said|wrote|replied):$|"
+    r"^(?:posted in|filed under|tags?|topics?|categories)\s*:|\b\d+\s+comments?\b|^leave a (?:reply|comment)|"
+    r"^(?:join|start) the (?:discussion|conversation)|^comments?(?:\s*\(\d+\))?$|^share this\b|"
+    r"^(?:view|show|load|read) (?:all |more )?comments|^(?:related|recommended)(?: \w+){0,2}\s*:?$", re.I)
+
+_KINDS_REMOVED = ("promo", "caption_credit", "related_link", "byline", "author_bio", "navigation", "duplicate", "other")
+
+
+# ---------------------------------------------------------------- units
+@dataclass
+class Unit:
+    """One paragraph of the source: the spans it is made of (hard-wrapped lines joined by a space)."""
+    spans: list                 # [(start, end)] into the source
+    text: str
+    kind: str = ""              # body|heading|caption|title|<removed kind>
+    caption: tuple | None = None    # (start, end) of the caption part when a credit is cut off
+    credit: tuple | None = None     # (start, end) of that credit
+    info: dict = field(default_factory=dict)
+
+    @property
+    def start(self):
+        return self.spans[0][0]
+
+    @property
+    def words(self):
+        return len(self.text.split())
+
+    @property
+    def ends_punct(self):
+        return bool(_END_PUNCT.search(self.text))
+
+
+def _stripped_lines(source: str):
+    pos = 0
+    for line in source.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        while s < e and source[s].isspace():
+            s += 1
+        while e > s and source[e - 1].isspace():
+            e -= 1
+        yield s, e
+
+
+def split_units(source: str) -> list:
+    """The paragraphs of ``source``. Hard-wrapped text (lines cut near one width, paragraphs separated by
+    blank lines) has its lines joined back into paragraphs."""
+    lines = list(_stripped_lines(source))
+    nonempty = [(s, e) for s, e in lines if e > s]
+    if not nonempty:
+        return []
+    lengths = sorted(e - s for s, e in nonempty)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    wrapped = (20 <= width <= 100 and len(nonempty) >= 6 and any(e == s for s, e in lines)
+               and sum(1 for n in lengths if 0.6 * width <= n <= width + 2) >= 0.6 * len(lengths))
+    units = []
+    if not wrapped:
+        for s, e in nonempty:
+            units.append(Unit([(s, e)], source[s:e]))
+        return units
+    block = []
+    for s, e in lines + [(0, 0)]:
+        if e > s:
+            if block:
+                ps, pe = block[-1]
+                # a short line ends its paragraph unless the next one visibly continues its sentence
+                if (pe - ps) < 0.6 * width and not source[s].islower():
+                    units.append(Unit(list(block), " ".join(source[a:b] for a, b in block)))
+                    block = []
+            block.append((s, e))
+        elif block:
+            units.append(Unit(list(block), " ".join(source[a:b] for a, b in block)))
+            block = []
+    return units
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def _title_case_share(text: str) -> float:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text)]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w[0].isupper()) / len(words)
+
+
+# ---------------------------------------------------------------- classification
+@dataclass
+class Classified:
+    units: list
+    title_unit: Unit | None
+    outlets: Counter            # outlet names seen in credits/self-references (weighted)
+    authors: list
+    page_date: str | None
+
+
+def _line_kind(u: Unit, info_out: dict) -> str:
+    """Kinds a line has from its form alone ('' when it needs context)."""
+    t = u.text
+    w = u.words
+    if _BULLET.match(t) and w <= 12 and _PROMO.search(t):
+        return "promo"
+    m = _SELF_REF.match(t)
+    if m and w <= 40:
+        info_out.setdefault("outlets", []).append((m.group(1), 3))
+        return "promo"
+    m = _USES_AI.match(t)
+    if m and w <= 25:
+        return "promo"
+    if _BIO_HEAD.match(t):
+        return "author_bio"
+    if _RELATED.match(t) or _RELATED_ALONE.match(t):
+        return "related_link"
+    m = _SOURCE_TAIL.search(t)
+    if m and w <= 25:
+        if m.group(1).lower() == "source":
+            info_out.setdefault("outlets", []).append((m.group(2).strip(), 1))
+        return "caption_credit"
+    if w <= 14 and not u.ends_punct and _CREDIT_LINE.match(t):
+        return "caption_credit"
+    m = _BYLINE.match(t)
+    if m and w <= 14:
+        info_out.setdefault("authors", []).extend(a.strip() for a in re.split(r"\s*(?:,|\band\b|&)\s*", m.group(1)) if a.strip())
+        return "byline"
+    if _DATELINE.match(t) and w <= 16:
+        info_out.setdefault("datelines", []).append(t)
+        return "byline"
+    if _SHARE.match(t):
+        return "navigation"
+    if w <= 25 and _PROMO.search(t):
+        return "promo"
+    if _READ_MORE_TAIL.search(t) and w <= 60:
+        m = _BIO_LINE.match(t)
+        if m:
+            info_out.setdefault("authors", []).append(m.group(1))
+            if m.group(2):
+                info_out.setdefault("outlets", []).append((m.group(2), 2))
+            return "author_bio"
+        return "related_link"
+    if _CAPTION_START.match(t):
+        return "caption"
+    if _CREDIT_TAIL.search(t) and w <= 80:
+        return "caption"
+    return ""
+
+
+def _split_caption(u: Unit, source: str):
+    """Cut a trailing credit off a caption: the caption span and the credit span (or None)."""
+    s, e = u.spans[0][0], u.spans[-1][1]
+    text = source[s:e]
+    m = _CREDIT_TAIL.search(text)
+    if m:
+        cs = s + m.start(1)
+        return (s, s + len(text[: m.start(1)].rstrip())), (cs, e)
+    # "... on June 16, 2022. Freedom of Russia Legion": a short Title-Case tail after the last sentence
+    m = re.search(r"[.!?][\"”’]?\s+([A-Z][^.!?]{1,60})$", text)
+    if m and len(m.group(1).split()) <= 8 and _title_case_share(m.group(1)) >= 0.5:
+        cs = s + m.start(1)
+        return (s, s + len(text[: m.start(1)].rstrip())), (cs, e)
+    return (s, e), None
+
+
+def _is_body_like(u: Unit) -> bool:
+    w = u.words
+    if u.ends_punct:
+        return w >= 8 or (w >= 3 and u.text[:1] in "\"“'‘")
+    return w >= 25
+
+
+def _score(u: Unit) -> float:
+    if u.info.get("break"):
+        return -60.0
+    if u.kind in ("caption", "caption_credit", "related_link"):
+        return -1.0     # inline furniture of an article (captions, credits, "Read Next") does not end it
+    if u.kind:
+        return -6.0
+    w = u.words
+    if _is_body_like(u):
+        return min(w, 80) + (5 if u.ends_punct else 0)
+    if u.ends_punct and w >= 3:
+        return 0.5
+    if w >= 10:
+        return 0.3 * w
+    return -min(3.0 + w * 0.5, 8.0)
+
+
+def classify(source: str, trusted: bool = False, known_title: str | None = None) -> Classified:
+    """Classify the paragraphs of ``source``.
+
+    ``trusted``: the text is already an extractor's main text (from HTML), so no main-region cut and no
+    title detection are done, only line-level removals.
+    """
+    units = split_units(source)
+    info: dict = {}
+    norm = [_norm(u.text) for u in units]
+    counts = Counter(n for n in norm if n)
+
+    # 1. form and repetition
+    seen = set()
+    for u, n in zip(units, norm):
+        k = _line_kind(u, info)
+        if counts[n] > 1 and not k:
+            if n in seen or not _is_body_like(u) or u.words < 25:
+                k = "duplicate"
+        seen.add(n)
+        u.kind = k
+        if u.words <= 14 and _BREAK.search(u.text):
+            u.info["break"] = True
+            u.kind = u.kind or "navigation"
+
+    # 2. neighbours: image titles before a caption/credit; headlines echoed by a related link
+    related_texts = [n for u, n in zip(units, norm) if u.kind == "related_link"]
+    for i, u in enumerate(units):
+        if u.kind or u.ends_punct or u.words > 14:
+            continue
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        n = norm[i]
+        if nxt is not None and nxt.kind in ("caption", "caption_credit") and (
+                nxt.kind == "caption" or norm[i + 1].startswith(n) or u.words <= 10):
+            u.kind = "caption_credit"
+        elif n and any(n in r for r in related_texts):
+            u.kind = "related_link"
+    # a caption credit sometimes stands alone on the line after its caption
+    for i, u in enumerate(units):
+        if u.kind == "caption":
+            u.caption, u.credit = _split_caption(u, source)
+
+    if trusted:
+        if known_title:
+            for u, n in zip(units[:3], norm[:3]):
+                if n == _norm(known_title):
+                    u.kind = "title"
+        for u in units:
+            if not u.kind:
+                u.kind = "body"
+        _mark_headings(units, region=(0, len(units)))
+        return Classified(units, None, _outlets(info), info.get("authors", []), None)
+
+    # 3. the main run of body paragraphs: the stretch with the highest total score
+    # segments of positive running score; the article is the first one of substantial weight (comment
+    # threads and teaser lists after it may weigh more, but come later)
+    segments, cur, cur_start, seg_best = [], 0.0, 0, None
+    for i, u in enumerate(units):
+        sc = _score(u)
+        if cur <= 0:
+            if seg_best:
+                segments.append(seg_best)
+            cur, cur_start, seg_best = sc, i, None
+        else:
+            cur += sc
+        if cur > 0 and (seg_best is None or cur > seg_best[0]):
+            seg_best = (cur, cur_start, i + 1)
+    if seg_best:
+        segments.append(seg_best)
+    top = max((sg[0] for sg in segments), default=0.0)
+    best_span = next(((sa, sb) for sc_, sa, sb in segments if sc_ >= 0.6 * top), (0, 0))
+    a, b = best_span
+    while a < b and not _is_body_like(units[a]) and not (units[a].kind == "" and units[a].ends_punct):
+        a += 1
+    while b > a and not _is_body_like(units[b - 1]) and not (units[b - 1].kind == "" and units[b - 1].ends_punct):
+        b -= 1
+
+    # 4. title: a short unpunctuated line just before the body
+    title_unit = None
+    if not known_title:
+        for j in range(a - 1, max(-1, a - 8), -1):
+            u = units[j]
+            if u.kind in ("byline", "caption", "caption_credit", "navigation"):
+                continue
+            if u.kind == "" and 3 <= u.words <= 25 and not u.text.endswith("."):
+                title_unit = u
+            break
+    for i, u in enumerate(units):
+        if u is title_unit:
+            u.kind = "title"
+        elif u.kind:
+            continue
+        elif i < a:
+            u.kind = "navigation"
+        elif i >= b:
+            u.kind = "other" if u.words > 3 else "navigation"
+        else:
+            u.kind = "body" if (_is_body_like(u) or u.ends_punct or u.words >= 10) else ""
+    _mark_headings(units, region=(a, b))
+    for u in units[a:b]:
+        if not u.kind:
+            u.kind = "other"
+    return Classified(units, title_unit, _outlets(info), info.get("authors", []), _dateline(info))
+
+
+def _mark_headings(units, region):
+    a, b = region
+    for i in range(a, b):
+        u = units[i]
+        if u.kind not in ("", "body") or u.ends_punct or u.words > 15 or u.words == 0:
+            continue
+        if u.kind == "body" and _is_body_like(u):
+            continue
+        nxt = next((v for v in units[i + 1:b] if v.kind not in ("caption", "caption_credit")), None)
+        if nxt is not None and nxt.kind in ("", "body") and (_is_body_like(nxt) or nxt.ends_punct) and \
+                u.text[:1].isupper() and not u.text.endswith((":", ",", ";")):
+            u.kind = "heading"
+        elif u.kind == "":
+            u.kind = "other"
+
+
+def _outlets(info) -> Counter:
+    c = Counter()
+    for name, weight in info.get("outlets", []):
+        name = name.strip(" .,'’\"")
+        if 1 <= len(name.split()) <= 5:
+            c[name] += weight
+    return c
+
+
+def _dateline(info):
+    from .dates import full_dates
+    for t in info.get("datelines", []):
+        ds = full_dates(t)
+        if ds:
+            return ds[0].isoformat()
+    return None

@@ -1,0 +1,116 @@
+"""Claims: attribution (outlet, speaker, anonymous, document) and modality, on invented articles + seeds."""
+import json
+import pathlib
+
+import pytest
+
+from corroborator.annotate import annotate
+from corroborator.extract.claims import find_claims
+from corroborator.extract.entities import find_entities
+from corroborator.extract.quotes import find_quotes
+from corroborator.ids import make_id
+from corroborator.records import Article
+
+SEEDS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+STORY = (
+    "Flooding closed the Varn valley road on Tuesday.\n\n"
+    "“The river rose four metres in one night,” said Lena Ostrova, the head of the Varn rescue service. "
+    "“Two villages were cut off.”\n\n"
+    "The Varn Herald was unable to independently verify Ostrova's claims.\n\n"
+    "Ostrova said that 40 families had been evacuated.\n\n"
+    "One of the rescuers, who asked not to be named, said that the dam gates were opened too late.\n\n"
+    "Another rescuer, who asked not to be named, said that the pumps had failed.\n\n"
+    "The dam operator reportedly ignored two warnings.\n\n"
+    "The regional governor did not visit the valley.\n\n"
+    "The valley has 3,000 residents, according to the regional census.\n\n"
+    "Why was the warning late?\n\n"
+    "Rain fell for six days; the river broke its banks on Monday night.")
+
+
+@pytest.fixture(scope="module")
+def story():
+    art = Article(id="art9", path="x.txt", text=STORY, source_text=STORY)
+    ann = annotate(STORY)
+    ents = find_entities(art, ann)
+    quotes = find_quotes(art, ann, ents)
+    return art, ents, quotes, find_claims(art, ann, ents, quotes)
+
+
+def claim_with(claims, fragment):
+    hits = [c for c in claims if fragment in c.text]
+    assert hits, f"no claim contains {fragment!r}"
+    return hits[0]
+
+
+def test_outlet_claims_and_ids(story):
+    art, ents, quotes, claims = story
+    c = claim_with(claims, "Flooding closed the Varn valley road")
+    assert c.attribution == "outlet" and c.modality == "asserted" and c.quote is None
+    assert c.id == make_id("c", art.id, c.start, c.end) and STORY[c.start:c.end] == c.text
+    assert any(e.local_id in c.entities for e in ents if "Varn" in e.name)
+
+
+def test_speaker_claims_inside_quotes_and_unverified(story):
+    art, ents, quotes, claims = story
+    ostrova = [e.local_id for e in ents if "Ostrova" in e.name]
+    for frag in ("river rose four metres", "Two villages were cut off", "40 families had been evacuated"):
+        c = claim_with(claims, frag)
+        assert c.attribution == "speaker" and c.speaker_entity in ostrova, frag
+        assert c.quote in {q.id for q in quotes}
+        assert c.modality == "unverified", frag
+    c = claim_with(claims, "unable to independently verify")
+    assert c.attribution == "outlet" and c.modality != "unverified"
+
+
+def test_anonymous_speakers_get_comparable_keys(story):
+    art, ents, quotes, claims = story
+    a = claim_with(claims, "dam gates were opened too late")
+    b = claim_with(claims, "pumps had failed")
+    assert a.attribution == b.attribution == "anonymous"
+    assert a.speaker_entity is None and a.speaker_key and a.speaker_key.startswith("anon:")
+    assert a.speaker_key != b.speaker_key    # "one of the rescuers" vs "another rescuer"
+
+
+def test_document_hedged_negated(story):
+    art, ents, quotes, claims = story
+    assert claim_with(claims, "3,000 residents").attribution == "document"
+    assert claim_with(claims, "reportedly ignored").modality == "hedged"
+    assert claim_with(claims, "did not visit").modality == "negated"
+
+
+def test_questions_skipped_and_semicolons_split(story):
+    art, ents, quotes, claims = story
+    assert not any("Why was the warning late" in c.text for c in claims)
+    a = claim_with(claims, "Rain fell for six days")
+    assert "broke its banks" not in a.text
+    assert claim_with(claims, "the river broke its banks").start > a.end
+
+
+# ------------------------------------------------------------------ the seed articles
+@pytest.fixture(scope="module")
+def seeds():
+    gold_p = SEEDS / "seeds-gold.json"
+    if not gold_p.exists():
+        pytest.skip("seeds not available")
+    from corroborator.clean import clean_document
+    from corroborator.extract import extract_article
+    from corroborator.ingest import read_input
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        for doc in read_input(path):
+            art = clean_document(doc)
+            out[path.name] = extract_article(art, annotate(art.text))
+    return json.loads(gold_p.read_text()), out
+
+
+def test_seed_unverified_speaker_claims(seeds):
+    gold, analyses = seeds
+    unv = gold["unverified"]
+    an = analyses[unv["article"]]
+    who = [e.local_id for e in an.entities if e.name == unv["applies_to_speaker"]]
+    theirs = [c for c in an.claims if c.attribution == "speaker" and c.speaker_entity in who]
+    assert len(theirs) >= 5
+    assert all(c.modality == "unverified" for c in theirs)
+    others = [c for c in an.claims if c.attribution == "outlet"]
+    assert others and not any(c.modality == "unverified" for c in others)

@@ -1,0 +1,162 @@
+"""clean: body, captions, removed boilerplate, metadata and an exact source_map, on invented pages."""
+import json
+import pathlib
+
+import pytest
+
+from corroborator.clean import clean_document
+from corroborator.clean.words import has_lexicon, is_word
+from corroborator.errors import InputError, LimitExceeded
+from corroborator.ingest import read_input
+from corroborator.records import InputDoc
+
+FIX = pathlib.Path(__file__).parent / "fixtures" / "clean"
+SEEDS = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def assert_source_map(a):
+    assert a.source_map, "no source map"
+    covered = 0
+    for x, y, s in a.source_map:
+        assert a.text[x:y] == a.source_text[s:s + y - x]
+        covered += y - x
+    # nearly every body character is mapped (only paragraph breaks and re-join spaces are not)
+    assert covered >= 0.95 * len(a.text.replace("\n\n", ""))
+    for c in a.captions:
+        if c.source_start is not None:
+            assert a.source_text[c.source_start:c.source_start + len(c.text)] == c.text
+    for r in a.removed:
+        if r.source_start is not None:
+            assert a.source_text[r.source_start:r.source_start + len(r.text)] == r.text
+
+
+def clean_file(path):
+    return clean_document(next(read_input(path)))
+
+
+def test_messy_scrape_body_captions_and_boilerplate():
+    a = clean_file(FIX / "messy_scrape.txt")
+    assert_source_map(a)
+    assert a.title == "Harbour Town Votes To Rebuild Storm-Wrecked Pier"
+    assert not a.text.startswith("Harbour Town")
+    assert a.text.startswith("The town council of Port Ellery voted on Tuesday")
+    assert a.text.rstrip().endswith("visitors had stayed away since the pier closed.")
+    for junk in ("Read Next", "Source: Coastline Courier", "Getty Images", "WEEKEND TIDE TABLES", "committed to",
+                 "About the writer", "Senior Reporter", "delivered to your door", "Port Ellery pier after the storm",
+                 "Fishermen unload crates"):
+        assert junk not in a.text, junk
+    caps = [c.text for c in a.captions]
+    assert "This photo shows the collapsed end of the Port Ellery pier on March 3, 2024." in caps
+    assert any(c.startswith("Fishermen unload crates of mackerel") and "Getty" not in c for c in caps)
+    kinds = {r.kind for r in a.removed}
+    assert {"related_link", "caption_credit", "duplicate", "promo", "author_bio"} <= kinds
+    assert [a.text[s:e] for s, e in a.headings] == ["Funding And Delays"]
+    assert a.outlet == "Coastline Courier"
+    assert a.authors == ["Rosa Tremaine"]
+    assert a.published is None and a.published_not_before == "2024-04-09"
+
+
+@pytest.mark.skipif(not has_lexicon(), reason="no word list in the installed model package")
+def test_split_word_repaired_with_exact_map():
+    a = clean_file(FIX / "messy_scrape.txt")
+    assert "moved their boats to a temporary mooring further along the bay" in a.text
+    i = a.text.index("temporary")
+    runs = [r for r in a.source_map if r[0] <= i + 9 and r[1] >= i]
+    assert len(runs) == 2          # "tempo" and "rary" come from two places in the source
+    assert_source_map(a)
+
+
+def test_is_word():
+    if not has_lexicon():
+        pytest.skip("no word list")
+    assert is_word("little") and is_word("houses") and is_word("temporary")
+    assert not is_word("tle") and not is_word("rary")
+
+
+def test_html_page_metadata_and_body():
+    a = clean_file(FIX / "page.html")
+    assert_source_map(a)
+    assert a.title == "Valley Orchard Growers Report Record Apple Harvest"
+    assert a.outlet == "The Valley Ledger"
+    assert a.authors == ["Tomas Wendell"]
+    assert (a.published, a.published_from) == ("2023-09-14", "page")
+    assert a.text.startswith("Orchard growers across the Marren Valley")
+    assert "a request officials said they would consider next month." in a.text
+    for junk in ("Most read", "bus lanes", "All rights reserved", "Home"):
+        assert junk not in a.text
+    assert "Shortage of pickers" in [a.text[s:e] for s, e in a.headings]
+
+
+def test_metadata_given_wins_over_page():
+    html = (FIX / "page.html").read_text(encoding="utf-8")
+    a = clean_document(InputDoc("x.html", "html", html, url="https://example.org/a", outlet="Other Desk",
+                                published="2023-01-02", title="Given Title", authors=("Ann Given",)))
+    assert (a.outlet, a.title, a.authors, a.published, a.published_from) == \
+        ("Other Desk", "Given Title", ["Ann Given"], "2023-01-02", "metadata")
+
+
+def test_plain_article_without_title_line():
+    text = ("Rain fell on the valley for the third day on Sunday, forecasters said, raising river levels.\n\n"
+            "Officials closed two bridges as a precaution and asked drivers to avoid the lower road.\n")
+    a = clean_document(InputDoc("p.txt", "text", text))
+    assert a.title is None
+    assert a.text.startswith("Rain fell") and a.text.endswith("lower road.")
+    assert_source_map(a)
+
+
+def test_hard_wrapped_text_is_rejoined():
+    para = ("The regional museum reopened its north wing on Saturday after a two-year renovation that "
+            "cost more than the original building, the director said, adding that visitor numbers had "
+            "already doubled in the first weekend of opening to the public.")
+    import textwrap
+    text = "\n\n".join(textwrap.fill(para, 60) for _ in range(1)) + "\n\n" + textwrap.fill(
+        "Critics praised the new lighting but said the labels were too small to read for older visitors, "
+        "and asked the museum to print larger ones before the summer season begins next month.", 60) + "\n"
+    a = clean_document(InputDoc("w.txt", "text", text))
+    assert "\n\n" in a.text and "renovation that cost" in a.text.replace("\n", " ")
+    assert a.text.count("\n\n") == 1
+    assert_source_map(a)
+
+
+def test_no_body_raises():
+    with pytest.raises(InputError):
+        clean_document(InputDoc("e.txt", "text", "Home\nNews\nSport\n"))
+
+
+def test_deeply_nested_html_is_refused():
+    html = "<html><body>" + "<div>" * 5000 + "x" + "</div>" * 5000 + "</body></html>"
+    with pytest.raises(LimitExceeded):
+        clean_document(InputDoc("deep.html", "html", html))
+
+
+# ---------------------------------------------------------------- the founding seeds (read at test time)
+def _seed_gold():
+    gold = SEEDS / "seeds-gold.json"
+    if not gold.exists():
+        pytest.skip("../shared/seeds not present")
+    return json.loads(gold.read_text(encoding="utf-8"))["articles"]
+
+
+def test_seed_articles_match_gold():
+    for name, g in _seed_gold().items():
+        a = clean_file(SEEDS / name)
+        assert_source_map(a)
+        paras = a.text.split("\n\n")
+        assert paras[0].startswith(g["first_body_sentence"]), name
+        assert g["last_body_sentence"] in paras[-1], name
+        assert a.outlet == g["outlet"], name
+        assert a.title == g.get("title"), name
+        if g.get("author"):
+            assert g["author"] in a.authors, name
+        if g.get("published_not_before"):
+            assert a.published_not_before == g["published_not_before"]
+        cap_texts = [c.text for c in a.captions]
+        for cap in g.get("captions", []):
+            assert cap in cap_texts, cap
+            assert cap not in a.text
+        for line in g.get("not_body", []):
+            assert line not in a.text, line
+        for h in g.get("headings", []):
+            assert h in [a.text[s:e] for s, e in a.headings]
+        for rep in g.get("repairs", []):
+            assert rep["body_must_contain"] in a.text

@@ -1,0 +1,73 @@
+"""Engines: the local engine and the Dask engine run the same per-article work and give the same ledger."""
+import json
+import pathlib
+import shutil
+
+import pytest
+
+from corroborator import analyze
+from corroborator.engine import LocalEngine, get_engine
+from corroborator.errors import UsageError
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "engine"
+
+
+def _ledger_without_times(out):
+    data = json.loads((pathlib.Path(out) / "ledger.json").read_text(encoding="utf-8"))
+    data["run"].pop("started")
+    data["run"].pop("finished")
+    return data
+
+
+def test_local_engine_maps_in_order_and_lazily():
+    pulled = []
+
+    def batches():
+        for i in range(5):
+            pulled.append(i)
+            yield [i, i + 1]
+
+    results = LocalEngine().map_batches(sum, batches())
+    assert next(results) == 1
+    assert pulled == [0]          # the engine does not read ahead of the work it does
+    assert list(results) == [3, 5, 7, 9]
+
+
+def test_unknown_engine_is_a_usage_error():
+    with pytest.raises(UsageError):
+        get_engine("spark")
+
+
+def test_dask_engine_bounds_batches_in_flight():
+    from corroborator.engine.dask_engine import DaskEngine
+
+    state = {"pulled": 0, "yielded": 0, "max_ahead": 0}
+
+    def batches():
+        for i in range(12):
+            state["pulled"] += 1
+            state["max_ahead"] = max(state["max_ahead"], state["pulled"] - state["yielded"])
+            yield list(range(i, i + 3))
+
+    eng = DaskEngine(workers=1, in_flight=2)
+    try:
+        out = []
+        for r in eng.map_batches(sum, batches()):
+            state["yielded"] += 1
+            out.append(r)
+    finally:
+        eng.close()
+    assert sorted(out) == sorted(3 * i + 3 for i in range(12))
+    assert state["max_ahead"] <= 3        # 2 in flight + the one being submitted as one is consumed
+
+
+@pytest.mark.slow
+def test_dask_two_workers_gives_the_local_ledger(tmp_path):
+    inputs = tmp_path / "in"
+    shutil.copytree(FIXTURES, inputs)
+    analyze([inputs], out=tmp_path / "local", engine="local", batch_size=1, write_report=False)
+    analyze([inputs], out=tmp_path / "dask", engine="dask", workers=2, batch_size=1, write_report=False)
+    local, dask = _ledger_without_times(tmp_path / "local"), _ledger_without_times(tmp_path / "dask")
+    assert len(local["articles"]) == 4
+    assert local["claims"], "the fixture articles should yield claims"
+    assert dask == local

@@ -1,0 +1,70 @@
+"""The per-article batch function, stage timings, and the progress line."""
+import io
+import pathlib
+
+from corroborator.pipeline import analyze, doc_key, process_batch
+from corroborator.progress import Progress
+from corroborator.records import ArticleAnalysis, InputDoc, InputFailure
+from corroborator.store.codec import encode_analysis
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "engine"
+
+
+def _doc(name):
+    return InputDoc(path=str(FIXTURES / name), kind="text", content=(FIXTURES / name).read_text(encoding="utf-8"),
+                    outlet=name.split(".")[0])
+
+
+def test_bad_document_fails_alone_and_results_do_not_depend_on_the_batch():
+    good, other = _doc("harbor_gazette.txt"), _doc("metro_ledger.txt")
+    empty = InputDoc(path="empty.txt", kind="text", content="   \n\n  ")
+    batch = process_batch([good, empty, other])
+    assert [k for k, _ in batch] == [doc_key(good), doc_key(empty), doc_key(other)]
+    assert isinstance(batch[1][1], InputFailure) and batch[1][1].status == "failed"
+    an = batch[0][1]
+    assert isinstance(an, ArticleAnalysis)
+    assert len(an.claim_vectors) == len(an.claims) and an.doc_vector is not None
+    alone = process_batch([good])[0][1]
+    assert encode_analysis(alone) == encode_analysis(an)
+
+
+def test_timings_cover_every_stage(tmp_path):
+    timings = {}
+    ledger = analyze([FIXTURES / "harbor_gazette.txt", FIXTURES / "coastal_wire.txt"], out=tmp_path,
+                     write_report=False, timings=timings)
+    assert len(ledger.articles) == 2
+    for stage in ("clean", "annotate", "extract", "embed", "store", "link_assess"):
+        assert timings[stage] > 0, stage
+    assert timings["n_analysed"] == 2
+
+
+class _Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_progress_shows_done_total_rate_and_eta():
+    out, clock = io.StringIO(), _Clock()
+    p = Progress(10, "articles", stream=out, enabled=True, interval=0, clock=clock)
+    clock.t = 2.0
+    p.advance(4)
+    line = out.getvalue().split("\r")[-1]
+    assert "4/10 articles" in line and "2.0/s" in line and "ETA 3s" in line
+    p.finish()
+
+
+def test_progress_with_unknown_total_and_quiet_when_not_a_terminal():
+    out, clock = io.StringIO(), _Clock()
+    p = Progress(None, "articles", stream=out, enabled=True, interval=0, clock=clock)
+    p.set_files(1, 4)
+    clock.t = 1.0
+    p.advance(5)
+    assert "5 articles" in out.getvalue() and "files 1/4" in out.getvalue()
+    quiet = io.StringIO()           # StringIO is not a terminal
+    q = Progress(10, stream=quiet)
+    q.advance(3)
+    q.finish("done")
+    assert quiet.getvalue() == ""
