@@ -2,7 +2,7 @@
 
 At start the ledger is read once from the store (a snapshot: restart to see a newer run) and indexed for
 display (:class:`~corroborator.report.view.LedgerView`) and for full-text search over claims
-(:class:`~corroborator.serve.search.ClaimIndex`). Pages use the report's templates; all article text is
+(:class:`~corroborator.store.search.ClaimIndex`). Pages use the report's templates; all article text is
 autoescaped. JSON endpoints that only read memory are ``async`` (no thread hop); search and pages run in
 the thread pool (DuckDB releases the GIL; rendering a large story takes tens of milliseconds). JSON lives under ``/api`` (OpenAPI at ``/openapi.json``; no docs UI, as it would load scripts from a CDN); every list is
 paginated with ``limit`` (1-500) and ``offset``; errors are JSON ``{"error": {"status", "message"}}``.
@@ -23,7 +23,7 @@ from ..report.html import environment
 from ..report.view import STATUSES, LedgerView
 from ..store import Store
 from .guard import RequestGuard
-from .search import ClaimIndex
+from ..store.search import ClaimIndex
 
 HERE = pathlib.Path(__file__).parent
 STATIC = HERE / "static"
