@@ -160,3 +160,45 @@ def test_seed_articles_match_gold():
             assert h in [a.text[s:e] for s, e in a.headings]
         for rep in g.get("repairs", []):
             assert rep["body_must_contain"] in a.text
+
+
+# ---------------------------------------------------------------- property: any text cleans or fails cleanly
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LINE = st.one_of(
+    st.text(max_size=120),
+    st.sampled_from(["", "   ", "Read Next:", "Photo: Getty Images", "By Ann Example", "Subscribe now!",
+                     "This photo shows the pier on March 3, 2024.", "Home", "3 comments", "lit", "tle and more.",
+                     "The council voted on Tuesday to rebuild the old pier, the mayor said at a meeting."]),
+    st.lists(st.sampled_from(["the", "council", "said", "a", "Pier", "on", "Monday", ",", ".", "rebuilt", "“"]),
+             max_size=40).map(" ".join),
+)
+_DOC = st.lists(_LINE, max_size=30).flatmap(
+    lambda lines: st.sampled_from(["\n", "\n\n", "\r\n"]).map(lambda sep: sep.join(lines)))
+
+
+def _check_clean_property(text):
+    try:
+        a = clean_document(InputDoc("h.txt", "text", text))
+    except InputError:
+        return
+    for x, y, s in a.source_map:
+        assert 0 <= x < y <= len(a.text)
+        assert a.text[x:y] == a.source_text[s:s + y - x]
+    for c in a.captions:
+        if c.source_start is not None:
+            assert a.source_text[c.source_start:c.source_start + len(c.text)] == c.text
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_DOC)
+def test_property_clean_never_crashes_and_maps_back(text):
+    _check_clean_property(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_DOC)
+def test_property_clean_never_crashes_and_maps_back_full(text):
+    _check_clean_property(text)

@@ -129,3 +129,25 @@ def test_cp1252_text_decodes(tmp_path):
     p.write_bytes("The caf\xe9 reopened \x96 finally.".encode("latin-1"))
     [d] = items(p)
     assert "café" in d.content and "–" in d.content
+
+
+@pytest.mark.parametrize("frac", [0.2, 0.45, 0.99])
+def test_truncated_plain_warc_is_reported(tmp_path, frac):
+    """A plain (not gzipped) WARC cut inside a record: warcio stops silently, the reader must not."""
+    pages = [(f"https://example.org/{i}", BODY.format(t=f"Story {i}")) for i in range(4)]
+    p = _warc(tmp_path, "cut.warc", pages)
+    data = p.read_bytes()
+    p.write_bytes(data[: int(len(data) * frac)])
+    out = items(p)
+    assert out, "nothing reported for a truncated WARC"
+    assert isinstance(out[-1], InputFailure) and out[-1].status == "failed"
+    assert "truncated" in out[-1].reason
+    # every document handed on is complete (none is the cut-short record)
+    for d in out[:-1]:
+        assert isinstance(d, InputDoc) and d.content.rstrip().endswith("</html>")
+
+
+def test_complete_plain_warc_has_no_failure(tmp_path):
+    pages = [(f"https://example.org/{i}", BODY.format(t=f"Story {i}")) for i in range(3)]
+    out = items(_warc(tmp_path, "whole.warc", pages))
+    assert len(out) == 3 and all(isinstance(d, InputDoc) for d in out)

@@ -13,7 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # ---------------------------------------------------------------- patterns
-_END_PUNCT = re.compile(r"[.!?…][\"”’'»)\]]*$|[\"”»]$")
+_END_PUNCT = re.compile(r"[.!?…。！？][\"”’'»)\]」』）]*$|[\"”»」』]$")
+# scripts written without spaces between words (CJK): about two characters make a word
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]")
 _BULLET = re.compile(r"^(?:[•·▪►◦‣*]|-\s|\d{1,2}[.)]\s)\s*")
 _RELATED = re.compile(
     r"^(?:read next|read more|related(?: articles?| stories| coverage| content)?|see also|more from [\w ]+|"
@@ -64,6 +66,12 @@ _BREAK = re.compile(
     r"^(?:join|start) the (?:discussion|conversation)|^comments?(?:\s*\(\d+\))?$|^share this\b|"
     r"^(?:view|show|load|read) (?:all |more )?comments|^(?:related|recommended)(?: \w+){0,2}\s*:?$", re.I)
 
+# the start of a comment section: it always ends the run it falls in
+_COMMENTS_START = re.compile(
+    r"^\d+\s+(?:responses?|comments?|replies)\s*(?:to\b.*)?$|^leave a (?:reply|comment)|"
+    r"^(?:join|start) the (?:discussion|conversation)|^comments?(?:\s*\(\d+\))?$|"
+    r"^(?:view|show|load|read) (?:all |more )?comments", re.I)
+
 _KINDS_REMOVED = ("promo", "caption_credit", "related_link", "byline", "author_bio", "navigation", "duplicate", "other")
 
 
@@ -84,7 +92,14 @@ class Unit:
 
     @property
     def words(self):
-        return len(self.text.split())
+        w = self.__dict__.get("_words")
+        if w is None:
+            w = len(self.text.split())
+            cjk = len(_CJK.findall(self.text))
+            if cjk:
+                w += cjk // 2
+            self.__dict__["_words"] = w
+        return w
 
     @property
     def ends_punct(self):
@@ -199,11 +214,29 @@ def _line_kind(u: Unit, info_out: dict) -> str:
                 info_out.setdefault("outlets", []).append((m.group(2), 2))
             return "author_bio"
         return "related_link"
+    if w <= 90 and _is_glued_teaser(t):
+        return "related_link"
     if _CAPTION_START.match(t):
         return "caption"
     if _CREDIT_TAIL.search(t) and w <= 80:
         return "caption"
     return ""
+
+
+_GLUE = re.compile(r"(?:[a-z]{2}|[0-9’'”)?!])(?:The|A|An|In|On|At|It|Its|This|That|These|When|While|After|Before|"
+                   r"For|If|As|He|She|They|We|You|I|Our|His|Her|There|What|How|Why|Who|Officials|According|"
+                   r"Police|More|From|With|Some|One|Two|Three|New|Last|Every|Here)\s")
+
+
+def _is_glued_teaser(t: str) -> bool:
+    """A teaser as a browser copy gives it: a Title-Case headline glued to its summary with no space
+    ("Mayor Backs New Ferry RouteThe city's mayor said ...")."""
+    for m in _GLUE.finditer(t, 0, 160):
+        head = t[: m.start() + (1 if m.group(0)[1:2].isupper() else 2)]
+        words = head.split()
+        if len(words) >= 4 and not re.search(r"[.!?]\s", head) and _title_case_share(head) >= 0.6:
+            return True
+    return False
 
 
 def _split_caption(u: Unit, source: str):
@@ -232,6 +265,8 @@ def _is_body_like(u: Unit) -> bool:
 def _score(u: Unit) -> float:
     if u.info.get("break"):
         return -60.0
+    if u.info.get("separator"):
+        return -25.0    # the same short line again and again: furniture between items of a list
     if u.kind in ("caption", "caption_credit", "related_link"):
         return -1.0     # inline furniture of an article (captions, credits, "Read Next") does not end it
     if u.kind:
@@ -266,8 +301,12 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
                 k = "duplicate"
         seen.add(n)
         u.kind = k
+        if counts[n] >= 3 and u.words <= 8 and not u.ends_punct:
+            u.info["separator"] = True
         if u.words <= 14 and _BREAK.search(u.text):
             u.info["break"] = True
+            if _COMMENTS_START.search(u.text):
+                u.info["comments"] = True
             u.kind = u.kind or "navigation"
 
     # 2. neighbours: image titles before a caption/credit; headlines echoed by a related link
@@ -304,6 +343,8 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
     segments, cur, cur_start, seg_best = [], 0.0, 0, None
     for i, u in enumerate(units):
         sc = _score(u)
+        if u.info.get("comments") and cur > 0:
+            cur = 0.0       # a comment-section / tag-list line always ends a run
         if cur <= 0:
             if seg_best:
                 segments.append(seg_best)
@@ -314,6 +355,16 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
             seg_best = (cur, cur_start, i + 1)
     if seg_best:
         segments.append(seg_best)
+    # a run that follows a comment-section / tag-list break after a substantial earlier run is what comes
+    # after the article (comments, teasers): it weighs far less
+    weighted, seen_weight, after_break, prev_end = [], 0.0, False, 0
+    for sc_, sa, sb in segments:
+        after_break = after_break or (seen_weight >= 60 and any(units[j].info.get("comments")
+                                                                  for j in range(prev_end, sa)))
+        weighted.append((sc_ * (0.05 if after_break else 1.0), sa, sb))
+        seen_weight = max(seen_weight, sc_)
+        prev_end = sb
+    segments = weighted
     top = max((sg[0] for sg in segments), default=0.0)
     best_span = next(((sa, sb) for sc_, sa, sb in segments if sc_ >= 0.6 * top), (0, 0))
     a, b = best_span

@@ -485,6 +485,18 @@ def _propagate(text, groups, mentions, doc):
             if len(s) < 3 or not s[0].isupper():
                 continue
             alias_owner.setdefault(s, set()).add(r.gid)
+    # acronyms of organisation names the tagger missed: "the CLF" after "Coastal Liberation Front"
+    for g in groups:
+        r = _find(g)
+        if any(m.label == "PERSON" for m in g.mentions):
+            continue
+        for m in g.mentions[:1]:
+            words = [w for w in _WORD.findall(m.text) if w[0].isupper()]
+            if len(words) >= 2 and len(words) == len([w for w in _WORD.findall(m.text) if fold(w) not in
+                                                       ("of", "the", "and", "for")]):
+                for ac in acronym_of(m.text):
+                    if len(ac) >= 3:
+                        alias_owner.setdefault(ac.upper(), set()).add(r.gid)
     # organisation heads: "the Legion" for "Freedom of Russia Legion"
     roots = {}
     for g in groups:

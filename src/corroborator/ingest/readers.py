@@ -263,6 +263,19 @@ class _CountingReader(io.RawIOBase):
         return n
 
 
+def _missing_bytes(record) -> int:
+    """How many bytes of ``record``'s declared Content-Length the file did not hold (0 when complete).
+
+    Reads what is left of the record's raw stream; a plain (not gzipped) WARC cut short inside a record
+    makes warcio simply stop, so this is how such a truncation is seen."""
+    raw = getattr(record, "raw_stream", None)
+    if raw is None or not hasattr(raw, "limit"):
+        return 0
+    while raw.read(1 << 16):
+        pass
+    return max(0, int(raw.limit))
+
+
 def _read_warc(path: pathlib.Path, meta: dict):
     try:
         from warcio.archiveiterator import ArchiveIterator
@@ -271,6 +284,7 @@ def _read_warc(path: pathlib.Path, meta: dict):
         return
     n_html, n = 0, 0
     produced = 0
+    record = None
     with open(path, "rb") as fh:
         counter = _CountingReader(fh)
         stream = io.BufferedReader(counter, 1 << 16)
@@ -297,6 +311,11 @@ def _read_warc(path: pathlib.Path, meta: dict):
                 except (EOFError, zlib.error, OSError, ValueError) as exc:
                     yield InputFailure(sub, "failed", f"truncated or corrupt WARC record ({type(exc).__name__})")
                     return
+                short = _missing_bytes(record)
+                if short:
+                    yield InputFailure(sub, "failed", f"truncated WARC record: {short} of its declared "
+                                                      f"Content-Length bytes are missing (the file ends early)")
+                    return
                 produced += len(payload)
                 _check_ratio(produced, counter.count)
                 if len(payload) > MAX_FILE_BYTES:
@@ -322,6 +341,12 @@ def _read_warc(path: pathlib.Path, meta: dict):
                 if uri:
                     rec_meta.setdefault("url", uri.strip("<> "))
                 yield _doc(sub, "html", text, rec_meta)
+            short = _missing_bytes(record) if record is not None else 0
+            if short:
+                # a plain .warc cut inside a record: warcio just stops, so compare with the declared length
+                yield InputFailure(f"{path}#{n}", "failed", f"truncated WARC record: {short} of its declared "
+                                                            f"Content-Length bytes are missing (the file ends early)")
+                return
             if archive.offset < size:
                 # the iterator stopped before the end of the file: the last record was cut short
                 yield InputFailure(f"{path}#{n + 1}", "failed",

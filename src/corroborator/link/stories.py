@@ -31,8 +31,8 @@ DATE_PENALTY_MAX = 1.0
 # without embeddings (hashed bag of words) cosines run lower: thresholds of their own
 WORDS_PAIR_THRESHOLD = 0.30
 WORDS_AVERAGE_THRESHOLD = 0.20
-LSH_TABLES = 24
-LSH_BUCKET = 12              # target mean bucket size; bits per table grow with log2(n)
+LSH_TABLES = 16
+LSH_BUCKET = 8               # target mean bucket size; bits per table grow with log2(n)
 NAME_BLOCK_MAX_DF = 40       # names in more articles than this are too common to block on
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "EVENT", "NORP", "OTHER"}
 
@@ -81,30 +81,47 @@ def _day(an):
         return None
 
 
-def _lsh_pairs(V: np.ndarray) -> set:
+def _unique(x: np.ndarray) -> np.ndarray:
+    if not len(x):
+        return x
+    x = np.sort(x)
+    return x[np.concatenate([[True], x[1:] != x[:-1]])]
+
+
+def _lsh_pairs(V: np.ndarray) -> np.ndarray:
+    """Candidate pairs ``(i, j)``, ``i < j``, that share a bucket in at least one LSH table."""
     n, d = V.shape
     if n < 2:
-        return set()
-    bits = max(1, int(math.ceil(math.log2(max(n / LSH_BUCKET, 1.0)))))
-    bits = min(bits, 30)
+        return np.zeros((0, 2), dtype=np.int64)
+    bits = int(round(math.log2(max(n / LSH_BUCKET, 1.0))))
+    bits = min(max(bits, 1), 30)
     rng = np.random.default_rng(12345)
-    pairs = set()
     weights = (1 << np.arange(bits, dtype=np.int64))
+    codes = []
+    cap = 8 * LSH_BUCKET                       # a degenerate bucket is cut: keep the work linear
+    tri = {}
     for _ in range(LSH_TABLES):
         planes = rng.standard_normal((d, bits)).astype(np.float32)
         keys = ((V @ planes) > 0).astype(np.int64) @ weights
-        buckets = defaultdict(list)
-        for i, k in enumerate(keys.tolist()):
-            buckets[k].append(i)
-        for members in buckets.values():
-            if len(members) < 2:
+        order = np.argsort(keys, kind="stable")
+        sk = keys[order]
+        bounds = np.flatnonzero(np.diff(sk)) + 1
+        for members in np.split(order, bounds):
+            m = len(members)
+            if m < 2:
                 continue
-            if len(members) > 8 * LSH_BUCKET:      # a degenerate bucket: keep it linear
-                members = members[: 8 * LSH_BUCKET]
-            for a in range(len(members)):
-                for b in range(a + 1, len(members)):
-                    pairs.add((members[a], members[b]))
-    return pairs
+            if m > cap:
+                members, m = members[:cap], cap
+            if m not in tri:
+                tri[m] = np.triu_indices(m, 1)
+            a, b = tri[m]
+            x, y = members[a], members[b]
+            lo, hi = np.minimum(x, y), np.maximum(x, y)
+            codes.append(lo.astype(np.int64) * n + hi)
+    if not codes:
+        return np.zeros((0, 2), dtype=np.int64)
+    u = _unique(np.concatenate(codes))
+    return np.stack([u // n, u % n], axis=1)
 
 
 def _name_pairs(names) -> tuple:
@@ -114,13 +131,16 @@ def _name_pairs(names) -> tuple:
             index[nm].append(i)
     n = len(names)
     idf = {nm: math.log((n + 1) / (len(ids) + 0.5)) for nm, ids in index.items()}
-    pairs = set()
+    codes = []
     for nm, ids in index.items():
         if 2 <= len(ids) <= NAME_BLOCK_MAX_DF:
-            for a in range(len(ids)):
-                for b in range(a + 1, len(ids)):
-                    pairs.add((ids[a], ids[b]))
-    return pairs, idf
+            arr = np.array(ids, dtype=np.int64)
+            a, b = np.triu_indices(len(arr), 1)
+            codes.append(np.minimum(arr[a], arr[b]) * n + np.maximum(arr[a], arr[b]))
+    if not codes:
+        return np.zeros((0, 2), dtype=np.int64), idf
+    u = _unique(np.concatenate(codes))
+    return np.stack([u // n, u % n], axis=1), idf
 
 
 def _name_sim(a: set, b: set, idf: dict) -> float:
@@ -131,31 +151,36 @@ def _name_sim(a: set, b: set, idf: dict) -> float:
     return shared / total if total > 0 else 0.0
 
 
-def _date_penalty(da, db) -> float:
-    if da is None or db is None:
-        return 0.0
-    gap = abs(da - db)
-    if gap <= DATE_GRACE_DAYS:
-        return 0.0
-    return min(DATE_PENALTY_MAX, DATE_PENALTY_PER_DAY * (gap - DATE_GRACE_DAYS))
-
-
-def pair_scores(analyses, V=None) -> list:
-    """Scored candidate pairs ``(score, cosine, i, j)`` over the blocked candidates (for tuning and tests)."""
+def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
+    """Scored candidate pairs ``(score, cosine, i, j)`` over the blocked candidates, score >= ``min_score``."""
     V = _vectors(analyses) if V is None else V
+    n = len(analyses)
     names = [_names(a) for a in analyses]
-    days = [_day(a) for a in analyses]
-    cand = _lsh_pairs(V)
+    days = np.array([(_day(a) if _day(a) is not None else -1) for a in analyses], dtype=np.int64)
+    lsh = _lsh_pairs(V)
     npairs, idf = _name_pairs(names)
-    cand |= npairs
+    both = np.concatenate([lsh, npairs]) if len(npairs) else lsh
+    if not len(both):
+        return []
+    u = _unique(both[:, 0] * max(n, 1) + both[:, 1])
+    arr = np.stack([u // n, u % n], axis=1)
+    cos = np.empty(len(arr), dtype=np.float64)
+    for c in range(0, len(arr), 65536):                  # chunks: never gather every pair's vectors at once
+        sl = arr[c:c + 65536]
+        cos[c:c + 65536] = np.einsum("ij,ij->i", V[sl[:, 0]], V[sl[:, 1]])
+    da, db = days[arr[:, 0]], days[arr[:, 1]]
+    gap = np.where((da >= 0) & (db >= 0), np.abs(da - db), 0)
+    pen = np.where(gap > DATE_GRACE_DAYS, np.minimum(DATE_PENALTY_MAX, DATE_PENALTY_PER_DAY * (gap - DATE_GRACE_DAYS)),
+                   0.0)
+    base = cos - pen
+    keep = np.flatnonzero(base + NAME_WEIGHT >= min_score)     # the name bonus is at most NAME_WEIGHT
     out = []
-    if not cand:
-        return out
-    arr = np.array(sorted(cand), dtype=np.int64)
-    cos = np.einsum("ij,ij->i", V[arr[:, 0]], V[arr[:, 1]])
-    for (i, j), c in zip(arr.tolist(), cos.tolist()):
-        s = c + NAME_WEIGHT * _name_sim(names[i], names[j], idf) - _date_penalty(days[i], days[j])
-        out.append((s, c, i, j))
+    for k in keep.tolist():
+        i, j = int(arr[k, 0]), int(arr[k, 1])
+        sim = _name_sim(names[i], names[j], idf) if names[i] and names[j] else 0.0
+        sc = float(base[k]) + NAME_WEIGHT * sim
+        if sc >= min_score:
+            out.append((sc, float(cos[k]), i, j))
     return out
 
 
@@ -193,7 +218,7 @@ def cluster_stories(analyses) -> list:
     embedded = _has_embeddings(analyses)
     pair_t = PAIR_THRESHOLD if embedded else WORDS_PAIR_THRESHOLD
     avg_t = AVERAGE_THRESHOLD if embedded else WORDS_AVERAGE_THRESHOLD
-    edges = [p for p in pair_scores(analyses, V) if p[0] >= pair_t]
+    edges = pair_scores(analyses, V, min_score=pair_t)
     edges.sort(key=lambda p: (-p[0], p[2], p[3]))
     for _s, _c, i, j in edges:
         ri, rj = find(i), find(j)

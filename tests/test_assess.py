@@ -1,0 +1,127 @@
+"""Status, independence, conflicts and timeline of claim groups, over invented records."""
+from __future__ import annotations
+
+from corroborator.assess import assess_groups, build_timeline
+from corroborator.records import (Article, ArticleAnalysis, Claim, ClaimGroup, Derivation, LocalEntity, Quantity,
+                                  TimeExpr)
+
+
+def art(aid, outlet=None, url=None, path=None, published=None, entities=(), claims=()):
+    a = Article(id=aid, path=path or f"{aid}.txt", text="x" * 400, source_text="", outlet=outlet, url=url,
+                published=published)
+    return ArticleAnalysis(article=a, entities=list(entities), quotes=[], claims=list(claims))
+
+
+def claim(cid, text, attribution="outlet", speaker=None, key=None, q=(), t=(), ents=(), modality="asserted"):
+    return Claim(id=cid, start=0, end=len(text), text=text, attribution=attribution, speaker_entity=speaker,
+                 speaker_key=key, quantities=list(q), times=list(t), entities=list(ents), modality=modality)
+
+
+def run(analyses, derivations=(), entity_map=None):
+    g = ClaimGroup(id="g1", story="s1", claims=[c.id for a in analyses for c in a.claims])
+    assess_groups([g], analyses, list(derivations), entity_map or {})
+    return g
+
+
+def test_two_independent_outlets_corroborate():
+    g = run([art("a1", "Tillbrook Herald", claims=[claim("c1", "The bridge closed on Sunday.")]),
+             art("a2", "Lakeside Bulletin", claims=[claim("c2", "Officials shut the bridge on Sunday.")])])
+    assert g.status == "corroborated" and g.independent_outlets == 2
+    assert g.outlets == ["Lakeside Bulletin", "Tillbrook Herald"] and g.conflicts == []
+
+
+def test_a_copy_counts_once():
+    g = run([art("a1", "Tillbrook Herald", claims=[claim("c1", "The bridge closed on Sunday.")]),
+             art("a2", "Eastern Signal", claims=[claim("c2", "The bridge closed on Sunday.")])],
+            derivations=[Derivation(article="a2", source="a1", share=0.7)])
+    assert g.status == "single_source" and g.independent_outlets == 1
+    assert g.outlets == ["Eastern Signal", "Tillbrook Herald"]
+
+
+def test_one_outlet_is_single_source():
+    g = run([art("a1", "Tillbrook Herald", claims=[claim("c1", "Repairs will cost $2.4 million.")])])
+    assert g.status == "single_source" and g.independent_outlets == 1
+
+
+def test_two_outlets_quoting_the_same_speaker_is_attributed_only():
+    e1 = LocalEntity(3, "Maren Oduya", "PERSON", ["Oduya"], [(0, 5)])
+    e2 = LocalEntity(7, "Maren Oduya", "PERSON", ["Maren Oduya"], [(0, 5)])
+    emap = {("a1", 3): "eOduya", ("a2", 7): "eOduya"}
+    g = run([art("a1", "Tillbrook Herald", entities=[e1],
+                 claims=[claim("c1", "The bridge stays shut, Oduya said.", "speaker", speaker=3)]),
+             art("a2", "Lakeside Bulletin", entities=[e2],
+                 claims=[claim("c2", "Oduya said the bridge would stay closed.", "speaker", speaker=7)])],
+            entity_map=emap)
+    assert g.status == "attributed_only" and g.independent_outlets == 2
+
+
+def test_same_anonymous_source_is_attributed_only_but_different_speakers_corroborate():
+    mk = lambda k1, k2: run([  # noqa: E731
+        art("a1", "Tillbrook Herald", claims=[claim("c1", "A worker said cracks were seen.", "anonymous", key=k1)]),
+        art("a2", "Lakeside Bulletin", claims=[claim("c2", "Cracks were seen, a worker said.", "anonymous", key=k2)])])
+    assert mk("anon:one worker", "anon:one worker").status == "attributed_only"
+    assert mk("anon:one worker", "anon:a county official").status == "corroborated"
+
+
+def test_outlet_falls_back_to_url_host_then_path():
+    g = run([art("a1", url="https://www.tillbrook-herald.example/news/1", claims=[claim("c1", "It closed.")]),
+             art("a2", path="feeds/bulletin.txt", claims=[claim("c2", "It closed.")])])
+    assert g.outlets == ["feeds/bulletin.txt", "tillbrook-herald.example"]
+
+
+def test_different_figures_conflict_with_a_readable_detail():
+    qa = Quantity(0, 12, "$732 billion", value=732e9, unit="$")
+    qb = Quantity(0, 12, "$740 billion", value=740e9, unit="$")
+    g = run([art("a1", "Outlet A", claims=[claim("c1", "$732 billion defence bill passed.", q=[qa])]),
+             art("a2", "Outlet B", claims=[claim("c2", "$740 billion defence bill passed.", q=[qb])])])
+    assert g.status == "conflicting"
+    (c,) = g.conflicts
+    assert c.kind == "quantity" and set(c.claims) == {"c1", "c2"}
+    assert c.detail == "Outlet A says $732 billion, Outlet B says $740 billion"
+
+
+def test_overlapping_vague_ranges_agree():
+    hundreds = Quantity(0, 8, "hundreds", low=200, high=999, approximate=True)
+    several = Quantity(0, 15, "several hundred", low=300, high=900, approximate=True)
+    few = Quantity(0, 11, "few hundred", low=200, high=500, approximate=True)
+    g = run([art("a1", "A", claims=[claim("c1", "They number in the hundreds.", q=[hundreds])]),
+             art("a2", "B", claims=[claim("c2", "Several hundred are there.", q=[several])]),
+             art("a3", "C", claims=[claim("c3", "It has a few hundred members.", q=[few])])])
+    assert g.status == "corroborated" and g.conflicts == []
+
+
+def test_different_days_conflict_but_a_month_and_a_day_in_it_agree():
+    tue = TimeExpr(0, 7, "Tuesday", "2025-03-04")
+    wed = TimeExpr(0, 9, "Wednesday", "2025-03-05")
+    march = TimeExpr(0, 5, "March", "2025-03")
+    g = run([art("a1", "A", claims=[claim("c1", "The vote was on Tuesday.", t=[tue])]),
+             art("a2", "B", claims=[claim("c2", "The vote was on Wednesday.", t=[wed])])])
+    assert g.status == "conflicting" and g.conflicts[0].kind == "time"
+    assert "Tuesday" in g.conflicts[0].detail and "Wednesday" in g.conflicts[0].detail
+    g = run([art("a1", "A", claims=[claim("c1", "The vote was in March.", t=[march])]),
+             art("a2", "B", claims=[claim("c2", "The vote was on Wednesday.", t=[wed])])])
+    assert g.status == "corroborated"
+
+
+def test_denial_conflicts():
+    g = run([art("a1", "A", claims=[claim("c1", "The mayor approved the contract.")]),
+             art("a2", "B", claims=[claim("c2", "The mayor did not approve the contract.", modality="negated")])])
+    assert g.status == "conflicting" and g.conflicts[0].kind == "negation"
+
+
+def test_different_ages_of_one_person_conflict():
+    e1 = LocalEntity(1, "Ilse Brandvold", "PERSON", ["Brandvold"], [(0, 14)], attributes={"age": 52})
+    e2 = LocalEntity(4, "Ilse Brandvold", "PERSON", ["Brandvold"], [(0, 14)], attributes={"age": 55})
+    emap = {("a1", 1): "eB", ("a2", 4): "eB"}
+    g = run([art("a1", "A", entities=[e1], claims=[claim("c1", "Ilse Brandvold, 52, chairs the board.", ents=[1])]),
+             art("a2", "B", entities=[e2], claims=[claim("c2", "Ilse Brandvold, 55, chairs the board.", ents=[4])])],
+            entity_map=emap)
+    assert g.status == "conflicting"
+    assert [c.kind for c in g.conflicts] == ["attribute"] and "52" in g.conflicts[0].detail
+
+
+def test_timeline_orders_dated_claims():
+    a = art("a1", "A", claims=[claim("c1", "On March 4 it burned.", t=[TimeExpr(0, 7, "March 4", "2026-03-04")]),
+                               claim("c2", "In 2019 it was built.", t=[TimeExpr(3, 7, "2019", "2019")]),
+                               claim("c3", "This month it reopens.", t=[TimeExpr(0, 10, "This month", None)])])
+    assert build_timeline([a], []) == [("2019", ["c2"]), ("2026-03-04", ["c1"])]

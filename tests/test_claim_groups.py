@@ -1,0 +1,157 @@
+"""Claim groups: the same fact across articles aligns, look-alikes stay apart; and the seeds' gold."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+
+import pytest
+
+from corroborator.assess import assess_groups
+from corroborator.link.claims import group_claims
+from corroborator.link.claims_text import normalize_text, words
+from corroborator.records import Article, ArticleAnalysis, Claim, Quantity, Story, TimeExpr
+
+SHARED = pathlib.Path(__file__).resolve().parents[1].parent / "shared"
+
+_NUM = re.compile(r"\$?\d[\d,.]*(?: (?:billion|million))?")
+
+
+def _quantities(text):
+    """Hand-rolled figures for the tests (the real parser is tested elsewhere)."""
+    out = []
+    for m in _NUM.finditer(text):
+        s = m.group(0)
+        v = float(re.sub(r"[^\d.]", "", s.split()[0]).rstrip(".") or 0)
+        v *= 1e9 if "billion" in s else 1e6 if "million" in s else 1
+        out.append(Quantity(m.start(), m.end(), s, value=v, unit="$" if s.startswith("$") else None))
+    return out
+
+
+def article(aid, outlet, sentences, day=None):
+    from corroborator.annotate import embed_texts
+
+    text = " ".join(sentences)
+    a = Article(id=aid, path=f"{aid}.txt", text=text, source_text=text, outlet=outlet)
+    claims, pos = [], 0
+    for i, s in enumerate(sentences):
+        times = [TimeExpr(s.index(w), s.index(w) + len(w), w, v) for w, v in (day or {}).items() if w in s]
+        claims.append(Claim(id=f"{aid}c{i}", start=pos, end=pos + len(s), text=s, attribution="outlet",
+                            quantities=_quantities(s), times=times))
+        pos += len(s) + 1
+    return ArticleAnalysis(article=a, entities=[], quotes=[], claims=claims,
+                           claim_vectors=list(embed_texts([c.text for c in claims])))
+
+
+def groups_for(*analyses):
+    story = Story(id="s1", title="t", articles=sorted(a.article.id for a in analyses))
+    groups = group_claims(list(analyses), [story], {})
+    assess_groups(groups, list(analyses), [], {})
+    return groups, {c: g for g in groups for c in g.claims}
+
+
+FILLER_A = ["Farm groups in the valley welcomed the decision and said they would lobby the Senate next.",
+            "The measure now goes to the Senate, where its fate is uncertain.",
+            "Critics said the subsidies favour the largest growers."]
+FILLER_B = ["Dairy farmers held a rally outside the county fairground on Thursday.",
+            "Several senators have said they will try to amend the measure.",
+            "The agriculture secretary praised lawmakers for acting quickly."]
+
+
+def test_every_claim_in_exactly_one_group_with_stable_ids():
+    a = article("a1", "Herald", ["The House voted 251-174 on Wednesday to pass the farm subsidy bill."] + FILLER_A)
+    b = article("b1", "Courier", ["The farm subsidy bill cleared the House on Wednesday; the vote was 251 to 174."]
+                + FILLER_B)
+    g1, _ = groups_for(a, b)
+    g2, _ = groups_for(b, a)
+    ids = [c for g in g1 for c in g.claims]
+    assert sorted(ids) == sorted(c.id for x in (a, b) for c in x.claims) and len(ids) == len(set(ids))
+    assert [(g.id, g.claims) for g in g1] == [(g.id, g.claims) for g in g2]
+
+
+def test_paraphrases_of_one_fact_align():
+    a = article("a1", "Herald", ["The House voted 251-174 on Wednesday to pass the farm subsidy bill."] + FILLER_A)
+    b = article("b1", "Courier", ["The farm subsidy bill cleared the House on Wednesday; the vote was 251 to 174."]
+                + FILLER_B)
+    _, of = groups_for(a, b)
+    assert of["a1c0"] is of["b1c0"]
+    assert of["a1c0"].status == "corroborated" and of["a1c0"].independent_outlets == 2
+
+
+def test_two_votes_on_one_bill_stay_apart():
+    a = article("a1", "Herald", ["The House voted 251-174 on Wednesday to pass the farm subsidy bill.",
+                                 "An amendment to cap payments failed 198-229 earlier in the day."] + FILLER_A)
+    b = article("b1", "Courier", ["Lawmakers rejected the payment cap amendment 198 to 229."] + FILLER_B)
+    _, of = groups_for(a, b)
+    assert of["b1c0"] is of["a1c1"]
+    assert of["b1c0"] is not of["a1c0"]
+
+
+def test_cost_of_a_plan_and_the_debt_it_cancels_stay_apart():
+    a = article("a1", "Herald", ["The loan forgiveness plan will cost about $400 billion over ten years."] + FILLER_A)
+    b = article("b1", "Courier", ["The loan forgiveness plan cancels up to $10,000 in debt for each borrower."]
+                + FILLER_B)
+    _, of = groups_for(a, b)
+    assert of["a1c0"] is not of["b1c0"]
+
+
+def test_a_differing_figure_for_the_same_fact_is_a_conflict():
+    a = article("a1", "Outlet A", ["The Senate passed the $732 billion defence bill on Tuesday."] + FILLER_A)
+    b = article("b1", "Outlet B", ["The Senate passed the $740 billion defence bill on Tuesday."] + FILLER_B)
+    _, of = groups_for(a, b)
+    g = of["a1c0"]
+    assert g is of["b1c0"] and g.status == "conflicting"
+    assert any(c.kind == "quantity" and "$732 billion" in c.detail and "$740 billion" in c.detail
+               for c in g.conflicts)
+
+
+def test_tokenised_text_is_normalised():
+    assert normalize_text("$ 10,000 and 251 - 174 on Wednesday ’s vote") == "$10000 and 251-174 on Wednesday's vote"
+    assert words("the vote was 251 to 174") == words("the vote was 251 - 174")
+    assert "10000" in " ".join(words("$ 10,000"))
+
+
+# ----------------------------------------------------------------------------------- the seeds' gold
+SEEDS_GROUPS_FLOOR = 1   # gold claim groups passing today with the current upstream stages (see the report)
+
+
+@pytest.fixture(scope="module")
+def seeds_ledger():
+    if not (SHARED / "seeds" / "seeds-gold.json").exists():
+        pytest.skip("../shared/seeds not available")
+    from corroborator.ingest import discover, read_input
+    from corroborator.pipeline import link_and_assess, process_batch
+    from corroborator.records import InputDoc
+
+    docs = [d for f in discover([SHARED / "seeds"]) for d in read_input(f) if isinstance(d, InputDoc)]
+    analyses = [r for _, r in process_batch(docs) if isinstance(r, ArticleAnalysis)]
+    stories, _, _, _, groups, _ = link_and_assess(analyses)
+    return analyses, groups, json.loads((SHARED / "seeds" / "seeds-gold.json").read_text())
+
+
+def _claims_with(analyses, file, sub):
+    a = next(x for x in analyses if os.path.basename(x.article.path) == file)
+    return [c for c in a.claims if sub in a.article.text[c.start:c.end]]
+
+
+def seeds_report(analyses, groups, gold):
+    of = {c: g for g in groups for c in g.claims}
+    res = {}
+    for item in gold["claim_groups"]:
+        members = [_claims_with(analyses, f, s) for f, s in item["members"]]
+        common = set.intersection(*[{of[c.id].id for c in m} for m in members]) if all(members) else set()
+        res[item["id"]] = any(g.status == item["expected_status"] for g in groups if g.id in common)
+    for f, s in gold["single_source"]:
+        cs = _claims_with(analyses, f, s)
+        res["single:" + s] = bool(cs) and all(of[c.id].status == "single_source" for c in cs)
+    return res
+
+
+def test_seeds_gold(seeds_ledger):
+    analyses, groups, gold = seeds_ledger
+    res = seeds_report(analyses, groups, gold)
+    print("seeds gold:", json.dumps(res, indent=1))
+    singles = {k: v for k, v in res.items() if k.startswith("single:")}
+    assert all(singles.values()), singles
+    assert sum(v for k, v in res.items() if not k.startswith("single:")) >= SEEDS_GROUPS_FLOOR
