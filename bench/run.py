@@ -96,10 +96,18 @@ def link_child(n, source_store, workdir):
         an.article = art
         keep = [k for k in range(len(base.claims)) if copy_no == 0 or rng.random() < 0.8] or \
             list(range(min(1, len(base.claims))))
+        qmap, quotes = {}, []
+        for q in base.quotes:
+            q2 = copy.copy(q)
+            q2.id = make_id("q", art.id, q.start, q.end)
+            qmap[q.id] = q2.id
+            quotes.append(q2)
+        an.quotes = quotes
         claims = []
         for k in keep:
             c = copy.copy(base.claims[k])
             c.id = make_id("c", art.id, c.start, c.end)
+            c.quote = qmap.get(c.quote, c.quote)
             claims.append(c)
         an.claims = claims
         vecs = [base.claim_vectors[k] for k in keep]

@@ -358,7 +358,6 @@ def main(argv=None) -> int:
                 idx = [t.i for t in ann.tokens if s <= t.start < e]
                 if not idx or (topic, fileid, ann.tokens[idx[0]].sent) not in white:
                     continue
-                sent_of = None
                 root = next((i for i in idx if not (idx[0] <= ann.tokens[i].head <= idx[-1])
                              or ann.tokens[i].head == i), idx[-1])
                 g = by_root.get(root)

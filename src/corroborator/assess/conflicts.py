@@ -90,7 +90,8 @@ def find_conflicts(members, art, outlet_of, unit_of, entity_map) -> list:
     """Conflicts among ``members`` (``[(article id, Claim)]``) of one group; one per kind and claim pair."""
     out = []
     seen = set()
-    members = sorted(members, key=lambda m: (m[0], m[1].start))
+    # articles that head their unit (sources, not copies) first: a conflict is reported on the original
+    members = sorted(members, key=lambda m: (unit_of(m[0]) != m[0], m[0], m[1].start))
     for i in range(len(members)):
         aid_a, ca = members[i]
         for j in range(i + 1, len(members)):

@@ -309,7 +309,13 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
                 u.info["comments"] = True
             u.kind = u.kind or "navigation"
 
-    # 2. neighbours: image titles before a caption/credit; headlines echoed by a related link
+    # 2. neighbours: a short image title echoed at the start of the next line marks that line a caption
+    for i in range(len(units) - 1):
+        u, nxt = units[i], units[i + 1]
+        if (not u.kind and not nxt.kind and not u.ends_punct and 3 <= u.words <= 14 and nxt.words <= 60
+                and norm[i] and norm[i + 1].startswith(norm[i] + " ") and counts[norm[i]] == 1):
+            nxt.kind = "caption"
+    # image titles before a caption/credit; headlines echoed by a related link
     related_texts = [n for u, n in zip(units, norm) if u.kind == "related_link"]
     for i, u in enumerate(units):
         if u.kind or u.ends_punct or u.words > 14:
@@ -373,7 +379,13 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
     while b > a and not _is_body_like(units[b - 1]) and not (units[b - 1].kind == "" and units[b - 1].ends_punct):
         b -= 1
 
-    # 4. title: a short unpunctuated line just before the body
+    # a sentence cut by a caption block just after the run goes on past it ("... the sprink" | caption | "lers.")
+    if 0 < b < len(units) and not units[b - 1].ends_punct:
+        j = b
+        while j < len(units) and j < b + 6 and units[j].kind in ("caption", "caption_credit"):
+            j += 1
+        if j < len(units) and not units[j].kind and units[j].text[:1].islower() and units[j].words <= 60:
+            b = j + 1
     title_unit = None
     if not known_title:
         for j in range(a - 1, max(-1, a - 8), -1):
