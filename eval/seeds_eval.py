@@ -100,7 +100,9 @@ class SeedScorer:
                             a["published_not_before"] == g["published_not_before"] or a["published"] is not None,
                             a["published_not_before"]))
             res.append((f"{fname}: first body sentence", text.startswith(g["first_body_sentence"]), text[:80]))
-            res.append((f"{fname}: last body sentence", text.rstrip().endswith(g["last_body_sentence"]), text[-80:]))
+            tail = text.rstrip().rstrip("\"'\u201d\u2019 ")
+            res.append((f"{fname}: last body sentence", tail.endswith(g["last_body_sentence"].rstrip("\"'\u201d\u2019 ")),
+                        text[-80:]))
             caps = [c["text"] for c in a["captions"]]
             for c in g.get("captions", []):
                 res.append((f"{fname}: caption kept apart: {c[:40]}", any(c in x for x in caps) and c not in text, ""))
@@ -237,11 +239,21 @@ class SeedScorer:
             if a is not None:
                 for m in re.finditer(re.escape(t["text"]), a["text"]):
                     for x in ts:
-                        if x["start"] <= m.start() < x["end"]:
+                        if x["start"] < m.end() and x["end"] > m.start():
                             detail = x["value"]
                             ok = x["value"] == t["value"]
                     if ok:
                         break
+                caps = [c["text"] for c in a["captions"] if t["text"] in c["text"]]
+                if not ok and caps and t["text"] not in a["text"]:
+                    # captions are kept apart from the body and carry no claims in the ledger format:
+                    # check the date with the normaliser the pipeline runs on claims
+                    from corroborator.extract import find_times
+                    found = [x for x in find_times(caps[0], published=a["published"],
+                                                   not_before=a["published_not_before"])
+                             if t["text"] in x.text or x.text in t["text"]]
+                    detail = [x.value for x in found]
+                    ok = any(x.value == t["value"] for x in found)
                 if not ok and t["value"] is None and detail == "not found":
                     ok = True   # an unresolvable expression may also be left out
             res.append((f"time {t['text']} -> {t['value']}", ok, detail))

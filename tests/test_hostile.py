@@ -239,7 +239,7 @@ def test_a_30_mb_page_is_refused_quickly_with_a_clear_reason(tmp_path):
     t0 = time.monotonic()
     try:
         r = subprocess.run([sys.executable, "-c", code, str(corpus_page)], capture_output=True, text=True,
-                           timeout=30)
+                           timeout=20)
     except subprocess.TimeoutExpired:
         pytest.xfail("a 30 MB HTML page passes the 50 MB size limit of ingest/readers.py and the HTML cleaner "
                      "then runs for minutes (measured: 1 MB of nested <div>s ~12 s, 30 MB ~400 s); needs "
@@ -249,7 +249,7 @@ def test_a_30_mb_page_is_refused_quickly_with_a_clear_reason(tmp_path):
     assert r.stdout.startswith("FAILED"), r.stdout
     reason = r.stdout.lower()
     assert "mb" in reason and "limit" in reason, reason
-    assert elapsed < 30
+    assert elapsed < 20
 
 
 @pytest.mark.slow
@@ -382,6 +382,7 @@ def test_time_budget_leaves_fast_work_and_outer_timers_alone():
 
     def worker():
         with article_budget(0.05) as b:
+            b.check("clean")
             time.sleep(0.1)
             try:
                 b.check("annotate")
@@ -390,7 +391,7 @@ def test_time_budget_leaves_fast_work_and_outer_timers_alone():
     t = threading.Thread(target=worker)
     t.start()
     t.join()
-    assert seen and "annotate" in seen[0]
+    assert seen and "during clean" in seen[0]
 
 
 # ================================================================ serve: refusals and no files outside its assets
@@ -438,9 +439,9 @@ def test_oversized_and_malformed_requests_get_4xx(client):
     for method in ("post", "put"):
         r = getattr(client, method)("/api/claims", content=big)
         assert 400 <= r.status_code < 500, (method, r.status_code)
-    r = client.get("/api/search", params={"q": "harbour " * 20000})
+    r = client.get("/api/search", params={"q": "harbour " * 1000})
     assert 400 <= r.status_code < 500
-    r = client.get("/" + "a" * 100_000)
+    r = client.get("/" + "a" * 20_000)
     assert 400 <= r.status_code < 500
     for url in ("/api/claims?limit=abc", "/api/claims?offset=-5", "/api/claims?limit=-1",
                 "/api/claims?limit=99999999999999999999999", "/api/claim-groups?status=nonsense",
@@ -457,7 +458,7 @@ def test_every_api_route_survives_hostile_parameters(client):
     app = client.app
     while not hasattr(app, "routes") and hasattr(app, "app"):
         app = app.app
-    hostile = ["..", "%2e%2e%2f%2e%2e", "x" * 5000, "%00", "' OR 1=1 --", "\u202e\u0000", "a/b/c", "%ff%fe"]
+    hostile = ["..", "%2e%2e%2f%2e%2e", "x" * 5000, "%00", "' OR 1=1 --", "\u202e%00", "a/b/c", "%ff%fe"]
     checked = 0
     for route in getattr(app, "routes", []):
         path = getattr(route, "path", "")
