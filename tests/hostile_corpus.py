@@ -135,11 +135,13 @@ class Corpus:
     unreadable: str | None
 
 
-def build(root, big: bool = True, bomb: bool = True, deep_json: bool = False) -> Corpus:
+def build(root, big: bool = True, bomb: bool = True, deep_json: bool = False,
+          long_line: int = 40_000) -> Corpus:
     """Write the hostile corpus under ``root`` (a new folder) and describe it.
 
     ``big``: include the 30 MB page; ``bomb``: the gzip bombs; ``deep_json``: a .json nested 100,000 deep
-    (off by default: it crashed the whole run when written, see test_hostile.test_deep_json_*).
+    (off by default: it crashed the whole run when written, see test_hostile.test_deep_json_*);
+    ``long_line``: characters in the single-line text (spaCy time grows with it).
     """
     root = pathlib.Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -262,7 +264,7 @@ def build(root, big: bool = True, bomb: bool = True, deep_json: bool = False) ->
     # a very long single line (no paragraph breaks) and punctuation only
     sentences = [invented_article(i, seed=3)["text"].replace("\n\n", " ") for i in range(40)]
     line = " ".join(sentences)
-    put("text/one-long-line.txt", (line + " ") * max(1, 200_000 // len(line)))
+    put("text/one-long-line.txt", ((line + " ") * (1 + long_line // len(line)))[:long_line])
     put("text/punctuation.txt", "!!! ??? ... --- ;;; ,,, ''' \"\"\" ((( ))) *** ### @@@\n" * 50)
     put("text/control-chars.txt", "Headline\x07\x08\x0b\n\n" + "\x1b[31m" * 500 + arts[0]["text"][:80])
 

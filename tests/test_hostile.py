@@ -254,7 +254,7 @@ def test_a_30_mb_page_is_refused_quickly_with_a_clear_reason(tmp_path):
 
 @pytest.mark.slow
 def test_full_hostile_corpus_with_the_30_mb_page(tmp_path):
-    corpus = hostile_corpus.build(tmp_path / "corpus", big=True)
+    corpus = hostile_corpus.build(tmp_path / "corpus", big=True, deep_json=True, long_line=400_000)
     r = run_cli("analyze", corpus.root, "--out", tmp_path / "out", timeout=900)
     assert r.returncode == 3 and "Traceback" not in r.stderr
     data = validated(json.loads((tmp_path / "out" / "ledger.json").read_text()))
