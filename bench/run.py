@@ -29,6 +29,10 @@ DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "bench" / "results.json"
 
 
+def _say(msg):
+    print(f"bench: {time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
+
+
 def _rss_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -178,6 +182,7 @@ def main(argv=None):
     embed_texts(["warm up"])
     results["model_load_s"] = round(time.perf_counter() - t0, 2)
 
+    _say(f"whole pipeline over {len(recs)} articles")
     # ---- whole pipeline (local engine), with per-stage times
     timings = {}
     t0 = time.perf_counter()
@@ -207,6 +212,7 @@ def main(argv=None):
     link = []
     for size in [int(x) for x in args.link_sizes.split(",") if x]:
         d = tmp / f"link{size}"
+        _say(f"linking {size} synthetic articles")
         d.mkdir()
         cp = subprocess.run([sys.executable, __file__, "--link-child", str(size), str(tmp / "local/ledger.duckdb"),
                              str(d)], capture_output=True, text=True)
@@ -227,6 +233,7 @@ def main(argv=None):
         write_jsonl(recs[:args.dask_articles], sub)
         dask, ledgers = {}, {}
         for w in (1, 2):
+            _say(f"dask, {w} worker(s), {args.dask_articles} articles")
             t = {}
             analyze([sub], out=tmp / f"dask{w}", engine="dask", workers=w, timings=t, write_report=False,
                     progress=False)

@@ -125,3 +125,11 @@ def test_timeline_orders_dated_claims():
                                claim("c2", "In 2019 it was built.", t=[TimeExpr(3, 7, "2019", "2019")]),
                                claim("c3", "This month it reopens.", t=[TimeExpr(0, 10, "This month", None)])])
     assert build_timeline([a], []) == [("2019", ["c2"]), ("2026-03-04", ["c1"])]
+
+
+def test_a_negated_claim_about_something_else_is_no_denial():
+    g = run([art("a1", "A", claims=[claim("c1", "Volunteers of the Ostrava Brigade number in the hundreds and have "
+                                                "fought in the north.")]),
+             art("a2", "B", claims=[claim("c2", "After a year of war the brigade has not drawn much attention, "
+                                                "partly to protect its soldiers.", modality="negated")])])
+    assert g.status == "corroborated" and g.conflicts == []

@@ -113,7 +113,7 @@ def test_tokenised_text_is_normalised():
 
 
 # ----------------------------------------------------------------------------------- the seeds' gold
-SEEDS_GROUPS_FLOOR = 1   # gold claim groups passing today with the current upstream stages (see the report)
+SEEDS_GROUPS_FLOOR = 3   # gold claim groups passing today (vetting, identities-secret, overthrow-kremlin do not)
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +155,52 @@ def test_seeds_gold(seeds_ledger):
     singles = {k: v for k, v in res.items() if k.startswith("single:")}
     assert all(singles.values()), singles
     assert sum(v for k, v in res.items() if not k.startswith("single:")) >= SEEDS_GROUPS_FLOOR
+
+
+# ------------------------------------------------------------------ quantity anchors (vague counts)
+def _vague(analysis, phrases):
+    """Add hand-made vague figures ({phrase: (low, high)}) to the claims of ``analysis`` that contain them."""
+    for c in analysis.claims:
+        for p, (lo, hi) in phrases.items():
+            i = c.text.find(p)
+            if i >= 0:
+                c.quantities.append(Quantity(c.start + i, c.start + i + len(p), p, value=None, low=lo, high=hi,
+                                             approximate=True))
+    return analysis
+
+
+HUNDREDS = {"hundreds": (200.0, 999.0), "several hundred": (200.0, 999.0)}
+FILLER_W_A = ["The brigade's commander declined to give interviews this week.",
+              "Recruits train for six weeks before they are sent to the front.",
+              "The brigade publishes videos of its operations on a messaging channel."]
+FILLER_W_B = ["Officials in the capital declined to comment on the brigade's losses.",
+              "Its fighters wear blue armbands to tell themselves apart.",
+              "The defence ministry approved the brigade's formation in a decree."]
+
+
+def test_agreeing_vague_counts_anchor_one_fact_worded_apart():
+    a = _vague(article("a1", "Herald", ["Volunteers of the Ostrava Brigade, formed soon after the offensive began, "
+                                        "number in the hundreds and have fought in the north."] + FILLER_W_A),
+               HUNDREDS)
+    b = _vague(article("b1", "Courier", ["It is believed that several hundred are deployed around Velmar, "
+                                         "in the northern region."] + FILLER_W_B), HUNDREDS)
+    _, of = groups_for(a, b)
+    assert of["a1c0"] is of["b1c0"] and of["a1c0"].status == "corroborated"
+
+
+def test_the_same_vague_count_of_different_things_stays_apart():
+    a = _vague(article("a1", "Herald", ["Hundreds of residents were evacuated from the riverside district."]
+                       + FILLER_A), {"Hundreds": (200.0, 999.0)})
+    b = _vague(article("b1", "Courier", ["Several hundred firefighters battled the blaze through the night."]
+                       + FILLER_B), {"Several hundred": (200.0, 999.0)})
+    _, of = groups_for(a, b)
+    assert of["a1c0"] is not of["b1c0"]
+
+
+def test_a_vague_range_and_a_figure_at_its_edge_are_not_one_fact():
+    a = _vague(article("a1", "Herald", ["Volunteers of the Ostrava Brigade number in the hundreds, officials said."]
+                       + FILLER_W_A), HUNDREDS)
+    b = article("b1", "Courier", ["The gunners fired about 1000 shells at the ridge last night."] + FILLER_W_B)
+    b.claims[0].quantities[0].approximate = True
+    _, of = groups_for(a, b)
+    assert of["a1c0"] is not of["b1c0"]

@@ -202,3 +202,54 @@ def test_property_clean_never_crashes_and_maps_back(text):
 @given(_DOC)
 def test_property_clean_never_crashes_and_maps_back_full(text):
     _check_clean_property(text)
+
+
+# ---------------------------------------------------------------- page-scrape context (invented pages)
+_NAV = "\n".join(["Home", "News", "Sport", "Weather", "Opinion", "Subscribe", "Log in"])
+_P1 = ("The Corven Valley Makers Fair returned to the old tram depot on Saturday, and the organisers said "
+       "that more than four thousand visitors came through the doors before noon.")
+_P2 = ("Stall holders told the Corven Courier that the busiest tables were the ones selling repaired radios, "
+       "which had all been sold out by the middle of the afternoon.")
+_P3 = ("The fair will return in the spring, and the organisers have said that they hope to open a second "
+       "hall for the children's workshops if the council agrees to it.")
+
+
+def _scrape(*lines):
+    return clean_document(InputDoc(path="scrape.txt", kind="text", content="\n".join(lines) + "\n"))
+
+
+def test_short_list_items_between_body_paragraphs_are_kept():
+    items = ["Brass valve radio kits", "Hand-bound notebooks", "Tin lantern workshop"]
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, "Among the stalls:", *items, _P2, _P3,
+                "Most Read", "Council Approves New Cycle Lane", "Bakery Wins Regional Prize")
+    assert_source_map(a)
+    for item in items:
+        assert item in a.text
+    assert "Bakery Wins Regional Prize" not in a.text
+    assert "Subscribe" not in a.text
+
+
+def test_glued_headline_teasers_are_not_the_body():
+    teasers = [f"Harbour Ferry Timetable Changes For The Winter SeasonCommuters on the morning ferry {i} "
+               "will leave twenty minutes earlier than it does today, the operator said." for i in range(6)]
+    a = _scrape(_NAV, *teasers, "Makers Fair Draws Record Crowd", _P1, _P2, _P3)
+    assert _P1 in a.text and _P3 in a.text
+    assert "Timetable" not in a.text
+
+
+def test_keyword_cloud_is_not_taken_for_the_body():
+    cloud = " ".join(["ferry harbour pier lantern workshop radio valve notebook tram depot council cycle "
+                      "bakery prize weather sport opinion market festival museum library river bridge"] * 3)
+    a = _scrape(_NAV, cloud, "Makers Fair Draws Record Crowd", _P1, _P2, _P3)
+    assert "lantern workshop radio" not in a.text
+    assert _P1 in a.text
+
+
+def test_page_language_stoplist():
+    from corroborator.clean.lines import page_stoplist, stop_density
+    en = page_stoplist(_P1 + " " + _P2)
+    assert en is not None and "the" in en
+    pt = page_stoplist("A feira voltou ao antigo depósito dos elétricos no sábado, e os organizadores disseram "
+                       "que mais de quatro mil visitantes passaram pelas portas antes do meio-dia.")
+    assert pt is not None and pt != en and {"que", "dos", "pelas"} <= pt
+    assert stop_density(_P1, en) > 0.3 > stop_density("ferry harbour pier lantern workshop radio", en)

@@ -5,8 +5,11 @@ Only claims from different independent units (articles not derived from one anot
 * ``quantity``: numbers of the same unit with no agreeing counterpart ("Outlet A says $732 billion, Outlet B
   says $740 billion"); vague ranges that overlap agree ("hundreds" / "several hundred").
 * ``time``: dates that cannot both hold ("2024-03-05" vs "2024-03-06"; a month vs a day in another month).
-* ``negation``: one report denies what the other asserts (claim modality, or a negation word that only one
-  of two otherwise near-identical sentences has).
+* ``negation``: one report denies what the other asserts: a negation word that only one of two otherwise
+  near-identical sentences has, or a claim whose modality is ``negated`` against an affirmative claim that
+  shares a good part of its content words (``NEGATED_MODALITY_OVERLAP``). A negated sentence about something
+  else in the same group ("the unit has not been in the spotlight" next to "the unit numbers in the
+  hundreds") is no denial.
 * ``attribute``: the same global entity given different attributes (age, role, party, place) in the two
   articles, stated in these claims.
 """
@@ -19,6 +22,7 @@ from ..link.claims_text import content_words, normalize_text, words
 
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "denied", "denies", "deny", "neither", "nor", "without"}
 NEGATION_OVERLAP = 0.6       # content-word overlap above which a lone negation word is a denial
+NEGATED_MODALITY_OVERLAP = 0.4   # ... and when one claim's modality is ``negated``
 
 
 @dataclass
@@ -116,8 +120,8 @@ def find_conflicts(members, art, outlet_of, unit_of, entity_map) -> list:
                 out.append(FoundConflict(pair, "time", f"{oa} says {normalize_text(ta.text)} ({tp[0]}), "
                                                          f"{ob} says {normalize_text(tb.text)} ({tp[1]})"))
             na, nb = _negated(ca), _negated(cb)
-            if na != nb and (ca.modality == "negated" or cb.modality == "negated"
-                             or _overlap(ca, cb) >= NEGATION_OVERLAP):
+            need = NEGATED_MODALITY_OVERLAP if "negated" in (ca.modality, cb.modality) else NEGATION_OVERLAP
+            if na != nb and _overlap(ca, cb) >= need:
                 deny, affirm = (oa, ob) if na else (ob, oa)
                 out.append(FoundConflict(pair, "negation", f"{deny} reports a denial of what {affirm} reports"))
             for key, name, va, vb in _attribute_conflicts(ca, cb, art[aid_a], art[aid_b], entity_map):

@@ -72,6 +72,59 @@ _COMMENTS_START = re.compile(
     r"^(?:join|start) the (?:discussion|conversation)|^comments?(?:\s*\(\d+\))?$|"
     r"^(?:view|show|load|read) (?:all |more )?comments", re.I)
 
+_WORD_RE = re.compile(r"\w+")
+_STOP_INDEX = None      # (stopword -> the jusText languages listing it, language -> stoplist)
+
+
+def _stop_index():
+    global _STOP_INDEX
+    if _STOP_INDEX is None:
+        index, lists = {}, {}
+        try:
+            import justext
+            for lang in sorted(justext.get_stoplists()):
+                lists[lang] = justext.get_stoplist(lang)
+                for w in lists[lang]:
+                    index.setdefault(w, []).append(lang)
+        except Exception:  # noqa: BLE001 - no stoplists: no stopword feature
+            pass
+        _STOP_INDEX = index, lists
+    return _STOP_INDEX
+
+
+def page_stoplist(text: str):
+    """The stopwords of the page's language (jusText's stoplists), or None when no list fits.
+
+    The language is the one whose stoplist best covers the page's words; a word counts 1/n for each of
+    the n lists holding it (several lists are contaminated with English words), and a list's size is
+    discounted (big lists cover more by chance)."""
+    index, lists = _stop_index()
+    if not index:
+        return None
+    words = Counter(_WORD_RE.findall(text.lower()))
+    score = Counter()
+    for w, n in words.items():
+        langs = index.get(w)
+        if langs:
+            share = n / len(langs)
+            for lang in langs:
+                score[lang] += share
+    if not score:
+        return None
+    lang = max(score, key=lambda k: score[k] / len(lists[k]) ** 0.3)
+    stoplist = lists[lang]
+    if sum(n for w, n in words.items() if w in stoplist) < 0.15 * sum(words.values()):
+        return None
+    return stoplist
+
+
+def stop_density(text: str, stoplist) -> float | None:
+    words = _WORD_RE.findall(text.lower())
+    if stoplist is None or not words:
+        return None
+    return sum(1 for w in words if w in stoplist) / len(words)
+
+
 _KINDS_REMOVED = ("promo", "caption_credit", "related_link", "byline", "author_bio", "navigation", "duplicate", "other")
 
 
@@ -239,6 +292,20 @@ def _is_glued_teaser(t: str) -> bool:
     return False
 
 
+_GLUE_ANY = re.compile(r"[a-z]{2}[A-Z][a-z]|[0-9)?!’'”][A-Z][a-z]")
+
+
+def _is_glued_headline(t: str) -> bool:
+    """A wider net than ``_is_glued_teaser`` for page scrapes: a Title-Case headline of five words or more
+    glued to any capitalised word ("... In NASCAR FinaleFord v Toyota flopped ..."), with a summary after."""
+    for m in _GLUE_ANY.finditer(t, 0, 200):
+        head = t[: m.start() + 2]
+        if (len(head.split()) >= 5 and _title_case_share(head) >= (0.75 if re.search(r"[.!?]\s", head) else 0.6)
+                and len(t[m.start() + 2:].split()) >= 6):
+            return True
+    return False
+
+
 def _split_caption(u: Unit, source: str):
     """Cut a trailing credit off a caption: the caption span and the credit span (or None)."""
     s, e = u.spans[0][0], u.spans[-1][1]
@@ -262,6 +329,10 @@ def _is_body_like(u: Unit) -> bool:
     return w >= 25
 
 
+PROSE_STOP = 0.35   # at or above this stopword density a paragraph counts fully as prose
+LOW_STOP = 0.15     # below this stopword density a long line is a list of names or keywords, not prose
+
+
 def _score(u: Unit) -> float:
     if u.info.get("break"):
         return -60.0
@@ -272,8 +343,11 @@ def _score(u: Unit) -> float:
     if u.kind:
         return -6.0
     w = u.words
+    sw = u.info.get("sw")
+    if sw is not None and sw < LOW_STOP and w >= 8:
+        return 0.0
     if _is_body_like(u):
-        return min(w, 80) + (5 if u.ends_punct else 0)
+        return (min(w, 80) + (5 if u.ends_punct else 0)) * (1.0 if sw is None else min(1.0, sw / PROSE_STOP))
     if u.ends_punct and w >= 3:
         return 0.5
     if w >= 10:
@@ -343,6 +417,15 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
         _mark_headings(units, region=(0, len(units)))
         return Classified(units, None, _outlets(info), info.get("authors", []), None)
 
+    for u in units:
+        if not u.kind and u.words <= 90 and _is_glued_headline(u.text):
+            u.kind = "related_link"
+    stoplist = page_stoplist(source)
+    if stoplist is not None:
+        for u in units:
+            if u.words >= 8:
+                u.info["sw"] = stop_density(u.text, stoplist)
+
     # 3. the main run of body paragraphs: the stretch with the highest total score
     # segments of positive running score; the article is the first one of substantial weight (comment
     # threads and teaser lists after it may weigh more, but come later)
@@ -407,10 +490,35 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
         else:
             u.kind = "body" if (_is_body_like(u) or u.ends_punct or u.words >= 10) else ""
     _mark_headings(units, region=(a, b))
+    _fill_lists(units, a, b)
     for u in units[a:b]:
         if not u.kind:
             u.kind = "other"
     return Classified(units, title_unit, _outlets(info), info.get("authors", []), _dateline(info))
+
+
+MIN_LIST = 1
+
+
+def _fill_lists(units, a, b, min_items: int = MIN_LIST):
+    """jusText's context rule inside the article: short lines standing between body paragraphs (the
+    items of a list, a table's cells) are body too."""
+    i = a
+    while i < b:
+        if units[i].kind != "other":
+            i += 1
+            continue
+        j = i
+        while j < b and units[j].kind == "other":
+            j += 1
+        before = next((u for u in reversed(units[a:i]) if u.kind not in ("caption", "caption_credit")), None)
+        after = next((u for u in units[j:b] if u.kind not in ("caption", "caption_credit")), None)
+        if (j - i >= min_items and before is not None and after is not None
+                and before.kind in ("body", "heading") and after.kind in ("body", "heading")):
+            for u in units[i:j]:
+                u.kind = "body"
+        i = j
+
 
 
 def _mark_headings(units, region):

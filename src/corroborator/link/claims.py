@@ -4,8 +4,13 @@ Two claims from different articles are scored by
 
     score = cosine of their sentence embeddings           (``ArticleAnalysis.claim_vectors``)
           + LEX_WEIGHT * Dice overlap of content words    (normalised text: "$ 10,000" == "$10,000")
-          + ENT_WEIGHT * Jaccard of global entities       (via ``entity_map``)
+          + ENT_WEIGHT * rarity-weighted overlap of global entities (via ``entity_map``)
           + quantity and time terms
+
+Entities are weighted by their rarity in the story (idf over its claims) and compared with an overlap
+coefficient (shared weight over the smaller claim's weight, floored at one rare entity's weight): a rare
+place both claims name ("near Dorvik" / "around Dorvik") counts almost fully even when one claim names
+more, while the story's subject, named everywhere, counts little.
 
 Quantity and time terms keep facts apart from topics: the same quantities or dates raise the score; two
 claims whose numbers of one unit are all different and far apart (two votes, a plan's cost and the debt it
@@ -17,7 +22,19 @@ The embeddings are first centred on the story (the story's mean claim vector, wh
 is subtracted), and content words are weighted by their rarity within the story, so that two claims about
 the story's subject are not a match for that alone. Each claim is linked to its best counterpart in every
 other article of the story when the choice is mutual and the score reaches ``THRESHOLD``, or when the
-score reaches ``THRESHOLD_ONE_WAY``; linked claims form groups (union-find). Claims that state an attribute of the same entity
+score reaches ``THRESHOLD_ONE_WAY``, or when the score reaches ``THRESHOLD`` and the choice is clear (the
+claim's best counterpart beats its second best by ``CLEAR_MARGIN``: one claim of A may restate a fact that
+B states in two sentences, and the other sentence's own best may lie elsewhere); linked claims form groups
+(union-find).
+
+Quantity anchors: a distinctive figure is strong evidence of one fact even when the sentences are worded
+apart ("the brigade numbers in the hundreds" / "an estimated several hundred are deployed near Dorvik").
+Two claims of different articles are linked when they carry agreeing figures that are distinctive (a count
+of at least ``ANCHOR_MIN_VALUE`` or a vague range such as "hundreds", not a duration, age or year), rare in
+both articles (at most ``ANCHOR_MAX_CLAIMS`` claims of each carry an agreeing figure), counting the same
+thing (the words after the figure, "hundreds of residents" / "hundreds of firefighters", must not differ;
+an elliptic figure, "several hundred are", counts whatever its sentence is about), of one kind (two vague ranges, or two values: "hundreds" and "about a thousand" touch at
+their edges but are not one figure), with no disagreeing figure or date and a score of at least ``ANCHOR_MIN_SCORE`` (not plainly about something else). Claims that state an attribute of the same entity
 (an age, a role) in two articles are linked too, so that ``assess`` can compare the attributes. Every claim
 is in exactly one group; a group's id hashes its sorted claim ids.
 """
@@ -29,8 +46,9 @@ import numpy as np
 
 from ..ids import make_id
 from ..records import ClaimGroup
-from .claims_compat import quantity_mismatches, ratio, time_mismatch
-from .claims_text import content_words, hashed_vectors, normalize_text, stable_hash
+from .claims_compat import (comparable_quantities, interval, quantities_agree, quantity_mismatches, ratio,
+                            time_mismatch, unit_key)
+from .claims_text import STOPWORDS, content_words, hashed_vectors, normalize_text, stable_hash, words
 
 THRESHOLD = 0.45            # a claim's best counterpart in another article, when the choice is mutual
 THRESHOLD_ONE_WAY = 0.70    # ... when it is not (one claim of A may restate two claims of B)
@@ -43,6 +61,10 @@ QTY_NEAR_PENALTY = 0.05     # one number differs a little: the same fact reporte
 QTY_NEAR_RATIO = 2.0
 TIME_MATCH_BONUS = 0.05
 TIME_MISMATCH_PENALTY = 0.05
+CLEAR_MARGIN = 0.25        # a one-way best counterpart this far ahead of the second best links at THRESHOLD
+ANCHOR_MIN_VALUE = 20
+ANCHOR_MAX_CLAIMS = 2
+ANCHOR_MIN_SCORE = -0.10
 PREFILTER_MARGIN = 0.30     # pairs this far under the threshold before the quantity/time terms are dropped
 _LEX_DIM = 4096
 
@@ -136,17 +158,21 @@ class _Story:
             aid = members[ai].article.id
             ents.append({entity_map.get((aid, lid), f"{aid}:{lid}") for lid in c.entities})
         self.E = _entity_matrix(ents)
-        self.esize = self.E.sum(1)
+        edf = self.E.sum(0)
+        eidf = np.log((len(ents) + 1) / (edf + 0.5)).astype(np.float32)
+        self.Ew = self.E * eidf[None, :]
+        self.esize = self.Ew.sum(1)
+        self.efloor = float(np.log((len(ents) + 1) / 1.5))
         self.article = np.array([ai for ai, _ in self.items], dtype=np.int64)
 
     def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
         cos = self.V[ia] @ self.V[ib].T
         inter = self.Lw[ia] @ self.L[ib].T
         dice = 2 * inter / np.maximum(self.lsize[ia][:, None] + self.lsize[ib][None, :], 1)
-        einter = self.E[ia] @ self.E[ib].T
-        eunion = self.esize[ia][:, None] + self.esize[ib][None, :] - einter
-        ejac = np.where(eunion > 0, einter / np.maximum(eunion, 1), 0.0)
-        return cos + LEX_WEIGHT * dice + ENT_WEIGHT * ejac
+        einter = self.Ew[ia] @ self.E[ib].T
+        esmall = np.minimum(self.esize[ia][:, None], self.esize[ib][None, :])
+        eover = einter / np.maximum(esmall, self.efloor)
+        return cos + LEX_WEIGHT * dice + ENT_WEIGHT * eover
 
 
 def fact_adjustment(ca, cb) -> float:
@@ -164,6 +190,84 @@ def fact_adjustment(ca, cb) -> float:
     elif pair is not None:
         adj -= TIME_MISMATCH_PENALTY
     return adj
+
+
+_DURATION_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
+
+
+def _counted_words(claim, q) -> set:
+    """Content words naming what a figure counts ("hundreds of residents" -> {"resident"}); empty when the
+    figure is elliptic ("several hundred are located ...")."""
+    text = claim.text
+    rel = q.start - claim.start
+    if not (0 <= rel and text[rel:rel + len(q.text)] == q.text):
+        rel = q.start if text[q.start:q.start + len(q.text)] == q.text else text.find(q.text)
+    if rel < 0:
+        return set()
+    after = words(text[rel + len(q.text):])[:4]
+    if after and after[0] == "of":
+        after = after[1:]
+    out = []
+    for w in after:
+        if w in STOPWORDS or w[0].isdigit():
+            break
+        out.extend(content_words(w))
+        if len(out) >= 2:
+            break
+    return set(out)
+
+
+def anchor_quantities(claim) -> list:
+    """The claim's distinctive figures: counts of at least ``ANCHOR_MIN_VALUE`` or vague ranges, not durations,
+    ages or bare years."""
+    out = []
+    for q in comparable_quantities(claim):
+        u = unit_key(q.unit)
+        if u in _DURATION_UNITS or u.rstrip("s") in _DURATION_UNITS:
+            continue
+        iv = interval(q)
+        lo = iv[0] if iv else None
+        if lo is None or not np.isfinite(lo) or lo < ANCHOR_MIN_VALUE:
+            if not (q.low is not None and q.high is not None and q.low >= ANCHOR_MIN_VALUE):
+                continue
+        if not u and q.value is not None and not q.approximate and 1900 <= q.value <= 2100 \
+                and float(q.value).is_integer():
+            continue
+        out.append(q)
+    return out
+
+
+def _is_range(q) -> bool:
+    return q.low is not None and q.high is not None and q.low != q.high
+
+
+def _same_figure(x, y) -> bool:
+    """Agreeing figures of one unit and one kind: two vague ranges, or two values ("hundreds" and "about a
+    thousand" touch at their edges but are not one figure)."""
+    return (unit_key(x.unit) == unit_key(y.unit) and _is_range(x) == _is_range(y) and quantities_agree(x, y))
+
+
+def _anchor_pairs(st: _Story, ia, ib) -> list:
+    """(row, col) pairs of ``ia`` x ``ib`` sharing a distinctive agreeing figure that counts the same thing."""
+    qa = [anchor_quantities(st.items[i][1]) for i in ia]
+    qb = [anchor_quantities(st.items[j][1]) for j in ib]
+    pairs = []
+    for r, xs in enumerate(qa):
+        for x in xs:
+            hits = [(c, y) for c, ys in enumerate(qb) for y in ys if _same_figure(x, y)]
+            if not hits or len({c for c, _ in hits}) > ANCHOR_MAX_CLAIMS:
+                continue
+            back = {r2 for r2, xs2 in enumerate(qa) for x2 in xs2 for _, y in hits
+                    if _same_figure(x2, y)}
+            if len(back) > ANCHOR_MAX_CLAIMS:
+                continue
+            wx = _counted_words(st.items[ia[r]][1], x)
+            for c, y in hits:
+                wy = _counted_words(st.items[ib[c]][1], y)
+                if wx and wy and not (wx & wy):
+                    continue
+                pairs.append((r, c))
+    return sorted(set(pairs))
 
 
 def score_claims(st: _Story, ia, ib) -> np.ndarray:
@@ -206,11 +310,18 @@ def group_claims(analyses, stories, entity_map) -> list:
                 S = score_claims(st, ia, ib)
                 best_b = S.argmax(1)
                 best_a = S.argmax(0)
+                second_b = np.sort(S, axis=1)[:, -2] if S.shape[1] > 1 else np.full(S.shape[0], -np.inf)
+                second_a = np.sort(S, axis=0)[-2, :] if S.shape[0] > 1 else np.full(S.shape[1], -np.inf)
                 for r, c in enumerate(best_b.tolist()):
-                    if S[r, c] >= (THRESHOLD if best_a[c] == r else THRESHOLD_ONE_WAY):
+                    clear = S[r, c] - second_b[r] >= CLEAR_MARGIN
+                    if S[r, c] >= (THRESHOLD if best_a[c] == r or clear else THRESHOLD_ONE_WAY):
                         union(int(ia[r]), int(ib[c]))
                 for c, r in enumerate(best_a.tolist()):
-                    if best_b[r] != c and S[r, c] >= THRESHOLD_ONE_WAY:
+                    clear = S[r, c] - second_a[c] >= CLEAR_MARGIN
+                    if best_b[r] != c and S[r, c] >= (THRESHOLD if clear else THRESHOLD_ONE_WAY):
+                        union(int(ia[r]), int(ib[c]))
+                for r, c in _anchor_pairs(st, ia, ib):
+                    if S[r, c] >= ANCHOR_MIN_SCORE and fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1]) >= 0:
                         union(int(ia[r]), int(ib[c]))
         # claims stating an attribute of the same entity are compared by assess: put them together
         offsets = np.concatenate([[0], np.cumsum([len(m.claims) for m in members])]).tolist()
