@@ -60,7 +60,7 @@ def _analyze(args) -> int:
         print(f"corroborator: failed: {i['path']}: {i['reason']}", file=sys.stderr)
     ok = sum(1 for i in inputs if i["status"] == "ok")
     out = pathlib.Path(args.out)
-    print(f"{ok} articles analysed, {len(failed)} failed; {len(ledger.stories)} stories, "
+    print(f"corroborator: {ok} articles analysed, {len(failed)} failed; {len(ledger.stories)} stories, "
           f"{len(ledger.claim_groups)} claim groups -> {out / 'ledger.json'}, {out / 'report.html'}",
           file=sys.stderr)
     return EXIT_PARTIAL if failed else EXIT_OK

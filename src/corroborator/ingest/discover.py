@@ -23,12 +23,18 @@ def discover(paths) -> list:
         if not p.exists():
             raise UsageError(f"no such file or folder: {raw}")
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and is_input_file(f)))
+            # a dangling or looping symlink with an input's name is listed too: reading it then reports
+            # it as a failed input instead of dropping it without a word
+            found.extend(sorted(f for f in p.rglob("*") if is_input_file(f)
+                                and (f.is_file() or (f.is_symlink() and not f.exists()))))
         else:
             found.append(p)
     seen, out = set(), []
     for f in found:
-        key = str(f.resolve())
+        try:
+            key = str(f.resolve())
+        except (OSError, RuntimeError):     # a symlink loop
+            key = str(f.absolute())
         if key not in seen:
             seen.add(key)
             out.append(f)

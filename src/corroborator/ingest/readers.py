@@ -5,6 +5,7 @@ for a bad file. Safety limits (size, decompression ratio, binary content) are ch
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import io
 import json
@@ -13,12 +14,9 @@ import re
 import zlib
 
 from ..errors import InputError, LimitExceeded
+from ..limits import (GZIP_RATIO_GRACE, MAX_FILE_BYTES, MAX_GZIP_RATIO, MAX_HTML_BYTES, MAX_WARC_BYTES,
+                      check_size)
 from ..records import InputDoc, InputFailure
-
-MAX_FILE_BYTES = 50 * 1024 * 1024          # html / txt / json / jsonl files, and one WARC record
-MAX_WARC_BYTES = 4 * 1024 * 1024 * 1024    # a WARC is streamed, so it may be larger
-MAX_GZIP_RATIO = 100                       # decompressed / compressed, beyond a first few MB
-GZIP_RATIO_GRACE = 8 * 1024 * 1024
 
 META_FIELDS = ("url", "outlet", "published", "title", "authors")
 _CONTAINER_SUFFIXES = (".warc.gz", ".html", ".htm", ".txt", ".jsonl", ".json", ".warc")
@@ -192,6 +190,8 @@ def read_input(path):
         if not text.strip():
             raise InputError("empty file")
         kind = "html" if name.endswith((".html", ".htm")) or looks_like_html(text) else "text"
+        if kind == "html":
+            check_size(len(data), MAX_HTML_BYTES, "HTML page")
         yield _doc(path, kind, text, meta)
     except InputError as exc:
         yield InputFailure(str(path), "failed", str(exc))
@@ -207,6 +207,9 @@ def _record_doc(sub: str, rec, meta: dict):
         return InputFailure(sub, "failed", "record has no 'text' or 'html' field")
     m = {**meta, **_clean_meta(rec)}
     if isinstance(body_html, str) and body_html.strip():
+        if len(body_html) > MAX_HTML_BYTES:
+            return InputFailure(sub, "failed", f"HTML page is {len(body_html) / 2 ** 20:.1f} MB, over the "
+                                               f"{MAX_HTML_BYTES / 2 ** 20:g} MB limit")
         return _doc(sub, "html", body_html, m)
     return _doc(sub, "text", body_text, m)
 
@@ -221,6 +224,9 @@ def _read_json(path, name, text, meta):
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
             yield InputFailure(str(path), "failed", f"not valid JSON: {exc.msg} (line {exc.lineno})")
+            return
+        except RecursionError:
+            yield InputFailure(str(path), "failed", "JSON nested too deeply to be article records")
             return
         if isinstance(obj, dict) and not _is_record(obj):
             lists = [v for k, v in obj.items() if k in ("articles", "records", "items", "data") and isinstance(v, list)]
@@ -241,6 +247,9 @@ def _read_json(path, name, text, meta):
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputFailure(f"{path}#{i + 1}", "failed", f"line {i + 1} is not JSON: {exc.msg}")
+            continue
+        except RecursionError:
+            yield InputFailure(f"{path}#{i + 1}", "failed", f"line {i + 1} is JSON nested too deeply")
             continue
         n_docs += 1
         yield _record_doc(f"{path}#{i + 1}", rec, meta)
@@ -277,6 +286,13 @@ def _missing_bytes(record) -> int:
 
 
 def _read_warc(path: pathlib.Path, meta: dict):
+    """Stream the HTML responses of a WARC; warcio's own warnings about malformed records (which can carry raw
+    bytes) are kept off the user's terminal: every problem is reported as a failed input instead."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        yield from _read_warc_records(path, meta)
+
+
+def _read_warc_records(path: pathlib.Path, meta: dict):
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:  # pragma: no cover - warcio is a dependency
@@ -318,8 +334,9 @@ def _read_warc(path: pathlib.Path, meta: dict):
                     return
                 produced += len(payload)
                 _check_ratio(produced, counter.count)
-                if len(payload) > MAX_FILE_BYTES:
-                    yield InputFailure(sub, "failed", f"WARC record is over {MAX_FILE_BYTES // 2 ** 20} MB")
+                if len(payload) > MAX_HTML_BYTES:
+                    yield InputFailure(sub, "failed", f"WARC record is over the {MAX_HTML_BYTES // 2 ** 20} MB "
+                                                      f"limit for one HTML page")
                     continue
                 declared = None
                 m = re.search(r"charset\s*=\s*([\w:.-]+)", ctype, re.I)

@@ -31,12 +31,16 @@ Quantity anchors: a distinctive figure is strong evidence of one fact even when 
 apart ("the brigade numbers in the hundreds" / "an estimated several hundred are deployed near Dorvik").
 Two claims of different articles are linked when they carry agreeing figures that are distinctive (a count
 of at least ``ANCHOR_MIN_VALUE`` or a vague range such as "hundreds", not a duration, age or year), rare in
-both articles (at most ``ANCHOR_MAX_CLAIMS`` claims of each carry an agreeing figure), counting the same
-thing (the words after the figure, "hundreds of residents" / "hundreds of firefighters", must not differ;
-an elliptic figure, "several hundred are", counts whatever its sentence is about), of one kind (two vague ranges, or two values: "hundreds" and "about a thousand" touch at
-their edges but are not one figure), with no disagreeing figure or date and a score of at least ``ANCHOR_MIN_SCORE`` (not plainly about something else). Claims that state an attribute of the same entity
-(an age, a role) in two articles are linked too, so that ``assess`` can compare the attributes. Every claim
-is in exactly one group; a group's id hashes its sorted claim ids.
+both articles (at most ``ANCHOR_MAX_CLAIMS`` claims of each carry an agreeing figure), of one kind (two
+vague ranges, or two values: "hundreds" and "about a thousand" touch at their edges but are not one
+figure), counting the same thing (the words after the figure, "hundreds of residents" / "hundreds of
+firefighters", must not differ; an elliptic figure, "several hundred are", counts whatever its sentence is
+about), with no disagreeing figure or date, and with a score of at least ``ANCHOR_MIN_SCORE`` (not plainly
+about something else).
+
+Claims that state an attribute of the same entity (an age, a role) in two articles are linked too, so that
+``assess`` can compare the attributes. Every claim is in exactly one group; a group's id hashes its sorted
+claim ids.
 """
 from __future__ import annotations
 
