@@ -106,3 +106,12 @@ def _holds(q, item):
     if item.get("approximate_lower_bound"):
         return q.approximate and q.low == item["value"]
     return True
+
+
+def test_vague_amount_inside_quotation_marks_keeps_its_range():
+    """'had a "few hundred" members': the quote mark between 'a' and 'few' must not turn it into exactly 100."""
+    from corroborator.extract import find_quantities
+    text = 'The minister said the militia had a "few hundred" members.'
+    (q,) = find_quantities(text)
+    assert text[q.start:q.end] == "few hundred"
+    assert (q.low, q.high, q.value, q.approximate) == (200, 999, None, True)

@@ -34,7 +34,7 @@ _FRACTION = r"(?:\d+\s)?[1-9]/(?:16|10|[2-58])(?![\d/])|(?:\d+\s?)?[½¼¾⅓⅔
 _VAGUE = (r"(?:(?:many|several|a\sfew|few|some)\s)?"
           r"(?:tens\sof\s(?:thousands|millions|billions)|(?:hundreds|thousands|millions|billions|dozens)"
           r"(?:\sof\s(?:thousands|millions|billions)\b)?)"
-          r"|(?:several|a\sfew|a\scouple\sof|a\scouple|many)\s(?:hundred|thousand|million|billion|dozen)(?!s)")
+          r"|(?:several|a\sfew|few|a\scouple\sof|a\scouple|many)\s(?:hundred|thousand|million|billion|dozen)(?!s)")
 
 QTY_RE = re.compile(
     r"(?P<cur>" + CURRENCY_ALT + r")?\s?"
