@@ -13,6 +13,7 @@ Baseline: number_parser.parse_number on the gold span's text, else a plain float
 """
 from __future__ import annotations
 
+from _floors import below_floors, report  # noqa: E402 (eval/ is on sys.path when run as a script)
 import argparse
 import json
 import math
@@ -158,11 +159,7 @@ def main(argv=None):
     if args.check:
         figures = {f"{k}_accuracy": v["ours"] for k, v in res.items()}
         figures["all_accuracy"] = micro
-        floors = json.loads(FLOORS.read_text())
-        bad = [f"{k} {figures[k]:.3f} < floor {v}" for k, v in floors.items() if k in figures and figures[k] < v]
-        for b in bad:
-            print("BELOW FLOOR:", b)
-        return 1 if bad else 0
+        return report(below_floors("numbers_eval", figures))
     return 0
 
 

@@ -16,6 +16,7 @@ Recognizers cases that resolve to either of two dates (past and future reading) 
 """
 from __future__ import annotations
 
+from _floors import below_floors, report  # noqa: E402 (eval/ is on sys.path when run as a script)
 import argparse
 import datetime as dt
 import glob
@@ -246,11 +247,7 @@ def main(argv=None):
             print("   ", e)
         figures["recognizers_value_accuracy"] = res["ours"]
     if args.check:
-        floors = json.loads(FLOORS.read_text())
-        bad = [f"{k} {figures[k]:.3f} < floor {v}" for k, v in floors.items() if k in figures and figures[k] < v]
-        for b in bad:
-            print("BELOW FLOOR:", b)
-        return 1 if bad else 0
+        return report(below_floors("time_eval", figures))
     return 0
 
 
