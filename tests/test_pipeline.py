@@ -68,3 +68,26 @@ def test_progress_with_unknown_total_and_quiet_when_not_a_terminal():
     q.advance(3)
     q.finish("done")
     assert quiet.getvalue() == ""
+
+
+def test_an_unexpected_error_reading_one_file_fails_that_file_only(tmp_path, monkeypatch):
+    """A reader bug on one input becomes that input's failure with a reason; the other inputs are analysed."""
+    import corroborator
+    import corroborator.ingest as ingest
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("The Orrin valley dam reopened on Monday after repairs, the water board said.\n")
+    (src / "b.txt").write_text("Ferry services to Skellan island resumed on Tuesday after a storm.\n")
+    real = ingest.read_input
+
+    def flaky(path):
+        if str(path).endswith("b.txt"):
+            raise RuntimeError("reader exploded")
+        return real(path)
+
+    monkeypatch.setattr(ingest, "read_input", flaky)
+    ledger = corroborator.analyze([src], out=tmp_path / "out", progress=False)
+    status = {i["path"].rsplit("/", 1)[-1]: i for i in ledger.run["inputs"]}
+    assert status["a.txt"]["status"] == "ok"
+    assert status["b.txt"]["status"] == "failed" and "reader exploded" in status["b.txt"]["reason"]

@@ -84,13 +84,19 @@ def process_batch(docs, timings=None) -> list:
     from .annotate import annotate_many
     from .clean import clean_document
     from .extract import extract_article
+    from .limits import ARTICLE_TIME_BUDGET_S, article_budget, check_text_length
 
     results = [None] * len(docs)
     cleaned = []
     with _Timer(timings, "clean"):
         for i, doc in enumerate(docs):
             try:
-                cleaned.append((i, clean_document(doc)))
+                # each article's own work is bounded in time (see limits.py) and in length: spaCy then
+                # sees only texts of bounded size
+                with article_budget(ARTICLE_TIME_BUDGET_S, what=doc.path):
+                    article = clean_document(doc)
+                check_text_length(article.text)
+                cleaned.append((i, article))
             except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
                 log.debug("clean failed for %s", doc.path, exc_info=True)
                 results[i] = InputFailure(doc.path, "failed", _failure_reason(exc))
@@ -108,7 +114,7 @@ def process_batch(docs, timings=None) -> list:
                     ann = annotate(article.text)
             else:
                 ann = anns[k]
-            with _Timer(timings, "extract"):
+            with _Timer(timings, "extract"), article_budget(ARTICLE_TIME_BUDGET_S, what=article.path):
                 analyses.append((i, extract_article(article, ann, embed=None)))
         except Exception as exc:  # noqa: BLE001
             log.debug("extract failed for %s", article.path, exc_info=True)
@@ -127,6 +133,16 @@ def process_batch(docs, timings=None) -> list:
         an.doc_vector = vecs[off + n]
         results[i] = an
     return [(doc_key(d), r) for d, r in zip(docs, results)]
+
+
+def _read_safely(path):
+    """``ingest.read_input`` for one file, where even an unexpected error becomes that file's failure."""
+    from .ingest import read_input
+    try:
+        yield from read_input(path)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+        log.debug("reading %s failed", path, exc_info=True)
+        yield InputFailure(str(path), "failed", _failure_reason(exc))
 
 
 def _batches(docs, size):
@@ -184,7 +200,7 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
     import functools
 
     from .engine import get_engine
-    from .ingest import discover, read_input
+    from .ingest import discover
     from .progress import Progress
     from .store import Store
 
@@ -209,7 +225,7 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
 
         def docs():
             for n, f in enumerate(files, 1):
-                for item in read_input(f):
+                for item in _read_safely(f):
                     if isinstance(item, InputFailure):
                         run_inputs[item.path] = {"path": item.path, "status": item.status,
                                                  "reason": item.reason, "article": None}
