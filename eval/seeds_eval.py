@@ -65,16 +65,22 @@ class SeedScorer:
         return out
 
     def entity_at(self, fname, surface):
-        """Entities with a mention in ``fname`` whose text equals (or contains) ``surface``."""
+        """Entities with a mention at an occurrence of ``surface`` in ``fname`` (a mention may leave out a title
+        such as "Mr." or a quotation mark, so a mention inside the occurrence, or around it, counts)."""
         a = self.article(fname)
         if a is None:
             return set()
+        text = a["text"]
+        spots = [(m.start(), m.end()) for m in re.finditer(re.escape(surface), text)]
         found = set()
         for e in self.L["entities"]:
             for m in e["mentions"]:
-                if m["article"] == a["id"]:
-                    t = a["text"][m["start"]:m["end"]]
-                    if t == surface or (surface in t and len(t) <= len(surface) + 12):
+                if m["article"] != a["id"]:
+                    continue
+                for s, t in spots:
+                    inside = s <= m["start"] and m["end"] <= t and (m["end"] - m["start"]) >= 0.5 * (t - s)
+                    around = m["start"] <= s and t <= m["end"] and (m["end"] - m["start"]) <= (t - s) + 12
+                    if inside or around:
                         found.add(e["id"])
         return found
 

@@ -23,8 +23,9 @@ is subtracted), and content words are weighted by their rarity within the story,
 the story's subject are not a match for that alone. Each claim is linked to its best counterpart in every
 other article of the story when the choice is mutual and the score reaches ``THRESHOLD``, or when the
 score reaches ``THRESHOLD_ONE_WAY``, or when the score reaches ``THRESHOLD`` and the choice is clear (the
-claim's best counterpart beats its second best by ``CLEAR_MARGIN``: one claim of A may restate a fact that
-B states in two sentences, and the other sentence's own best may lie elsewhere); linked claims form groups
+claim's best counterpart beats its second best by ``CLEAR_MARGIN``, where a runner-up that shares an anchor
+figure with the claim does not compete, since it joins the claim's group anyway: one claim of A may restate a
+fact that B states in two sentences, and the other sentence's own best may lie elsewhere); linked claims form groups
 (union-find).
 
 Quantity anchors: a distinctive figure is strong evidence of one fact even when the sentences are worded
@@ -67,7 +68,7 @@ TIME_MATCH_BONUS = 0.05
 TIME_MISMATCH_PENALTY = 0.05
 CLEAR_MARGIN = 0.25        # a one-way best counterpart this far ahead of the second best links at THRESHOLD
 ANCHOR_MIN_VALUE = 20
-ANCHOR_MAX_CLAIMS = 2
+ANCHOR_MAX_CLAIMS = 3     # a key figure is often restated in a lede, the body and a quote
 ANCHOR_MIN_SCORE = -0.10
 PREFILTER_MARGIN = 0.30     # pairs this far under the threshold before the quantity/time terms are dropped
 _LEX_DIM = 4096
@@ -312,10 +313,23 @@ def group_claims(analyses, stories, entity_map) -> list:
                 if not len(ia) or not len(ib):
                     continue
                 S = score_claims(st, ia, ib)
+                anchored = [(r, c) for r, c in _anchor_pairs(st, ia, ib)
+                            if S[r, c] >= ANCHOR_MIN_SCORE
+                            and fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1]) >= 0]
                 best_b = S.argmax(1)
                 best_a = S.argmax(0)
-                second_b = np.sort(S, axis=1)[:, -2] if S.shape[1] > 1 else np.full(S.shape[0], -np.inf)
-                second_a = np.sort(S, axis=0)[-2, :] if S.shape[0] > 1 else np.full(S.shape[1], -np.inf)
+                # a runner-up that shares an anchor figure with the claim joins its group anyway: it is not
+                # a competing choice, so it does not make the best counterpart less clear
+                R = S.copy()
+                for r, c in anchored:
+                    R[r, c] = -np.inf
+                R[np.arange(S.shape[0]), best_b] = -np.inf
+                second_b = R.max(1) if S.shape[1] > 1 else np.full(S.shape[0], -np.inf)
+                R = S.copy()
+                for r, c in anchored:
+                    R[r, c] = -np.inf
+                R[best_a, np.arange(S.shape[1])] = -np.inf
+                second_a = R.max(0) if S.shape[0] > 1 else np.full(S.shape[1], -np.inf)
                 for r, c in enumerate(best_b.tolist()):
                     clear = S[r, c] - second_b[r] >= CLEAR_MARGIN
                     if S[r, c] >= (THRESHOLD if best_a[c] == r or clear else THRESHOLD_ONE_WAY):
@@ -324,9 +338,8 @@ def group_claims(analyses, stories, entity_map) -> list:
                     clear = S[r, c] - second_a[c] >= CLEAR_MARGIN
                     if best_b[r] != c and S[r, c] >= (THRESHOLD if clear else THRESHOLD_ONE_WAY):
                         union(int(ia[r]), int(ib[c]))
-                for r, c in _anchor_pairs(st, ia, ib):
-                    if S[r, c] >= ANCHOR_MIN_SCORE and fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1]) >= 0:
-                        union(int(ia[r]), int(ib[c]))
+                for r, c in anchored:
+                    union(int(ia[r]), int(ib[c]))
         # claims stating an attribute of the same entity are compared by assess: put them together
         offsets = np.concatenate([[0], np.cumsum([len(m.claims) for m in members])]).tolist()
         first_stater = {}
