@@ -6,17 +6,21 @@
 Texts are sampled at run time from ../shared/data (BASIL stories and PolNeAR articles) and written to a
 temporary JSONL corpus; nothing from there is kept. Exits 0 with a message when the data is absent.
 Linking at 1k..10k articles runs on synthetic ``ArticleAnalysis`` records resampled from the real analyses
-of this run (each copy: a new id and outlet, a random 60-100% of the claims, vectors with small noise),
-each size in its own process so that its peak memory is its own. Results: a table, and bench/results.json.
+of this run: stories of 2-6 articles (sizes sampled), each made from one real analysis under its own letter
+cipher and embedding-space rotation (so stories made from the same real article stay distinct), each
+member another outlet's version (60-100% of the claims, vectors with small noise); each size runs in its
+own process so that its peak memory is its own. Results: a table, and bench/results.json.
 """
 from __future__ import annotations
 
 import argparse
 import ast
+import gc
 import glob
 import json
 import os
 import pathlib
+import pickle
 import random
 import resource
 import subprocess
@@ -31,6 +35,14 @@ RESULTS = ROOT / "bench" / "results.json"
 
 def _say(msg):
     print(f"bench: {time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
+
+
+def _rss_now_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
 
 
 def _rss_peak_mb() -> float:
@@ -68,42 +80,70 @@ def write_jsonl(recs, path):
 
 
 # ------------------------------------------------------------------ linking child
-def link_child(n, source_store, workdir):
-    """Build ``n`` synthetic analyses from the stored real ones, then link + assess + write them."""
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _cipher(rng):
+    """A story's own letter substitution (same length, same case, digits kept): its copies of a real
+    article share no words, names or shingles with another synthetic story made from the same article."""
+    perm = list(_LOWER)
+    rng.shuffle(perm)
+    perm = "".join(perm)
+    return str.maketrans(_LOWER + _LOWER.upper(), perm + perm.upper())
+
+
+def _synthetic_story(base, s, size, rng, nrng):
+    """``size`` analyses of one synthetic story made from the real analysis ``base``.
+
+    The story gets its own cipher (text, title, names, claim and quote text: offsets are kept) and its
+    own signed permutation of the embedding dimensions (cosines within the story are kept, across
+    stories they are those of unrelated texts). Its first article is the ciphered real one; each other
+    one is another outlet's version: a distinct closing line, a random 60-100% of the claims, claim
+    vectors with small noise.
+    """
     import copy
 
     import numpy as np
 
     from corroborator.ids import make_id
-    from corroborator.pipeline import analyze
-    from corroborator.store import Store
 
-    src = Store(source_store, read_only=True)
-    real = [an for _, an in src.analyses()]
-    src.close()
-    rng = random.Random(n)
-    nrng = np.random.default_rng(n)
-    out = pathlib.Path(workdir)
-    store = Store(out / "ledger.duckdb")
-    batch, recs = [], []
-    for i in range(n):
-        base = real[i % len(real)]
+    tr = _cipher(rng)
+    dims = nrng.permutation(len(base.doc_vector)) if base.doc_vector is not None else None
+    signs = nrng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=len(dims)) if dims is not None else None
+
+    def rot(v):
+        return (np.asarray(v, dtype=np.float32)[dims] * signs).astype(np.float32)
+
+    text0 = base.article.text.translate(tr)
+    title0 = base.article.title.translate(tr) if base.article.title else base.article.title
+    ents = []
+    for e in base.entities:
+        e2 = copy.copy(e)
+        e2.name = e.name.translate(tr)
+        e2.aliases = [x.translate(tr) for x in e.aliases]
+        ents.append(e2)
+    keep_share = [1.0] + [rng.uniform(0.6, 1.0) for _ in range(size - 1)]
+    out = []
+    for m in range(size):
         an = copy.copy(base)
         art = copy.copy(base.article)
-        copy_no = i // len(real)
-        if copy_no:
-            # a different outlet's version of the story: same text plus a distinct closing line
-            art.text = base.article.text + f"\n\nReported for outlet {copy_no} of the syndicate."
-        art.id = make_id("a", art.text, i)
-        art.path = f"synthetic/{i:06d}.txt"
-        art.outlet = f"{base.article.outlet or 'outlet'}-{copy_no}"
+        art.text = text0 if m == 0 else text0 + f"\n\nReported by outlet {m} of story {s}."
+        art.source_text, art.source_map = art.text, [[0, len(art.text), 0]]
+        art.title = title0
+        art.id = make_id("a", art.text, s, m)
+        art.path = f"synthetic/{s:06d}-{m}.txt"
+        art.outlet = f"outlet-{s % 97}-{m}"
         an.article = art
-        keep = [k for k in range(len(base.claims)) if copy_no == 0 or rng.random() < 0.8] or \
+        an.entities = ents
+        keep = [k for k in range(len(base.claims)) if m == 0 or rng.random() < keep_share[m]] or \
             list(range(min(1, len(base.claims))))
         qmap, quotes = {}, []
         for q in base.quotes:
             q2 = copy.copy(q)
             q2.id = make_id("q", art.id, q.start, q.end)
+            for f in ("speaker_text", "speaker_description", "cue_text"):
+                if getattr(q, f):
+                    setattr(q2, f, getattr(q, f).translate(tr))
             qmap[q.id] = q2.id
             quotes.append(q2)
         an.quotes = quotes
@@ -111,38 +151,99 @@ def link_child(n, source_store, workdir):
         for k in keep:
             c = copy.copy(base.claims[k])
             c.id = make_id("c", art.id, c.start, c.end)
+            c.text = c.text.translate(tr)
             c.quote = qmap.get(c.quote, c.quote)
+            if c.speaker_key:
+                head, _, rest = c.speaker_key.partition(":")
+                c.speaker_key = head + ":" + rest.translate(tr) if rest else c.speaker_key.translate(tr)
             claims.append(c)
         an.claims = claims
-        vecs = [base.claim_vectors[k] for k in keep]
-        if copy_no and vecs:
+        vecs = [rot(base.claim_vectors[k]) for k in keep]
+        if m and vecs:
             v = np.asarray(vecs) + nrng.normal(0, 0.02, (len(vecs), len(vecs[0])))
             v /= np.linalg.norm(v, axis=1, keepdims=True)
             vecs = list(v.astype(np.float32))
         an.claim_vectors = vecs
-        key = make_id("d", art.path)
-        batch.append((key, an))
-        recs.append({"path": art.path, "status": "ok", "reason": None, "article": art.id, "doc_key": key})
-        if len(batch) >= 256:
-            store.put_results(batch, recs)
-            batch, recs = [], []
-    if batch:
-        store.put_results(batch, recs)
-    store.close()
-    del real, batch
-    empty = out / "no-new-inputs"
-    empty.mkdir(exist_ok=True)
-    timings = {}
+        an.doc_vector = rot(base.doc_vector) if base.doc_vector is not None else None
+        out.append(an)
+    return out
+
+
+def link_child(n, source, workdir, min_story=2, max_story=6):
+    """Build ``n`` synthetic analyses (stories of ``min_story``..``max_story`` articles, sizes sampled,
+    each story from one real analysis) from the real ones pickled in ``source``, in memory, then time link + assess
+    and the ledger build (the store round trip of ``analyze`` is not part of linking)."""
+    import numpy as np
+
+    from corroborator.ledger import build_ledger
+    from corroborator.pipeline import link_and_assess
+
+    with open(source, "rb") as fh:
+        real = pickle.load(fh)
+    rng = random.Random(n)
+    nrng = np.random.default_rng(n)
+    analyses, made, s, sizes = [], 0, 0, []
+    while made < n:
+        size = min(rng.randint(min_story, max_story), n - made)
+        sizes.append(size)
+        analyses.extend(_synthetic_story(real[rng.randrange(len(real))], s, size, rng, nrng))
+        made += size
+        s += 1
+    del real
+    gc.collect()
+    rss_before = _rss_now_mb()
+    # the cross-article stages and the ledger, as ``analyze`` runs them after reading the store back
     t0 = time.perf_counter()
-    led = analyze([empty], out=out, write_report=False, timings=timings)
-    wall = time.perf_counter() - t0
-    print(json.dumps({"articles": n, "claims": len(led.claims), "claim_groups": len(led.claim_groups),
-                      "stories": len(led.stories), "link_assess_s": timings.get("link_assess", 0.0),
-                      "read_store_s": timings.get("store", 0.0), "total_s": wall,
-                      "peak_rss_mb": _rss_peak_mb()}))
+    pieces = link_and_assess(analyses)
+    link_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    data = build_ledger({"version": "bench", "started": None, "finished": None, "inputs": []}, analyses, *pieces)
+    ledger_s = time.perf_counter() - t0
+    stories = pieces[0]
+    sizes_found = sorted(len(st.articles) for st in stories)
+    print(json.dumps({"articles": n, "synthetic_stories": len(sizes), "stories": len(stories),
+                      "largest_story": sizes_found[-1] if sizes_found else 0,
+                      "claims": len(data["claims"]), "claim_groups": len(data["claim_groups"]),
+                      "link_assess_s": round(link_s, 3), "ledger_s": round(ledger_s, 3),
+                      "rss_with_analyses_mb": round(rss_before, 1), "peak_rss_mb": round(_rss_peak_mb(), 1)}))
 
 
 # ------------------------------------------------------------------ main
+def _link_scale(sizes, source_store, tmp):
+    # the real analyses go to the children as a small pickle: a child that read the DuckDB store itself
+    # would carry that read's memory into its peak, the same at every size, and hide the scaling
+    from corroborator.store import Store
+
+    src = Store(source_store, read_only=True)
+    real = [an for _, an in src.analyses() if an.claims and an.doc_vector is not None]
+    src.close()
+    source = pathlib.Path(tmp) / "real-analyses.pkl"
+    with open(source, "wb") as fh:
+        pickle.dump(real, fh)
+    del real
+    link = []
+    for size in [int(x) for x in sizes.split(",") if x]:
+        d = pathlib.Path(tmp) / f"link{size}"
+        _say(f"linking {size} synthetic articles")
+        d.mkdir()
+        cp = subprocess.run([sys.executable, __file__, "--link-child", str(size), str(source), str(d)],
+                            capture_output=True, text=True)
+        if cp.returncode != 0:
+            link.append({"articles": size, "error": cp.stderr.strip().splitlines()[-1:]})
+        else:
+            link.append(json.loads(cp.stdout.strip().splitlines()[-1]))
+    return link
+
+
+def _link_ratios(link):
+    ok = [x for x in link if "error" not in x]
+    if len(ok) < 2:
+        return {}
+    return {"link_time_ratio": round(ok[-1]["link_assess_s"] / max(ok[0]["link_assess_s"], 1e-9), 2),
+            "link_size_ratio": round(ok[-1]["articles"] / ok[0]["articles"], 2),
+            "link_peak_rss_ratio": round(ok[-1]["peak_rss_mb"] / ok[0]["peak_rss_mb"], 3)}
+
+
 def _rate(n, words, seconds):
     return {"seconds": round(seconds, 3), "articles_per_s": round(n / seconds, 3) if seconds else None,
             "words_per_s": round(words / seconds, 1) if seconds else None}
@@ -155,10 +256,21 @@ def main(argv=None):
     ap.add_argument("--dask-articles", type=int, default=200, help="articles for the Dask 1 vs 2 workers run")
     ap.add_argument("--out", default=str(RESULTS))
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--batch", type=int, default=16, help="articles per batch, for every engine")
+    ap.add_argument("--sequential", action="store_true",
+                    help="also run the pipeline without overlapping stages, and compare the ledgers")
+    ap.add_argument("--link-only", metavar="STORE",
+                    help="only the linking scale, from the analyses in an existing ledger.duckdb")
     ap.add_argument("--link-child", nargs=3, metavar=("N", "STORE", "DIR"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.link_child:
         return link_child(int(args.link_child[0]), args.link_child[1], args.link_child[2])
+    if args.link_only:
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="corroborator-bench-"))
+        results = {"command": " ".join(sys.argv), "linking": _link_scale(args.link_sizes, args.link_only, tmp)}
+        results.update(_link_ratios(results["linking"]))
+        print(json.dumps(results, indent=1))
+        return 0
     if not DATA.exists():
         print(f"bench: {DATA} is absent; nothing to measure")
         return 0
@@ -171,7 +283,8 @@ def main(argv=None):
     from corroborator.pipeline import analyze
 
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="corroborator-bench-"))
-    results = {"machine": {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()},
+    results = {"command": " ".join([".venv/bin/python", "bench/run.py"] + sys.argv[1:]),
+               "machine": {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()},
                "articles_requested": args.articles}
     corpus = tmp / "corpus.jsonl"
     write_jsonl(recs, corpus)
@@ -181,13 +294,35 @@ def main(argv=None):
     nlp = load_nlp()
     embed_texts(["warm up"])
     results["model_load_s"] = round(time.perf_counter() - t0, 2)
+    from corroborator.annotate.embed import _model
+    results["embed_intra_op_threads"] = _model()[1].get_session_options().intra_op_num_threads
 
+    from corroborator.engine.local import LocalEngine
+    from corroborator.pipeline import _EMBED_CACHE
+
+    if args.sequential:
+        # ---- the same run without overlapping embedding and spaCy (the reference for the ledger)
+        _say(f"whole pipeline, sequential stages, over {len(recs)} articles")
+        LocalEngine.overlap = False
+        _EMBED_CACHE.clear()
+        t0 = time.perf_counter()
+        analyze([corpus], out=tmp / "sequential", write_report=False, progress=False, batch_size=args.batch)
+        results["whole_pipeline_sequential"] = {"seconds": round(time.perf_counter() - t0, 3)}
+        LocalEngine.overlap = True
     _say(f"whole pipeline over {len(recs)} articles")
-    # ---- whole pipeline (local engine), with per-stage times
+    # ---- whole pipeline (local engine, embedding overlapped with spaCy), with per-stage times
     timings = {}
+    _EMBED_CACHE.clear()      # embeddings cached by an earlier run in this process would skew the figures
     t0 = time.perf_counter()
-    led = analyze([corpus], out=tmp / "local", write_report=True, timings=timings, progress=False)
+    led = analyze([corpus], out=tmp / "local", write_report=True, timings=timings, progress=False,
+                  batch_size=args.batch)
     whole = time.perf_counter() - t0
+    if args.sequential:
+        a = json.loads((tmp / "local/ledger.json").read_text(encoding="utf-8"))
+        b = json.loads((tmp / "sequential/ledger.json").read_text(encoding="utf-8"))
+        for d in (a, b):
+            d["run"].pop("started"), d["run"].pop("finished")
+        results["overlap_identical_ledger"] = a == b
     texts = [a["text"] for a in led.articles]
     n = len(texts)
     words = sum(len(t.split()) for t in texts)
@@ -205,38 +340,28 @@ def main(argv=None):
         pass
     results["spacy_alone"] = _rate(n, words, time.perf_counter() - t0)
     results["pipeline_vs_spacy"] = round(results["spacy_alone"]["seconds"] / whole, 3)
+    if "whole_pipeline_sequential" in results:
+        results["sequential_vs_spacy"] = round(results["spacy_alone"]["seconds"] /
+                                               results["whole_pipeline_sequential"]["seconds"], 3)
     # embedding alone on the texts the pipeline embeds (its claims + one lead per article)
     results["embedded_texts"] = len(led.claims) + n
 
     # ---- linking scale, each size in its own process
-    link = []
-    for size in [int(x) for x in args.link_sizes.split(",") if x]:
-        d = tmp / f"link{size}"
-        _say(f"linking {size} synthetic articles")
-        d.mkdir()
-        cp = subprocess.run([sys.executable, __file__, "--link-child", str(size), str(tmp / "local/ledger.duckdb"),
-                             str(d)], capture_output=True, text=True)
-        if cp.returncode != 0:
-            link.append({"articles": size, "error": cp.stderr.strip().splitlines()[-1:]})
-        else:
-            link.append(json.loads(cp.stdout.strip().splitlines()[-1]))
-    results["linking"] = link
-    ok = [x for x in link if "error" not in x]
-    if len(ok) >= 2:
-        results["link_time_ratio"] = round(ok[-1]["link_assess_s"] / max(ok[0]["link_assess_s"], 1e-9), 2)
-        results["link_size_ratio"] = round(ok[-1]["articles"] / ok[0]["articles"], 2)
-        results["link_peak_rss_ratio"] = round(ok[-1]["peak_rss_mb"] / ok[0]["peak_rss_mb"], 3)
+    results["linking"] = _link_scale(args.link_sizes, str(tmp / "local/ledger.duckdb"), tmp)
+    results.update(_link_ratios(results["linking"]))
 
     # ---- Dask engine, 1 vs 2 workers on the same texts; ledgers compared
     if args.dask_articles:
-        sub = tmp / "dask.jsonl"
-        write_jsonl(recs[:args.dask_articles], sub)
+        sub = corpus          # the very same input file as the local run when it holds the same articles
+        if args.dask_articles < len(recs):
+            sub = tmp / "dask.jsonl"
+            write_jsonl(recs[:args.dask_articles], sub)
         dask, ledgers = {}, {}
         for w in (1, 2):
             _say(f"dask, {w} worker(s), {args.dask_articles} articles")
             t = {}
             analyze([sub], out=tmp / f"dask{w}", engine="dask", workers=w, timings=t, write_report=False,
-                    progress=False)
+                    progress=False, batch_size=args.batch)
             data = json.loads((tmp / f"dask{w}/ledger.json").read_text(encoding="utf-8"))
             data["run"].pop("started"), data["run"].pop("finished")
             ledgers[w] = data
@@ -246,6 +371,11 @@ def main(argv=None):
                                     "cluster_start_s": round(t.get("engine_start", 0.0), 2)}
         dask["speedup_2_vs_1"] = round(dask["workers_2"]["articles_per_s"] / dask["workers_1"]["articles_per_s"], 3)
         dask["identical_ledger"] = ledgers[1] == ledgers[2]
+        if args.dask_articles >= len(recs):
+            # the same inputs and batches as the local run: its ledger must be the same too
+            loc = json.loads((tmp / "local/ledger.json").read_text(encoding="utf-8"))
+            loc["run"].pop("started"), loc["run"].pop("finished")
+            dask["identical_to_local_ledger"] = loc == ledgers[2]
         results["dask"] = dask
 
     results["machine"]["load_avg_at_end"] = os.getloadavg()
@@ -267,13 +397,17 @@ def print_table(r):
     for name, v in rows:
         print(f"{name:<16}{v['seconds']:>10.2f}{v['articles_per_s'] or 0:>12.2f}{v['words_per_s'] or 0:>12.0f}")
     print(f"whole pipeline / spaCy alone throughput: {r['pipeline_vs_spacy']:.2f}  (target >= 0.75)")
+    if "sequential_vs_spacy" in r:
+        print(f"  same run with stages not overlapped: {r['sequential_vs_spacy']:.2f}; "
+              f"identical ledger: {r.get('overlap_identical_ledger')}")
     print(f"peak RSS of the {c['articles']}-article run: {r['pipeline_peak_rss_mb']:.0f} MB")
     for x in r.get("linking", []):
         if "error" in x:
             print(f"linking {x['articles']}: FAILED {x['error']}")
         else:
-            print(f"linking {x['articles']:>6} articles: link+assess {x['link_assess_s']:.2f}s, read store "
-                  f"{x['read_store_s']:.2f}s, {x['claim_groups']} groups, peak RSS {x['peak_rss_mb']:.0f} MB")
+            print(f"linking {x['articles']:>6} articles ({x['synthetic_stories']} synthetic stories, "
+                  f"{x['stories']} found): link+assess {x['link_assess_s']:.2f}s, ledger {x['ledger_s']:.2f}s, "
+                  f"{x['claim_groups']} groups, peak RSS {x['peak_rss_mb']:.0f} MB")
     if "link_time_ratio" in r:
         print(f"linking time ratio {r['link_time_ratio']}x for {r['link_size_ratio']}x articles (target <= 15x for 10x); "
               f"peak RSS ratio {r['link_peak_rss_ratio']} (target <= 1.3)")
@@ -281,7 +415,8 @@ def print_table(r):
         d = r["dask"]
         print(f"dask: 1 worker {d['workers_1']['articles_per_s']:.2f} art/s, 2 workers "
               f"{d['workers_2']['articles_per_s']:.2f} art/s, speedup {d['speedup_2_vs_1']:.2f} (target >= 1.6), "
-              f"identical ledger: {d['identical_ledger']}")
+              f"identical ledger: {d['identical_ledger']}"
+              + (f", same as local: {d['identical_to_local_ledger']}" if "identical_to_local_ledger" in d else ""))
 
 
 if __name__ == "__main__":

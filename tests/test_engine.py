@@ -71,3 +71,58 @@ def test_dask_two_workers_gives_the_local_ledger(tmp_path):
     assert len(local["articles"]) == 4
     assert local["claims"], "the fixture articles should yield claims"
     assert dask == local
+
+
+def test_local_engine_overlaps_finish_in_order_with_one_batch_in_flight():
+    import threading
+    import time
+
+    state = {"pulled": 0, "finished": 0, "max_ahead": 0, "threads": set()}
+
+    def batches():
+        for i in range(6):
+            state["pulled"] += 1
+            # never more than: one batch being analysed, one in the background, one being consumed
+            state["max_ahead"] = max(state["max_ahead"], state["pulled"] - state["finished"])
+            yield [i, i + 1]
+
+    def first(batch):
+        return sum(batch)
+
+    def finish(total):
+        state["threads"].add(threading.get_ident())
+        time.sleep(0.01 * (total % 3))        # finishes take uneven times: order must still hold
+        return total * 10
+
+    out = []
+    for r in LocalEngine().map_batches(first, batches(), finish=finish):
+        state["finished"] += 1
+        out.append(r)
+    assert out == [10 * (2 * i + 1) for i in range(6)]
+    assert state["max_ahead"] <= 2
+    assert threading.get_ident() not in state["threads"]     # finish ran in the background
+
+
+def test_local_engine_finish_error_propagates():
+    def finish(x):
+        if x == 2:
+            raise ValueError("boom")
+        return x
+
+    with pytest.raises(ValueError):
+        list(LocalEngine().map_batches(lambda b: b[0], iter([[1], [2], [3]]), finish=finish))
+
+
+def test_overlapped_local_engine_gives_the_sequential_ledger(tmp_path, monkeypatch):
+    inputs = tmp_path / "in"
+    shutil.copytree(FIXTURES, inputs)
+    from corroborator import pipeline
+
+    pipeline._EMBED_CACHE.clear()
+    analyze([inputs], out=tmp_path / "overlap", batch_size=1, write_report=False)
+    monkeypatch.setattr(LocalEngine, "overlap", False)
+    pipeline._EMBED_CACHE.clear()
+    analyze([inputs], out=tmp_path / "sequential", batch_size=1, write_report=False)
+    overlap, sequential = _ledger_without_times(tmp_path / "overlap"), _ledger_without_times(tmp_path / "sequential")
+    assert overlap["claims"]
+    assert overlap == sequential

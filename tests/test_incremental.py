@@ -32,13 +32,14 @@ def _ledger(out):
 def counted(monkeypatch):
     """Record the path of every document that goes through the per-article stages."""
     seen = []
-    original = pipeline.process_batch
+    original = pipeline.analyse_batch      # the first phase of process_batch: every analysed doc passes here
 
     def counting(docs, **kw):
+        docs = list(docs)
         seen.extend(d.path for d in docs)
         return original(docs, **kw)
 
-    monkeypatch.setattr(pipeline, "process_batch", counting)
+    monkeypatch.setattr(pipeline, "analyse_batch", counting)
     return seen
 
 

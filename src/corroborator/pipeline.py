@@ -74,18 +74,35 @@ class _Timer:
 
 
 def process_batch(docs, timings=None) -> list:
-    """Run clean -> annotate -> extract over a batch of ``InputDoc``; pure, engine-agnostic.
+    """Run clean -> annotate -> extract -> embed over a batch of ``InputDoc``; pure, engine-agnostic.
 
     Returns one ``(doc_key, ArticleAnalysis | InputFailure)`` per document, in order. An error in one
     document becomes its failure and never touches the others. The result of one document does not
     depend on the other documents of its batch. With ``timings`` (a dict), the seconds spent in each
     stage (``clean``, ``annotate``, ``extract``, ``embed``) are added to it.
+
+    It is the two phases ``analyse_batch`` then ``embed_batch``; the local engine runs the second one of
+    batch k in a background thread while the first one of batch k+1 runs (onnxruntime releases the GIL).
     """
+    return embed_batch(analyse_batch(docs, timings=timings), timings=timings)
+
+
+class AnalysedBatch:
+    """What ``analyse_batch`` hands to ``embed_batch``: the batch, its results so far, the texts to embed."""
+    __slots__ = ("docs", "results", "analyses", "texts", "spans")
+
+    def __init__(self, docs, results, analyses, texts, spans):
+        self.docs, self.results, self.analyses, self.texts, self.spans = docs, results, analyses, texts, spans
+
+
+def analyse_batch(docs, timings=None) -> AnalysedBatch:
+    """First phase of ``process_batch``: clean -> annotate -> extract (spaCy and Python; holds the GIL)."""
     from .annotate import annotate_many
     from .clean import clean_document
     from .extract import extract_article
     from .limits import ARTICLE_TIME_BUDGET_S, article_budget, check_text_length
 
+    docs = list(docs)
     results = [None] * len(docs)
     cleaned = []
     with _Timer(timings, "clean"):
@@ -126,13 +143,19 @@ def process_batch(docs, timings=None) -> list:
         spans.append((len(texts), len(an.claims)))
         texts.extend(c.text for c in an.claims)
         texts.append(lead)
+    return AnalysedBatch(docs, results, analyses, texts, spans)
+
+
+def embed_batch(batch: AnalysedBatch, timings=None) -> list:
+    """Second phase of ``process_batch``: embed claims and leads (onnxruntime; releases the GIL)."""
     with _Timer(timings, "embed"):
-        vecs = _embed_cached(texts) if texts else []
-    for (i, an), (off, n) in zip(analyses, spans):
+        vecs = _embed_cached(batch.texts) if batch.texts else []
+    results = batch.results
+    for (i, an), (off, n) in zip(batch.analyses, batch.spans):
         an.claim_vectors = list(vecs[off:off + n])
         an.doc_vector = vecs[off + n]
         results[i] = an
-    return [(doc_key(d), r) for d, r in zip(docs, results)]
+    return [(doc_key(d), r) for d, r in zip(batch.docs, results)]
 
 
 def _read_safely(path):
@@ -242,12 +265,18 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
                     yield item
                 prog.set_files(n, len(files))
 
-        func = process_batch
-        if timings is not None and getattr(eng, "name", "") == "local":
-            func = functools.partial(process_batch, timings=timings)
+        if getattr(eng, "name", "") == "local":
+            # two phases, overlapped: embedding of batch k (background thread) while spaCy does batch k+1
+            def first(batch):
+                return analyse_batch(batch, timings=timings)
+
+            stream = eng.map_batches(first, _batches(docs(), batch_size),
+                                     finish=functools.partial(embed_batch, timings=timings))
+        else:
+            stream = eng.map_batches(process_batch, _batches(docs(), batch_size))
         t_map = time.perf_counter()
         try:
-            for results in eng.map_batches(func, _batches(docs(), batch_size)):
+            for results in stream:
                 t0 = time.perf_counter()
                 done, recs = [], []
                 for key, res in results:

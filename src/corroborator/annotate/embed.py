@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import pathlib
 
 import numpy as np
@@ -38,8 +39,14 @@ def _model():
     tok.enable_truncation(MAX_TOKENS)
     tok.enable_padding()
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 1
+    # up to 2 intra-op threads, without busy-waiting: the local engine embeds in a background thread
+    # beside spaCy, and when spaCy is done first the embedding gets both cores (the vectors are bitwise
+    # the same as with one thread). Dask workers (one core each) set CORROBORATOR_EMBED_THREADS=1.
+    threads = max(1, int(os.environ.get("CORROBORATOR_EMBED_THREADS") or min(2, os.cpu_count() or 1)))
+    opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
+    if threads > 1:
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     sess = ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
     inputs = {i.name for i in sess.get_inputs()}
     return tok, sess, inputs

@@ -16,6 +16,7 @@ from ..errors import CorroboratorError, UsageError
 
 def _warm_models() -> str:
     """Load spaCy and the sentence embedder in this (worker) process, once."""
+    os.environ.setdefault("CORROBORATOR_EMBED_THREADS", "1")      # one worker = one core
     from ..annotate import annotate, embed_texts
     annotate("Warm up.")
     embed_texts(["Warm up."])
