@@ -67,6 +67,8 @@ def _stored_analyses(out, scratch) -> int | None:
     con = duckdb.connect(str(scratch / "ledger.duckdb"))     # replays the WAL, as the rerun will
     try:
         return con.execute("SELECT count(*) FROM analyses").fetchone()[0]
+    except duckdb.CatalogException:
+        return 0        # killed after the file appeared but before the tables were committed
     finally:
         con.close()
         shutil.rmtree(scratch)
