@@ -253,3 +253,55 @@ def test_page_language_stoplist():
                        "que mais de quatro mil visitantes passaram pelas portas antes do meio-dia.")
     assert pt is not None and pt != en and {"que", "dos", "pelas"} <= pt
     assert stop_density(_P1, en) > 0.3 > stop_density("ferry harbour pier lantern workshop radio", en)
+
+
+# invented teasers for the blocks that follow an article on a page
+_TEASERS = [
+    ("Library Extends Its Weekend Opening Hours", "Mara Quillon", "Tuesday March 4, 2031",
+     "The town library will stay open until eight on Saturdays from next month, after a survey of readers "
+     "found that most of them could only visit at the weekend and wanted more time to browse the shelves."),
+    ("Ferry Crews Vote On New Rota", "Osric Dale", "Tuesday March 4, 2031",
+     "Crews on the harbour ferry will vote next week on a new rota that would give them two full weekends off "
+     "in every month, the union said, although the operator has warned that some crossings may be cut."),
+    ("Bakery Wins Regional Prize", "Ines Forde", "Monday March 3, 2031",
+     "A small bakery on Quay Street has won the regional prize for its rye loaf, beating more than sixty other "
+     "entries from across the county in a blind tasting held at the agricultural hall on Thursday evening."),
+]
+
+
+def test_teaser_block_after_a_gap_of_page_furniture_is_not_the_body():
+    # the article, then a long stretch of short furniture (tags, share bar, section names), then teasers
+    # (headline, author, date, summary) that together weigh more than the article
+    furniture = ["Opinion", "Local News", "Tram Depot", "Makers", "Markets", "Share your thoughts with friends",
+                 "More From The Courier"]
+    tail = [x for t in _TEASERS for x in t]
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, *furniture, *tail)
+    assert_source_map(a)
+    assert _P1 in a.text and _P3 in a.text
+    for head, _, _, summary in _TEASERS:
+        assert summary not in a.text
+
+
+def test_bracketed_comment_count_ends_the_article():
+    comments = []
+    for i, name in enumerate(["harbourfan", "quaywalker", "lanternlady", "oldtram"]):
+        comments += [name, f"{i + 2} days ago at 07:5{i} am",
+                     "I went along on the Saturday with my two boys and we spent the whole morning at the radio "
+                     "tables, which were the best part of the fair by a long way, and we will certainly go back "
+                     f"in the spring when it returns to the depot (comment {i}).", f"Rating: {10 - i} Votes"]
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, "Tag: makers fair",
+                "[ 38 comments ]", "Top Rated Comments", *comments)
+    assert_source_map(a)
+    assert _P1 in a.text and _P3 in a.text
+    assert "radio tables" not in a.text and "harbourfan" not in a.text
+
+
+def test_photo_gallery_inside_the_article_does_not_cut_it():
+    gallery = ["Story continues below gallery", "1 of 5", "Mara Quillon Submitted photo",
+               "Osric Dale Submitted photo", "Ines Forde Submitted photo", "Tam Pellow Submitted photo",
+               "Rhod Carrick Submitted photo"]
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, *gallery, _P2, _P3, "Most Read",
+                "Council Approves New Cycle Lane")
+    assert_source_map(a)
+    assert _P1 in a.text and _P2 in a.text and _P3 in a.text
+    assert "Submitted photo" not in a.text and "1 of 5" not in a.text

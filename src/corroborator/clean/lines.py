@@ -28,7 +28,7 @@ _RELATED_ALONE = re.compile(
     r"more stories|you may also like|most read|most popular|trending(?: now)?|more from [\w .]{1,30}|"
     r"top stories|latest news|more news|further reading|up next|what to read next)\s*:?$", re.I)
 _SOURCE_TAIL = re.compile(r"\(\s*(source|photo|image|credit|via|photo credit|pictured)\s*:\s*([^()]{1,60})\)\s*$", re.I)
-_CREDIT_WORDS = (r"(?:getty images|ap photo|associated press|reuters|afp|epa|shutterstock|alamy|anadolu|"
+_CREDIT_WORDS = (r"(?:submitted photo|contributed photo|staff photo|photo submitted|photo courtesy|getty images|ap photo|associated press|reuters|afp|epa|shutterstock|alamy|anadolu|"
                  r"photo by|photograph(?:ed)? by|image by|pictures? by|courtesy of|imagn|sipa|pool photo|file photo|"
                  r"via getty|/getty|/ap\b|/reuters|/afp|photo:|image:|credit:|photos:|illustration:|illustration by)")
 _CREDIT_LINE = re.compile(r"^(?:\(?[^.!?]{0,80}?" + _CREDIT_WORDS + r"[^.!?]{0,80}\)?|(?:photo|image|credit|source)s?\s*:.{1,80})$", re.I)
@@ -68,11 +68,24 @@ _BREAK = re.compile(
 
 # the start of a comment section: it always ends the run it falls in
 _COMMENTS_START = re.compile(
-    r"^\d+\s+(?:responses?|comments?|replies)\s*(?:to\b.*)?$|^leave a (?:reply|comment)|"
-    r"^(?:join|start) the (?:discussion|conversation)|^comments?(?:\s*\(\d+\))?$|"
-    r"^(?:view|show|load|read) (?:all |more )?comments", re.I)
+    r"^\d+\s+(?:responses?|comments?|replies)\s*(?:to\b.*)?$|^leave (?:a )?(?:reply|comments?)|"
+    r"^(?:join|start) the (?:discussion|conversation)|^comments?(?:\s*\([\d+]*\))?$|"
+    r"^(?:view|show|load|read|see) (?:all |more |the )?(?:\d+ )?comments|"
+    r"^(?:post|add|write|submit|log ?in to|sign in to)(?: (?:a|your|new))? comments?\b|"
+    r"^(?:top|most|best)(?: rated| recent| popular| liked)? comments$|comments? (?:are|is) (?:closed|disabled)|"
+    r"comments? powered by|^commenting(?: rules| policy| guidelines)?$|^(?:reader )?comments? (?:policy|rules)$|"
+    # the same in a few other languages (Italian, Portuguese, Spanish, French, German, Dutch)
+    r"^(?:lascia(?:re)? un commento|deixe (?:uma resposta|um comentário|seu comentário)|deja (?:un|tu) comentario|"
+    r"laisser un commentaire|(?:\d+ )?(?:commenti|comentários|comentarios|commentaires|kommentare|reacties)$)", re.I)
+_BRACKETS = " []()|•·-–—:"
+# furniture inside an article's text: a gallery's counter, "story continues below"
+_INLINE = re.compile(r"^(?:(?:the )?(?:story|article|text) continues (?:below|after)|continue reading (?:below|after)|"
+                     r"(?:image|photo|picture|slide)?\s*\(?\d{1,3}\s*(?:of|/)\s*\d{1,3}\)?)\b", re.I)
 
 _WORD_RE = re.compile(r"\w+")
+_DATE_ONLY = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d|\bago\b", re.I)
+_LETTERS = re.compile(r"[\W\d_]+")
+DATE_SCORE = -40.0
 _STOP_INDEX = None      # (stopword -> the jusText languages listing it, language -> stoplist)
 
 
@@ -338,7 +351,9 @@ def _score(u: Unit) -> float:
         return -60.0
     if u.info.get("separator"):
         return -25.0    # the same short line again and again: furniture between items of a list
-    if u.kind in ("caption", "caption_credit", "related_link"):
+    if u.info.get("date"):
+        return DATE_SCORE
+    if u.kind in ("caption", "caption_credit", "related_link") or u.info.get("inline"):
         return -1.0     # inline furniture of an article (captions, credits, "Read Next") does not end it
     if u.kind:
         return -6.0
@@ -377,9 +392,15 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
         u.kind = k
         if counts[n] >= 3 and u.words <= 8 and not u.ends_punct:
             u.info["separator"] = True
-        if u.words <= 14 and _BREAK.search(u.text):
+        if u.words <= 8 and _DATE_ONLY.search(u.text) and not u.text.startswith(("—", "-", "–")) \
+                and len(_LETTERS.sub(" ", u.text).split()) <= 5:
+            u.info["date"] = True
+        if u.words <= 8 and _INLINE.match(u.text):
+            u.info["inline"] = True
+        bare = u.text.strip(_BRACKETS)
+        if u.words <= 14 and (_BREAK.search(bare) or _COMMENTS_START.search(bare)):
             u.info["break"] = True
-            if _COMMENTS_START.search(u.text):
+            if _COMMENTS_START.search(bare):
                 u.info["comments"] = True
             u.kind = u.kind or "navigation"
 
@@ -430,8 +451,18 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
     # segments of positive running score; the article is the first one of substantial weight (comment
     # threads and teaser lists after it may weigh more, but come later)
     segments, cur, cur_start, seg_best = [], 0.0, 0, None
+    gap = 0
     for i, u in enumerate(units):
         sc = _score(u)
+        if sc > GAP_MAX:
+            gap = 0
+        elif u.kind in GAP_EXEMPT or u.info.get("inline"):
+            pass
+        else:
+            gap += 1
+            if gap > GAP_FREE:
+                sc -= GAP_STEP * (gap - GAP_FREE)
+        u.info["score"] = sc
         if u.info.get("comments") and cur > 0:
             cur = 0.0       # a comment-section / tag-list line always ends a run
         if cur <= 0:
@@ -498,6 +529,8 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
 
 
 MIN_LIST = 1
+GAP_MAX, GAP_FREE, GAP_STEP = 0.5, 2, 4.0
+GAP_EXEMPT = ("caption", "caption_credit")
 
 
 def _fill_lists(units, a, b, min_items: int = MIN_LIST):
