@@ -113,7 +113,7 @@ def test_tokenised_text_is_normalised():
 
 
 # ----------------------------------------------------------------------------------- the seeds' gold
-SEEDS_GROUPS_FLOOR = 3   # gold claim groups passing today (vetting, identities-secret, overthrow-kremlin do not)
+SEEDS_GROUPS_FLOOR = 4   # gold claim groups passing today (vetting and identities-secret do not)
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +204,59 @@ def test_a_vague_range_and_a_figure_at_its_edge_are_not_one_fact():
     b.claims[0].quantities[0].approximate = True
     _, of = groups_for(a, b)
     assert of["a1c0"] is not of["b1c0"]
+
+
+# ------------------------------------------------- the same speaker quoted in two outlets, worded apart
+def _speaker(analysis, indexes, local_id=0):
+    for i in indexes:
+        analysis.claims[i].attribution, analysis.claims[i].speaker_entity = "speaker", local_id
+    return analysis
+
+
+FILLER_T_A = ["Residents packed the town hall for the meeting on Monday evening.",
+              "Several shop owners asked about parking during the works.",
+              "The meeting ran for almost three hours."]
+FILLER_T_B = ["The plan was first floated in a newsletter last spring.",
+              "Opposition councillors called the timetable unrealistic.",
+              "A public consultation closes at the end of the month."]
+
+
+def _mayor(b_first, same_speaker=True):
+    a = _speaker(article("a1", "Herald", ["We will tear down the old tannery and plant an orchard where it stood.",
+                                          "The council will also repave the market square before the summer fair."]
+                         + FILLER_T_A), [0, 1])
+    b = _speaker(article("b1", "Courier", [b_first, "The town will hire twelve more teachers for its primary "
+                                           "school next year."] + FILLER_T_B), [0, 1])
+    emap = {("a1", 0): "e-mayor", ("b1", 0): "e-mayor" if same_speaker else "e-other"}
+    story = Story(id="s1", title="t", articles=["a1", "b1"])
+    groups = group_claims([a, b], [story], emap)
+    assess_groups(groups, [a, b], [], emap)
+    return {c: g for g in groups for c in g.claims}
+
+
+def test_one_speaker_paraphrased_in_two_outlets_aligns_and_is_attributed_only():
+    # few shared words: the same speaker saying it in both outlets is what ties the two together
+    para = "The derelict leather works will be knocked down to make room for an orchard."
+    of = _mayor(para)
+    assert of["a1c0"] is of["b1c0"] and of["a1c0"].status == "attributed_only"
+    # the same speaker's other plans stay apart
+    assert of["a1c0"] is not of["b1c1"] and of["a1c1"] is not of["b1c1"] and of["a1c1"] is not of["b1c0"]
+    # with two different speakers, the loose paraphrase alone is not enough
+    of = _mayor(para, same_speaker=False)
+    assert of["a1c0"] is not of["b1c0"]
+
+
+def test_one_sentence_restating_two_consecutive_sentences_joins_them():
+    a = _speaker(article("a1", "Herald", ["The army will free the southern provinces first.",
+                                          "Then we will march on the capital and remove the generals.",
+                                          "Our volunteers train every day in the forest camps."] + FILLER_W_A),
+                 [0, 1, 2])
+    b = _speaker(article("b1", "Courier", ["Once the south is liberated, we will head for the capital to topple the "
+                                           "generals, he said.",
+                                           "The volunteers train in forest camps every day, he added."]
+                         + FILLER_W_B), [0, 1])
+    emap = {("a1", 0): "e-cmdr", ("b1", 0): "e-cmdr"}
+    groups = group_claims([a, b], [Story(id="s1", title="t", articles=["a1", "b1"])], emap)
+    of = {c: g for g in groups for c in g.claims}
+    assert of["b1c0"] is of["a1c0"] is of["a1c1"]
+    assert of["b1c1"] is of["a1c2"] and of["a1c2"] is not of["a1c0"]

@@ -114,3 +114,25 @@ def test_seed_unverified_speaker_claims(seeds):
     assert all(c.modality == "unverified" for c in theirs)
     others = [c for c in an.claims if c.attribution == "outlet"]
     assert others and not any(c.modality == "unverified" for c in others)
+
+
+def test_a_short_attribution_frame_is_left_out_of_the_claim_span():
+    text = ("The pumps were switched off too early, Ostrova said.\n\n"
+            "Ostrova said that 40 families had been evacuated.\n\n"
+            "“The river rose four metres in one night,” said Lena Ostrova, the head of the Varn rescue service.\n\n"
+            "The valley road reopened on Friday, Ostrova said, and the school will follow next week.")
+    art = Article(id="art10", path="y.txt", text=text, source_text=text)
+    ann = annotate(text)
+    ents = find_entities(art, ann)
+    claims = find_claims(art, ann, ents, find_quotes(art, ann, ents))
+    texts = [c.text for c in claims]
+    # the frame ("..., Ostrova said", "Ostrova said that ...") is the attribution, not the claim's content
+    assert "The pumps were switched off too early" in texts
+    assert "40 families had been evacuated" in texts
+    for c in claims:
+        assert text[c.start:c.end] == c.text
+    for c in claims[:3]:
+        assert c.attribution == "speaker" and c.speaker_entity is not None
+    # a frame that says more than who speaks (an apposition), or sits mid-sentence, stays in the claim
+    assert any(t.endswith("the head of the Varn rescue service.") for t in texts)
+    assert any(t.startswith("The valley road reopened on Friday, Ostrova said, and") for t in texts)

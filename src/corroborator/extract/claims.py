@@ -8,6 +8,12 @@ Attribution: ``speaker`` when the claim lies in a quote (direct, mixed or indire
 source is recognised twice), ``document`` when it rests on posts, a report or a law ("according to its
 Telegram posts"), else ``outlet`` (the outlet's own narration).
 
+Span: when the sentence is a quote framed only by a short speaker and a cue at its start or end ("Caesar
+said the unit has grown.", "\u201cThe unit has grown,\u201d he said."), the claim is the quoted content alone: who says it
+is recorded in the attribution, and the frame would otherwise make every claim of one speaker look alike to
+claim alignment (and unlike the same fact in the outlet's own words). Attribution and modality are read
+from the whole sentence ("X claimed that ..." stays hedged).
+
 Modality, first that applies: ``unverified`` (the article says it could not verify the speaker's claims:
 every claim of that speaker in the article), ``negated`` (the main predicate is negated or a denial),
 ``hedged`` (reportedly, allegedly, it is estimated, claims, may, believed to ...), else ``asserted``.
@@ -62,6 +68,47 @@ def _pieces(text, ann, headings):
                 if q > p:
                     out.append((p, q, si))
     return out
+
+
+_FRAME_FILLER = re.compile(r"(?:[\W_]|\b(?:that|also|has|had|then|later|further|again|once)\b)*", re.I)
+_EDGE_OPEN = "\"\u201c\u2018'\u00ab"
+_EDGE_CLOSE = "\"\u201d\u2019'\u00bb,;:"
+FRAME_MAX_SPEAKER_WORDS = 4
+
+
+def _trim_frame(text, s, e, q, toks):
+    """(start, end) of the claim without a leading or trailing attribution frame; ``(s, e)`` when there is
+    none, or when the frame says more than who speaks (a number, an apposition, a time, a second clause)."""
+    if q is None or q.speaker_start is None or q.speaker_end is None or q.cue_start is None or q.cue_end is None:
+        return s, e
+    speaker = text[q.speaker_start:q.speaker_end]
+    if len(speaker.split()) > FRAME_MAX_SPEAKER_WORDS or re.search(r"[\d,(\u2014\u2013]", speaker):
+        return s, e
+    frame = [(q.speaker_start, q.speaker_end), (q.cue_start, q.cue_end)]
+    if not all(s <= a < b <= e for a, b in frame):
+        return s, e
+    cs, ce = max(s, q.start), min(e, q.end)
+    if ce <= cs or (cs == s and ce == e) or any(cs < b and a < ce for a, b in frame):
+        return s, e
+
+    def only_frame(a, b):
+        rest = "".join(" " if any(x <= i < y for x, y in frame) else text[i] for i in range(a, b))
+        return _FRAME_FILLER.fullmatch(rest) is not None
+
+    if not (only_frame(s, cs) and only_frame(ce, e)):
+        return s, e
+    lead = cs > s
+    while cs < ce and (text[cs].isspace() or text[cs] in _EDGE_OPEN):
+        cs += 1
+    m = re.match(r"that\s+", text[cs:ce], re.I) if lead else None
+    if m:
+        cs += m.end()
+    while ce > cs and (text[ce - 1].isspace() or text[ce - 1] in _EDGE_CLOSE):
+        ce -= 1
+    if len(text[cs:ce].split()) < MIN_WORDS or not any(t.pos in ("VERB", "AUX") and cs <= t.start < ce
+                                                        for t in toks):
+        return s, e
+    return cs, ce
 
 
 def _is_claim(text, s, e, toks):
@@ -180,7 +227,7 @@ def find_claims(article, ann, entities, quotes) -> list:
     headings = list(getattr(article, "headings", []) or [])
     unv_ids, unv_keys = _unverified_targets(text, ann, entities, quotes)
     claims = []
-    seen = set()
+    seen, kept = set(), set()
     for s, e, si in _pieces(text, ann, headings):
         ts, te = ann.sent_tokens[si]
         stoks = [t for t in toks[ts:te] if s <= t.start < e]
@@ -209,6 +256,10 @@ def find_claims(article, ann, entities, quotes) -> list:
             modality = "hedged"
         else:
             modality = "asserted"
+        s, e = _trim_frame(text, s, e, q, stoks)
+        if (s, e) in kept:
+            continue
+        kept.add((s, e))
         ents = sorted({x.local_id for x in entities if any(ms < e and me > s for ms, me in x.mentions)})
         claims.append(Claim(id=make_id("c", article.id, s, e), start=s, end=e, text=text[s:e],
                             attribution=attribution, speaker_entity=spk, quote=qid, modality=modality,

@@ -53,13 +53,15 @@ from ..ids import make_id
 from ..records import ClaimGroup
 from .claims_compat import (comparable_quantities, interval, quantities_agree, quantity_mismatches, ratio,
                             time_mismatch, unit_key)
-from .claims_text import STOPWORDS, content_words, hashed_vectors, normalize_text, stable_hash, words
+from .claims_text import (STOPWORDS, content_stems, content_words, hashed_vectors, normalize_text, stable_hash,
+                          words)
 
 THRESHOLD = 0.45            # a claim's best counterpart in another article, when the choice is mutual
 THRESHOLD_ONE_WAY = 0.70    # ... when it is not (one claim of A may restate two claims of B)
 CENTER_SHRINK = 10.0
 LEX_WEIGHT = 0.35
 ENT_WEIGHT = 0.10
+SPEAKER_BONUS = 0.10        # both claims quote the same (named, merged) speaker
 QTY_MATCH_BONUS = 0.10
 QTY_FAR_PENALTY = 1.00      # every shared-unit number differs and they are far apart: a look-alike
 QTY_NEAR_PENALTY = 0.05     # one number differs a little: the same fact reported differently
@@ -87,9 +89,43 @@ def _claim_vectors(an) -> np.ndarray:
 def _lex_matrix(texts) -> np.ndarray:
     m = np.zeros((len(texts), _LEX_DIM), dtype=np.float32)
     for i, t in enumerate(texts):
-        for w in set(content_words(t)):
+        for w in set(content_stems(t)):
             m[i, stable_hash(w) % _LEX_DIM] = 1.0
     return m
+
+
+def _frame_spans(claim, quote) -> list:
+    """Spans of the claim's attribution frame ("..., Caesar said.", "Officials told Reuters that ..."): the
+    speaker and the cue of its quote, where they lie inside the claim."""
+    out = []
+    if quote is None:
+        return out
+    for a, b in ((quote.speaker_start, quote.speaker_end), (quote.cue_start, quote.cue_end)):
+        if a is not None and b is not None and claim.start <= a < b <= claim.end:
+            out.append((a, b))
+    return sorted(out)
+
+
+def _content(an, claim, quote) -> tuple:
+    """(text, content entities) of a claim without its attribution frame: who says it is not what is said, so
+    "..., Caesar said" and "... reported that Caesar had ..." do not share content for naming Caesar."""
+    frame = _frame_spans(claim, quote)
+    ents = set(claim.entities)
+    if not frame:
+        return claim.text, ents
+    text, parts, pos = an.article.text, [], claim.start
+    for a, b in frame:
+        if a > pos:
+            parts.append(text[pos:a])
+        pos = max(pos, b)
+    parts.append(text[pos:claim.end])
+    by_id = {e.local_id: e for e in an.entities}
+    for lid in list(ents):
+        e = by_id.get(lid)
+        inside = [(s, t) for s, t in (e.mentions if e is not None else ()) if s < claim.end and t > claim.start]
+        if inside and all(any(a <= s and t <= b for a, b in frame) for s, t in inside):
+            ents.discard(lid)
+    return " ".join(parts), ents
 
 
 def _entity_matrix(ent_sets) -> np.ndarray:
@@ -133,13 +169,21 @@ class _Story:
     def __init__(self, members, entity_map):
         self.items = []                   # (article index in members, claim)
         vec_parts, fallback = [], False
+        contents, ents, speakers = [], [], []
         for ai, an in enumerate(members):
             v = _claim_vectors(an)
             if v is None:
                 fallback = True
             vec_parts.append(v)
+            quotes = {q.id: q for q in an.quotes}
+            aid = an.article.id
             for c in an.claims:
                 self.items.append((ai, c))
+                text, local = _content(an, c, quotes.get(c.quote))
+                contents.append(text)
+                ents.append({entity_map.get((aid, lid), f"{aid}:{lid}") for lid in local})
+                speakers.append(entity_map.get((aid, c.speaker_entity))
+                                if c.attribution == "speaker" and c.speaker_entity is not None else None)
         texts = [c.text for _, c in self.items]
         if fallback or not vec_parts:
             self.V = hashed_vectors(texts)
@@ -152,16 +196,13 @@ class _Story:
             self.V = self.V - alpha * self.V.mean(0, keepdims=True)
             self.V /= np.maximum(np.linalg.norm(self.V, axis=1, keepdims=True), 1e-9)
         # content words weighted by their rarity in the story: "Bakhmut" counts, the story's subject does not
-        L = _lex_matrix(texts)
+        L = _lex_matrix(contents)
         df = L.sum(0)
         idf = np.log((len(texts) + 1) / (df + 0.5)).astype(np.float32)
         self.L = L
         self.Lw = L * idf[None, :]
         self.lsize = self.Lw.sum(1)
-        ents = []
-        for ai, c in self.items:
-            aid = members[ai].article.id
-            ents.append({entity_map.get((aid, lid), f"{aid}:{lid}") for lid in c.entities})
+        self.lfloor = float(3 * np.log((len(texts) + 1) / 1.5))   # three rare words
         self.E = _entity_matrix(ents)
         edf = self.E.sum(0)
         eidf = np.log((len(ents) + 1) / (edf + 0.5)).astype(np.float32)
@@ -169,15 +210,24 @@ class _Story:
         self.esize = self.Ew.sum(1)
         self.efloor = float(np.log((len(ents) + 1) / 1.5))
         self.article = np.array([ai for ai, _ in self.items], dtype=np.int64)
+        sp_index = {}
+        self.speaker = np.array([-1 if x is None else sp_index.setdefault(x, len(sp_index)) for x in speakers],
+                                dtype=np.int64)
 
     def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
         cos = self.V[ia] @ self.V[ib].T
         inter = self.Lw[ia] @ self.L[ib].T
         dice = 2 * inter / np.maximum(self.lsize[ia][:, None] + self.lsize[ib][None, :], 1)
+        # a short claim restated inside a longer, multi-clause one: Dice counts the long claim's other
+        # clauses against it; the overlap coefficient (shared weight over the smaller claim's) does not
+        over = inter / np.maximum(np.minimum(self.lsize[ia][:, None], self.lsize[ib][None, :]), self.lfloor)
+        dice = 0.5 * (dice + np.minimum(over, 1.0))
         einter = self.Ew[ia] @ self.E[ib].T
         esmall = np.minimum(self.esize[ia][:, None], self.esize[ib][None, :])
         eover = einter / np.maximum(esmall, self.efloor)
-        return cos + LEX_WEIGHT * dice + ENT_WEIGHT * eover
+        sa, sb = self.speaker[ia][:, None], self.speaker[ib][None, :]
+        same_speaker = ((sa == sb) & (sa >= 0)).astype(np.float32)
+        return cos + LEX_WEIGHT * dice + ENT_WEIGHT * eover + SPEAKER_BONUS * same_speaker
 
 
 def fact_adjustment(ca, cb) -> float:
@@ -283,6 +333,18 @@ def score_claims(st: _Story, ia, ib) -> np.ndarray:
     return S
 
 
+def _fused(st: _Story, idx, x: int, y: int) -> bool:
+    """Are claims ``idx[x]`` and ``idx[y]`` (one article) consecutive sentences from one source? A claim of
+    another article whose best counterpart is one of them may then state both in one sentence ("The army will
+    free the south. Then we will march on the capital." / "Once the south is free, we march on the capital"),
+    so being the best counterpart of the other one does not make it a lesser choice."""
+    if abs(x - y) != 1:
+        return False
+    cx, cy = st.items[idx[x]][1], st.items[idx[y]][1]
+    return (st.speaker[idx[x]] == st.speaker[idx[y]] and cx.attribution == cy.attribution
+            and (cx.attribution != "anonymous" or cx.speaker_key == cy.speaker_key))
+
+
 def group_claims(analyses, stories, entity_map) -> list:
     """``ClaimGroup`` records (status not yet assessed) covering every claim of ``analyses`` exactly once."""
     by_id = {a.article.id: a for a in analyses}
@@ -332,11 +394,13 @@ def group_claims(analyses, stories, entity_map) -> list:
                 second_a = R.max(0) if S.shape[0] > 1 else np.full(S.shape[1], -np.inf)
                 for r, c in enumerate(best_b.tolist()):
                     clear = S[r, c] - second_b[r] >= CLEAR_MARGIN
-                    if S[r, c] >= (THRESHOLD if best_a[c] == r or clear else THRESHOLD_ONE_WAY):
+                    fused = _fused(st, ia, r, int(best_a[c])) and S[int(best_a[c]), c] >= THRESHOLD
+                    if S[r, c] >= (THRESHOLD if best_a[c] == r or clear or fused else THRESHOLD_ONE_WAY):
                         union(int(ia[r]), int(ib[c]))
                 for c, r in enumerate(best_a.tolist()):
                     clear = S[r, c] - second_a[c] >= CLEAR_MARGIN
-                    if best_b[r] != c and S[r, c] >= (THRESHOLD if clear else THRESHOLD_ONE_WAY):
+                    fused = _fused(st, ib, c, int(best_b[r])) and S[r, int(best_b[r])] >= THRESHOLD
+                    if best_b[r] != c and S[r, c] >= (THRESHOLD if clear or fused else THRESHOLD_ONE_WAY):
                         union(int(ia[r]), int(ib[c]))
                 for r, c in anchored:
                     union(int(ia[r]), int(ib[c]))

@@ -71,6 +71,44 @@ def content_words(text: str) -> list:
     return out
 
 
+_VOWELS = set("aeiouy")
+_STEM_KEEP = frozenset({"news", "series", "species", "means", "always", "perhaps", "whereas", "various"})
+
+
+def stem(w: str) -> str:
+    """A light suffix stemmer, so that inflections and close derivations of one word meet: "liberated",
+    "liberates", "liberating", "liberation" -> "liberat"; "families" / "family" -> "family"; "selection" /
+    "selected" -> "select". Both sides of a comparison go through it, so a stem need not be a word."""
+    if len(w) <= 3 or not w.isalpha() or w in _STEM_KEEP:
+        return w
+    if w.endswith(("ies", "ied")) and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("ss") or w.endswith(("us", "is")):
+        return w
+    if w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s"):
+        w = w[:-1]
+    elif w.endswith("ing") and len(w) >= 6 and _VOWELS & set(w[:-3]):
+        w = w[:-3]
+    elif w.endswith("ed") and len(w) >= 5 and _VOWELS & set(w[:-2]):
+        w = w[:-2]
+    elif w.endswith("ation") and len(w) >= 8:
+        w = w[:-3]
+    elif w.endswith("ion") and len(w) >= 7 and w[-4] in "ts":
+        w = w[:-3]
+    if len(w) >= 4 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz" and w[-1] not in _VOWELS:
+        w = w[:-1]
+    return w
+
+
+def content_stems(text: str) -> list:
+    """Stems of the content words of ``text`` (see ``stem``): what claim alignment compares lexically."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) >= 2]
+
+
 def stable_hash(s: str) -> int:
     """A 63-bit hash that is the same in every process (Python's ``hash`` is salted)."""
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") >> 1
