@@ -305,3 +305,33 @@ def test_photo_gallery_inside_the_article_does_not_cut_it():
     assert_source_map(a)
     assert _P1 in a.text and _P2 in a.text and _P3 in a.text
     assert "Submitted photo" not in a.text and "1 of 5" not in a.text
+
+
+def test_author_bio_after_the_article_is_removed():
+    bio = ("Mara Quillon is a freelance writer based in Corven. Her work has appeared in a number of regional "
+           "papers, including the Corven Courier and the Valley Weekly, and she writes mostly about local crafts.")
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, "About Mara Quillon", bio, "Previous Article")
+    assert_source_map(a)
+    assert _P3 in a.text
+    assert "freelance writer" not in a.text and "About Mara Quillon" not in a.text
+    assert any(r.kind == "author_bio" and "freelance writer" in r.text for r in a.removed)
+    # the same line stands alone too
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, bio)
+    assert _P3 in a.text and "freelance writer" not in a.text
+    assert "Mara Quillon" in a.authors
+
+
+_P4 = ("Volunteers from the repair cafe spent the day fixing toasters, lamps and bicycles for visitors, and "
+       "they said that they had mended more than a hundred things by the time the doors closed.")
+_P5 = ("The organisers thanked the tram museum for lending the depot, and said that the money raised from the "
+       "entry fee would go towards new benches for the park beside the river next summer.")
+
+
+def test_more_stories_heading_ends_the_article():
+    teasers = [t[3] for t in _TEASERS]
+    for heading in ("More Great Courier Stories", "You may also like", "Você também pode gostar"):
+        a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, _P4, _P5, heading, *teasers)
+        assert_source_map(a)
+        assert _P1 in a.text and _P5 in a.text
+        for t in teasers:
+            assert t not in a.text, heading

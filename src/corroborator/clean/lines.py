@@ -54,6 +54,8 @@ _BIO_LINE = re.compile(
     r"^(" + _NAME + r") (?:is|was|has been|covers|writes|joined)\b(?: (?:a|an|the))?"
     r"(?:\s*(?:([A-Z][\w&.'’ -]{1,40}?)['’]s\s+))?[\w ,&'’-]{0,80}?\b(?i:correspondent|reporter|editor|writer|"
     r"journalist|columnist|contributor|producer|author|analyst|intern|fellow|covers|newsroom|bureau|staff)\b")
+_BIO_NAME_HEAD = re.compile(r"^(?i:about|sobre|über|à propos de) [A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){1,2}$")
+_BIO_IS = re.compile(r" (?:is|was) (?:a|an|the)\b")
 _BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|story by|posted by)\s+(" + _NAME + r"(?:\s*(?:,|and|&)\s*" + _NAME + r")*)", re.I)
 _DATELINE = re.compile(r"^(?:published|updated|posted|last updated|first published|modified|on)\b[^.]{0,60}\d{4}", re.I)
 _READ_MORE_TAIL = re.compile(r"(?:\.\.\.|…)\s*(?:read more|more)\s*$", re.I)
@@ -78,6 +80,19 @@ _COMMENTS_START = re.compile(
     r"^(?:lascia(?:re)? un commento|deixe (?:uma resposta|um comentário|seu comentário)|deja (?:un|tu) comentario|"
     r"laisser un commentaire|(?:\d+ )?(?:commenti|comentários|comentarios|commentaires|kommentare|reacties)$)", re.I)
 _BRACKETS = " []()|•·-–—:"
+# the heading of a block of other stories: what follows it is no longer the article
+_MORE_STORIES = re.compile(
+    r"^(?:most (?:read|popular|viewed|shared|commented)(?: stories| articles| posts)?|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy)|more stories|latest (?:news|stories)|more news|"
+    r"recommended(?: for you| stories| articles)?|top stories|what to read next|popular (?:stories|posts|now|articles)|"
+    r"more (?:from|on) (?:the )?[\w .]{1,30}|(?:other|similar) (?:stories|articles|posts)|we recommend|"
+    r"more (?:[\w'’]+ ){1,3}(?:stories|articles|news|posts|reads)|"
+    # the same in a few other languages
+    r"você (?:também )?pode gostar|ti potrebbe(?:ro)? (?:interessare|piacere)|te puede interesar|"
+    r"vous aimerez aussi|das könnte sie auch interessieren|leia também|veja também|leggi anche|lee también|lire aussi|"
+    r"(?:artigos|notícias|posts|matérias) relacionad[oa]s|articoli correlati|artículos relacionados|"
+    r"articles (?:similaires|connexes)|ähnliche artikel|weitere (?:beiträge|artikel)(?: zum thema)?)"
+    r"\W*$", re.I)
 # furniture inside an article's text: a gallery's counter, "story continues below"
 _INLINE = re.compile(r"^(?:(?:the )?(?:story|article|text) continues (?:below|after)|continue reading (?:below|after)|"
                      r"(?:image|photo|picture|slide)?\s*\(?\d{1,3}\s*(?:of|/)\s*\d{1,3}\)?)\b", re.I)
@@ -86,6 +101,7 @@ _WORD_RE = re.compile(r"\w+")
 _DATE_ONLY = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d|\bago\b", re.I)
 _LETTERS = re.compile(r"[\W\d_]+")
 DATE_SCORE = -40.0
+MORE_RUN = 150.0    # a "More stories" line ends a run that has reached this score
 _STOP_INDEX = None      # (stopword -> the jusText languages listing it, language -> stoplist)
 
 
@@ -250,7 +266,11 @@ def _line_kind(u: Unit, info_out: dict) -> str:
     m = _USES_AI.match(t)
     if m and w <= 25:
         return "promo"
-    if _BIO_HEAD.match(t):
+    if _BIO_HEAD.match(t) or _BIO_NAME_HEAD.match(t):
+        return "author_bio"
+    m = _BIO_LINE.match(t)
+    if m and w <= 70 and _BIO_IS.match(t, m.end(1)):
+        info_out.setdefault("authors", []).append(m.group(1))
         return "author_bio"
     if _RELATED.match(t) or _RELATED_ALONE.match(t):
         return "related_link"
@@ -398,8 +418,11 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
         if u.words <= 8 and _INLINE.match(u.text):
             u.info["inline"] = True
         bare = u.text.strip(_BRACKETS)
-        if u.words <= 14 and (_BREAK.search(bare) or _COMMENTS_START.search(bare)):
+        more = u.words <= 8 and _MORE_STORIES.match(bare)
+        if u.words <= 14 and (_BREAK.search(bare) or _COMMENTS_START.search(bare) or more):
             u.info["break"] = True
+            if more:
+                u.info["more"] = True
             if _COMMENTS_START.search(bare):
                 u.info["comments"] = True
             u.kind = u.kind or "navigation"
@@ -422,6 +445,10 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
             u.kind = "caption_credit"
         elif n and any(n in r for r in related_texts):
             u.kind = "related_link"
+    # the paragraph under an "About the author" heading is the author's bio
+    for i in range(len(units) - 1):
+        if units[i].kind == "author_bio" and units[i].words <= 6 and not units[i + 1].kind and units[i + 1].words <= 120:
+            units[i + 1].kind = "author_bio"
     # a caption credit sometimes stands alone on the line after its caption
     for i, u in enumerate(units):
         if u.kind == "caption":
@@ -465,6 +492,8 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
         u.info["score"] = sc
         if u.info.get("comments") and cur > 0:
             cur = 0.0       # a comment-section / tag-list line always ends a run
+        elif u.info.get("more") and cur >= MORE_RUN:
+            cur = 0.0       # "More stories" after a substantial run ends it
         if cur <= 0:
             if seg_best:
                 segments.append(seg_best)
