@@ -335,3 +335,24 @@ def test_more_stories_heading_ends_the_article():
         assert _P1 in a.text and _P5 in a.text
         for t in teasers:
             assert t not in a.text, heading
+
+
+def test_list_introduced_by_the_last_paragraph_is_kept():
+    dates = ["March 3 -- Old Tram Depot, Corven", "March 10 -- Quay Street Hall, Lanmouth",
+             "April 2 - 4 -- Riverside Barn, Hollin Cross", "April 19 -- The Assembly Rooms, Pennock"]
+    tail = ["Share", "Facebook", "Twitter", "Newsletter", "Customer Service", "Buy this issue"]
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, "The fair's spring dates:", *dates, *tail)
+    assert_source_map(a)
+    for d in dates:
+        assert d in a.text
+    assert "Customer Service" not in a.text
+    # numbered items, each followed by its link
+    items = []
+    for i, name in enumerate(["Brass valve radio kit", "Hand-bound notebook", "Tin lantern"], 1):
+        items += [f"{i}) {name}", f"https://shop.example.org/item/{i}"]
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, *items, *tail)
+    assert "3) Tin lantern" in a.text and "1) Brass valve radio kit" in a.text
+    assert "Customer Service" not in a.text
+    # plain words with no common form are not a list of the article
+    a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, "Weather", "Sport", "Puzzles", "Letters")
+    assert "Puzzles" not in a.text

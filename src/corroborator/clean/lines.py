@@ -529,6 +529,9 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
             j += 1
         if j < len(units) and not units[j].kind and units[j].text[:1].islower() and units[j].words <= 60:
             b = j + 1
+    # a list the article's last paragraph introduces goes with it
+    if 0 < b < len(units):
+        b = _list_after(units, b)
     title_unit = None
     if not known_title:
         for j in range(a - 1, max(-1, a - 8), -1):
@@ -548,7 +551,7 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
         elif i >= b:
             u.kind = "other" if u.words > 3 else "navigation"
         else:
-            u.kind = "body" if (_is_body_like(u) or u.ends_punct or u.words >= 10) else ""
+            u.kind = "body" if (_is_body_like(u) or u.ends_punct or u.words >= 10 or u.info.get("list_item")) else ""
     _mark_headings(units, region=(a, b))
     _fill_lists(units, a, b)
     for u in units[a:b]:
@@ -558,6 +561,66 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
 
 
 MIN_LIST = 1
+_MONTH_START = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")
+_LIST_MARKS = (" -- ", " – ", " — ", " - ", " @ ", ": ", " | ", " / ")
+
+
+def _shape(u) -> tuple | None:
+    """The form of a short line as an item of a list (how it starts, which separators it uses), or None
+    when the line says too little to compare: plain words without separators."""
+    t = u.text
+    if u.kind or u.words > 30 or u.info.get("break") or u.info.get("date"):
+        return None
+    if _URL_ONLY.match(t):
+        return "U", ()
+    lead = "D" if t[:1].isdigit() else "M" if _MONTH_START.match(t) else "B" if _BULLET.match(t) else "W"
+    marks = tuple(m for m in _LIST_MARKS if m in t)
+    if lead == "W" and not marks:
+        return None
+    if lead == "D":
+        m = re.match(r"\d+([.):]?)", t)
+        lead += m.group(1)
+    return lead, marks
+
+
+def _list_after(units, b: int) -> int:
+    """A list that the article's last paragraphs introduce ("Tour dates:", a heading) and whose items all
+    share one form (dates with the same separators, numbered items) is part of the article: the end of
+    the article after it."""
+    j = b
+    while j < len(units) and units[j].kind in ("caption", "caption_credit"):
+        j += 1
+    if j >= len(units):
+        return b
+    lead = units[j]
+    if not lead.kind and (lead.text.endswith(":") or (lead.words <= 10 and not lead.ends_punct)) \
+            and _shape(lead) is None:
+        j += 1
+    shapes, k = [], j
+    while k < len(units):
+        sh = _shape(units[k])
+        # items of one form, or two forms taking turns (an item, then its link)
+        if sh is None or not (len(shapes) <= 1 or _same_shape(sh, shapes[-1]) or _same_shape(sh, shapes[-2])):
+            break
+        shapes.append(sh)
+        k += 1
+    if shapes and sum(1 for sh in shapes if _same_shape(sh, shapes[0])) >= LIST_MIN:
+        for u in units[b:k]:
+            if not u.kind:
+                u.info["list_item"] = True
+        return k
+    return b
+
+
+def _same_shape(x, y) -> bool:
+    if x[0] != y[0]:
+        return False
+    # numbered or bulleted items: the numbering is the form; otherwise the separators must agree
+    return x[0] in ("D.", "D)", "B", "U") or bool(set(x[1]) & set(y[1])) or x[1] == y[1]
+
+
+LIST_MIN = 3        # items of the list's first form
 GAP_MAX, GAP_FREE, GAP_STEP = 0.5, 2, 4.0
 GAP_EXEMPT = ("caption", "caption_credit")
 
