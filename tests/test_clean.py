@@ -356,3 +356,9 @@ def test_list_introduced_by_the_last_paragraph_is_kept():
     # plain words with no common form are not a list of the article
     a = _scrape(_NAV, "Makers Fair Draws Record Crowd", _P1, _P2, _P3, "Weather", "Sport", "Puzzles", "Letters")
     assert "Puzzles" not in a.text
+
+
+def test_list_check_survives_odd_digits():
+    # "²" counts as a digit for str.isdigit but is no number
+    a = _scrape(_NAV, _P1, _P2, _P3, "² odd line", "³ odd line", "⁴ odd line")
+    assert _P3 in a.text

@@ -419,7 +419,11 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
             u.info["inline"] = True
         bare = u.text.strip(_BRACKETS)
         more = u.words <= 8 and _MORE_STORIES.match(bare)
-        if u.words <= 14 and (_BREAK.search(bare) or _COMMENTS_START.search(bare) or more):
+        if more and not (_BREAK.search(bare) or _COMMENTS_START.search(bare)):
+            # inline furniture, unless it comes after a substantial run (which it then ends)
+            u.info["more"] = True
+            u.kind = u.kind or "related_link"
+        elif u.words <= 14 and (_BREAK.search(bare) or _COMMENTS_START.search(bare) or more):
             u.info["break"] = True
             if more:
                 u.info["more"] = True
@@ -562,6 +566,7 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
 
 MIN_LIST = 1
 _MONTH_START = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
+_NUM_START = re.compile(r"[0-9]+([.):]?)")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")
 _LIST_MARKS = (" -- ", " – ", " — ", " - ", " @ ", ": ", " | ", " / ")
 
@@ -574,13 +579,11 @@ def _shape(u) -> tuple | None:
         return None
     if _URL_ONLY.match(t):
         return "U", ()
-    lead = "D" if t[:1].isdigit() else "M" if _MONTH_START.match(t) else "B" if _BULLET.match(t) else "W"
+    num = _NUM_START.match(t)
+    lead = "D" + num.group(1) if num else "M" if _MONTH_START.match(t) else "B" if _BULLET.match(t) else "W"
     marks = tuple(m for m in _LIST_MARKS if m in t)
     if lead == "W" and not marks:
         return None
-    if lead == "D":
-        m = re.match(r"\d+([.):]?)", t)
-        lead += m.group(1)
     return lead, marks
 
 
