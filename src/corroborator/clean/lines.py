@@ -268,8 +268,8 @@ def _line_kind(u: Unit, info_out: dict) -> str:
         return "promo"
     if _BIO_HEAD.match(t) or _BIO_NAME_HEAD.match(t):
         return "author_bio"
-    m = _BIO_LINE.match(t)
-    if m and w <= 70 and _BIO_IS.match(t, m.end(1)):
+    m = _BIO_LINE.match(t) if w <= 70 else None
+    if m and _BIO_IS.match(t, m.end(1)):
         info_out.setdefault("authors", []).append(m.group(1))
         return "author_bio"
     if _RELATED.match(t) or _RELATED_ALONE.match(t):
@@ -417,17 +417,20 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
             u.info["date"] = True
         if u.words <= 8 and _INLINE.match(u.text):
             u.info["inline"] = True
+        if u.words > 14:
+            continue
         bare = u.text.strip(_BRACKETS)
+        comments = _COMMENTS_START.search(bare)
+        brk = comments or _BREAK.search(bare)
         more = u.words <= 8 and _MORE_STORIES.match(bare)
-        if more and not (_BREAK.search(bare) or _COMMENTS_START.search(bare)):
-            # inline furniture, unless it comes after a substantial run (which it then ends)
+        if more:
             u.info["more"] = True
-            u.kind = u.kind or "related_link"
-        elif u.words <= 14 and (_BREAK.search(bare) or _COMMENTS_START.search(bare) or more):
+            if not brk:
+                # inline furniture, unless it comes after a substantial run (which it then ends)
+                u.kind = u.kind or "related_link"
+        if brk:
             u.info["break"] = True
-            if more:
-                u.info["more"] = True
-            if _COMMENTS_START.search(bare):
+            if comments:
                 u.info["comments"] = True
             u.kind = u.kind or "navigation"
 
