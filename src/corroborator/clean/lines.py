@@ -100,7 +100,7 @@ _INLINE = re.compile(r"^(?:(?:the )?(?:story|article|text) continues (?:below|af
 _WORD_RE = re.compile(r"\w+")
 _DATE_ONLY = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d|\bago\b", re.I)
 _LETTERS = re.compile(r"[\W\d_]+")
-DATE_SCORE = -40.0
+DATE_SCORE = -40.0  # a line that is only a date/time: between items of a list (teasers, comments), not in prose
 MORE_RUN = 150.0    # a "More stories" line ends a run that has reached this score
 _STOP_INDEX = None      # (stopword -> the jusText languages listing it, language -> stoplist)
 
@@ -627,6 +627,9 @@ def _same_shape(x, y) -> bool:
 
 
 LIST_MIN = 3        # items of the list's first form
+# a stretch of non-prose lines (score <= GAP_MAX) costs more the longer it runs: past GAP_FREE lines, each
+# further line costs GAP_STEP more than the one before (page furniture between an article and its teasers
+# is long; a heading or a caption inside an article is short); captions and gallery furniture do not count
 GAP_MAX, GAP_FREE, GAP_STEP = 0.5, 2, 4.0
 GAP_EXEMPT = ("caption", "caption_credit")
 
