@@ -126,3 +126,49 @@ def test_overlapped_local_engine_gives_the_sequential_ledger(tmp_path, monkeypat
     overlap, sequential = _ledger_without_times(tmp_path / "overlap"), _ledger_without_times(tmp_path / "sequential")
     assert overlap["claims"]
     assert overlap == sequential
+
+
+def _varied_corpus(path, copies=10):
+    """A JSONL of ``4 * copies`` distinct articles: each fixture with a paragraph of its own."""
+    recs = []
+    for n in range(copies):
+        for txt in sorted(FIXTURES.glob("*.txt")):
+            meta = json.loads(txt.with_suffix(".meta.json").read_text(encoding="utf-8"))
+            body = txt.read_text(encoding="utf-8")
+            extra = (f"\n\nIn a separate notice, the port authority said {n + 3} ferries would run on "
+                     f"route {n + 11} from Monday.")
+            recs.append({"text": body + extra, "outlet": f"{meta.get('outlet', txt.stem)} {n}",
+                         "published": meta.get("published"), "url": f"https://example.org/{txt.stem}/{n}"})
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    return len(recs)
+
+
+def test_local_engine_spreads_a_big_run_over_processes_with_the_same_ledger(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    n = _varied_corpus(corpus)
+    assert n >= LocalEngine.min_docs_for_processes
+    timings = {}
+    analyze([corpus], out=tmp_path / "one", workers=1, batch_size=4, write_report=False)
+    analyze([corpus], out=tmp_path / "two", workers=2, batch_size=4, write_report=False, timings=timings)
+    one, two = _ledger_without_times(tmp_path / "one"), _ledger_without_times(tmp_path / "two")
+    assert len(one["articles"]) == n and one["claim_groups"]
+    assert two == one
+    # the per-article stages ran in the workers, and their seconds came back
+    assert timings["annotate"] > 0 and timings["embed"] > 0 and timings["n_analysed"] == n
+
+
+def test_local_engine_uses_processes_only_for_big_runs():
+    eng = LocalEngine(workers=2)
+    try:
+        # a small run stays here: ``remote`` is never called, ``func`` is
+        out = list(eng.map_batches(lambda b: ("here", sum(b)), [[1, 2], [3]], remote=_remote_sum))
+        assert out == [("here", 3), ("here", 3)] and not eng.used_processes
+        big = [[i] * 8 for i in range(6)]          # 48 documents in 6 batches
+        out = list(eng.map_batches(lambda b: ("here", sum(b)), big, remote=_remote_sum))
+        assert out == [("remote", 8 * i) for i in range(6)] and eng.used_processes
+    finally:
+        eng.close()
+
+
+def _remote_sum(batch):
+    return ("remote", sum(batch))

@@ -89,3 +89,17 @@ def test_changed_article_is_reanalysed(tmp_path, counted):
     assert [pathlib.Path(x).name for x in counted] == ["metro_ledger.txt"]
     texts = [a["text"] for a in _ledger(out)["articles"]]
     assert any("postponed once in January" in t for t in texts)
+
+
+def test_a_new_analyser_version_analyses_every_input_again(tmp_path, counted, monkeypatch):
+    inputs = tmp_path / "in"
+    _copy(FIRST, inputs)
+    out = tmp_path / "out"
+    analyze([inputs], out=out, write_report=False)
+    assert len(counted) == 3
+    counted.clear()
+    # stored analyses were made by other extractors: none of them may be reused
+    monkeypatch.setattr(pipeline, "__version__", "0.0.0-other")
+    ledger = analyze([inputs], out=out, write_report=False)
+    assert sorted(counted) == sorted(str(inputs / (n + ".txt")) for n in FIRST)
+    assert len(ledger.articles) == 3

@@ -23,7 +23,8 @@ def test_bad_document_fails_alone_and_results_do_not_depend_on_the_batch():
     assert isinstance(batch[1][1], InputFailure) and batch[1][1].status == "failed"
     an = batch[0][1]
     assert isinstance(an, ArticleAnalysis)
-    assert len(an.claim_vectors) == len(an.claims) and an.doc_vector is not None
+    # per article only the lead is embedded; claims are embedded at link time where a story needs them
+    assert an.claims and an.claim_vectors == [] and an.doc_vector is not None
     alone = process_batch([good])[0][1]
     assert encode_analysis(alone) == encode_analysis(an)
 
@@ -91,3 +92,22 @@ def test_an_unexpected_error_reading_one_file_fails_that_file_only(tmp_path, mon
     status = {i["path"].rsplit("/", 1)[-1]: i for i in ledger.run["inputs"]}
     assert status["a.txt"]["status"] == "ok"
     assert status["b.txt"]["status"] == "failed" and "reader exploded" in status["b.txt"]["reason"]
+
+
+def test_claims_are_embedded_only_where_their_story_has_another_article(tmp_path):
+    from corroborator.store import Store
+
+    # two reports of one event, and one article on its own
+    ledger = analyze([FIXTURES / "harbor_gazette.txt", FIXTURES / "coastal_wire.txt", FIXTURES / "metro_ledger.txt"],
+                     out=tmp_path, write_report=False)
+    story_size = {a: len(s["articles"]) for s in ledger.stories for a in s["articles"]}
+    with Store(tmp_path / "ledger.duckdb", read_only=True) as store:
+        stored = {an.article.id: an for _, an in store.analyses()}
+    assert len(stored) == 3
+    for aid, an in stored.items():
+        assert an.doc_vector is not None
+        if story_size[aid] > 1:
+            assert len(an.claim_vectors) == len(an.claims) > 0      # kept in the store for later runs
+        else:
+            assert an.claim_vectors == []
+    assert sorted(story_size.values()) != [1, 1, 1], "the fixtures should hold a story of two articles"

@@ -29,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", default="corroborator-out", metavar="DIR", help="output folder (default: %(default)s)")
     a.add_argument("--engine", choices=["local", "dask"], default="local", help="where per-article work runs")
     a.add_argument("--scheduler", metavar="ADDR", help="address of an existing Dask scheduler (with --engine dask)")
-    a.add_argument("--workers", type=int, metavar="N", help="Dask workers to start when no --scheduler is given")
+    a.add_argument("--workers", type=int, metavar="N", help="worker processes: local engine, default one per CPU (used for runs of 32+ articles); "
+                   "dask engine, workers to start when no --scheduler is given")
     a.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
 
     r = sub.add_parser("report", help="write the HTML report of a ledger store",

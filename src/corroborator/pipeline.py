@@ -22,9 +22,13 @@ BATCH_SIZE = 16
 
 
 def doc_key(doc: InputDoc) -> str:
-    """Content hash of one input document (its path, content and metadata)."""
-    return make_id("d", doc.path, doc.kind, doc.content, doc.url, doc.outlet, doc.published, doc.title,
-                   "|".join(doc.authors))
+    """Content hash of one input document (its path, content and metadata) and of the analyser's version.
+
+    A stored analysis is reused only for the same input analysed by the same version: after an upgrade
+    (new extractors, other claim spans) every input is analysed again.
+    """
+    return make_id("d", __version__, doc.path, doc.kind, doc.content, doc.url, doc.outlet, doc.published,
+                   doc.title, "|".join(doc.authors))
 
 
 def _failure_reason(exc: Exception) -> str:
@@ -87,6 +91,13 @@ def process_batch(docs, timings=None) -> list:
     return embed_batch(analyse_batch(docs, timings=timings), timings=timings)
 
 
+def process_batch_timed(docs):
+    """``process_batch`` for worker processes: returns ``(results, seconds per stage)``."""
+    timings = {}
+    results = process_batch(docs, timings=timings)
+    return results, timings
+
+
 class AnalysedBatch:
     """What ``analyse_batch`` hands to ``embed_batch``: the batch, its results so far, the texts to embed."""
     __slots__ = ("docs", "results", "analyses", "texts", "spans")
@@ -136,24 +147,20 @@ def analyse_batch(docs, timings=None) -> AnalysedBatch:
         except Exception as exc:  # noqa: BLE001
             log.debug("extract failed for %s", article.path, exc_info=True)
             results[i] = InputFailure(article.path, "failed", _failure_reason(exc))
-    # one embedding call for the whole batch: claims and a lead per article
-    texts, spans = [], []
-    for i, an in analyses:
-        lead = ((an.article.title or "") + "\n" + an.article.text[:1000]).strip()
-        spans.append((len(texts), len(an.claims)))
-        texts.extend(c.text for c in an.claims)
-        texts.append(lead)
-    return AnalysedBatch(docs, results, analyses, texts, spans)
+    # one embedding call for the whole batch: a lead per article (claims are embedded at link time, and
+    # only where their story has another article to compare them with: see ``embed_claims_where_needed``)
+    texts = [((an.article.title or "") + "\n" + an.article.text[:1000]).strip() for _, an in analyses]
+    return AnalysedBatch(docs, results, analyses, texts, None)
 
 
 def embed_batch(batch: AnalysedBatch, timings=None) -> list:
-    """Second phase of ``process_batch``: embed claims and leads (onnxruntime; releases the GIL)."""
+    """Second phase of ``process_batch``: embed each article's lead (onnxruntime; releases the GIL)."""
     with _Timer(timings, "embed"):
         vecs = _embed_cached(batch.texts) if batch.texts else []
     results = batch.results
-    for (i, an), (off, n) in zip(batch.analyses, batch.spans):
-        an.claim_vectors = list(vecs[off:off + n])
-        an.doc_vector = vecs[off + n]
+    for (i, an), vec in zip(batch.analyses, vecs):
+        an.claim_vectors = []
+        an.doc_vector = _as_stored(vec)
         results[i] = an
     return [(doc_key(d), r) for d, r in zip(batch.docs, results)]
 
@@ -179,12 +186,58 @@ def _batches(docs, size):
         yield batch
 
 
-def link_and_assess(analyses):
-    """The cross-article stages over every analysed article: returns the pieces of the ledger."""
+def _as_stored(vec):
+    """A vector as the store keeps it (float16), back as float32: a vector fresh from the embedder and the
+    same vector read back from the store are then equal, so a rerun links exactly as the first run did."""
+    import numpy as np
+    return np.asarray(vec, dtype=np.float16).astype(np.float32)
+
+
+def has_claim_vectors(an) -> bool:
+    return len(an.claim_vectors) == len(an.claims)
+
+
+def embed_claims_where_needed(analyses, stories, timings=None) -> list:
+    """Give claim vectors to the articles that share a story with another article and lack them.
+
+    A claim is only ever compared with the claims of other articles of its story, so the claims of an
+    article alone in its story need no vector (most of the embedding cost of a large, varied corpus);
+    when a later run adds an article to that story, they get one then. Returns the analyses given
+    vectors (for the store to keep them).
+    """
+    by_id = {an.article.id: an for an in analyses}
+    todo = []
+    for st in stories:
+        if len(st.articles) < 2:
+            continue
+        for aid in st.articles:
+            an = by_id.get(aid)
+            if an is not None and an.claims and not has_claim_vectors(an):
+                todo.append(an)
+    if not todo:
+        return []
+    with _Timer(timings, "embed"):
+        vecs = _embed_cached([c.text for an in todo for c in an.claims])
+    off = 0
+    for an in todo:
+        an.claim_vectors = [_as_stored(v) for v in vecs[off:off + len(an.claims)]]
+        off += len(an.claims)
+    return todo
+
+
+def link_and_assess(analyses, timings=None, on_embedded=None):
+    """The cross-article stages over every analysed article: returns the pieces of the ledger.
+
+    Claims are embedded here where needed (``embed_claims_where_needed``); ``on_embedded`` is called
+    with the analyses given vectors, so that the caller can store them.
+    """
     from .assess import assess_groups, build_timeline
     from .link import cluster_stories, find_derivations, group_claims, merge_entities
 
     stories = cluster_stories(analyses)
+    embedded = embed_claims_where_needed(analyses, stories, timings=timings)
+    if embedded and on_embedded is not None:
+        on_embedded(embedded)
     derivations = find_derivations([a.article for a in analyses])
     entities, entity_map = merge_entities(analyses, stories)
     groups = group_claims(analyses, stories, entity_map)
@@ -214,14 +267,14 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
     ``engine`` is ``"local"`` or ``"dask"``. Raises ``UsageError`` for a missing path; a bad input never
     raises: it is recorded in ``ledger.run["inputs"]`` as failed, with its reason.
     ``progress``: show a progress line on stderr (default: only when stderr is a terminal).
-    ``timings`` (a dict): seconds per stage are added to it (per-article stages only with the local engine).
+    ``workers``: processes (local engine; default one per CPU, used when the run is big enough) or
+    Dask workers to start. ``timings`` (a dict): seconds per stage are added to it (per-article stages
+    measured in worker processes are summed over the workers).
 
     Inputs are streamed: at most a few batches of documents are in memory at once, whatever the engine;
     each finished batch is committed to the store, and the cross-article stages read every analysis back
     from the store (in content-hash order, so the ledger does not depend on the order work finished in).
     """
-    import functools
-
     from .engine import get_engine
     from .ingest import discover
     from .progress import Progress
@@ -266,17 +319,25 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
                 prog.set_files(n, len(files))
 
         if getattr(eng, "name", "") == "local":
-            # two phases, overlapped: embedding of batch k (background thread) while spaCy does batch k+1
+            # in this process: two phases overlapped (embedding of batch k in a background thread while
+            # spaCy does batch k+1); in worker processes when the run is big enough: whole batches
             def first(batch):
                 return analyse_batch(batch, timings=timings)
 
-            stream = eng.map_batches(first, _batches(docs(), batch_size),
-                                     finish=functools.partial(embed_batch, timings=timings))
+            def finish(state):
+                return embed_batch(state, timings=timings), None
+
+            stream = eng.map_batches(first, _batches(docs(), batch_size), finish=finish,
+                                     remote=process_batch_timed)
         else:
-            stream = eng.map_batches(process_batch, _batches(docs(), batch_size))
+            stream = eng.map_batches(process_batch_timed, _batches(docs(), batch_size))
         t_map = time.perf_counter()
         try:
-            for results in stream:
+            for results, worker_timings in stream:
+                if worker_timings and timings is not None:
+                    # stage seconds measured in worker processes: summed over workers
+                    for k, v in worker_timings.items():
+                        timings[k] = timings.get(k, 0.0) + v
                 t0 = time.perf_counter()
                 done, recs = [], []
                 for key, res in results:
@@ -304,7 +365,7 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
         store.put_inputs([r for r in run_inputs.values() if r["status"] != "ok"])
 
         # every analysed article in the store takes part in linking (incremental runs included)
-        analyses, seen_article = [], {}
+        analyses, seen_article, key_of = [], {}, {}
         stored_inputs = store.inputs()
         key_to_path = {r["doc_key"]: r["path"] for r in stored_inputs if r["doc_key"]}
         final_inputs = {r["path"]: dict(r) for r in stored_inputs}
@@ -317,13 +378,24 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
                                       "reason": f"duplicate of {seen_article[an.article.id]}"}
                 continue
             seen_article[an.article.id] = path
+            key_of[an.article.id] = key
             analyses.append(an)
             if path in final_inputs:
                 final_inputs[path]["article"] = an.article.id
         _add(timings, "store", time.perf_counter() - t0)
         t0 = time.perf_counter()
-        pieces = link_and_assess(analyses)
-        _add(timings, "link_assess", time.perf_counter() - t0)
+        link_timings = {}
+
+        def keep_vectors(embedded):
+            t_store = time.perf_counter()
+            store.put_vectors([(key_of[an.article.id], an) for an in embedded])
+            _add(link_timings, "store", time.perf_counter() - t_store)
+
+        pieces = link_and_assess(analyses, timings=link_timings, on_embedded=keep_vectors)
+        # claim embedding and its store write are reported under their own stages, not under linking
+        for k, v in link_timings.items():
+            _add(timings, k, v)
+        _add(timings, "link_assess", time.perf_counter() - t0 - sum(link_timings.values()))
         t0 = time.perf_counter()
         run = {"version": __version__, "started": started, "finished": _now(),
                "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}

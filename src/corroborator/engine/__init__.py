@@ -1,11 +1,11 @@
-"""engine: how the per-article stages are run (in this process, or on Dask workers)."""
+"""engine: how the per-article stages are run (here: in this process or worker processes; or on Dask workers)."""
 from .local import LocalEngine
 
 
 def get_engine(name: str = "local", scheduler=None, workers=None):
     """Return the engine called ``name`` (``local`` or ``dask``)."""
     if name == "local":
-        return LocalEngine()
+        return LocalEngine(workers=workers)
     if name == "dask":
         from .dask_engine import DaskEngine
         return DaskEngine(scheduler=scheduler, workers=workers)

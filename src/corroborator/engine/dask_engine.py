@@ -12,22 +12,7 @@ import logging
 import os
 
 from ..errors import CorroboratorError, UsageError
-
-
-def _warm_models() -> str:
-    """Load spaCy and the sentence embedder in this (worker) process, once."""
-    os.environ.setdefault("CORROBORATOR_EMBED_THREADS", "1")      # one worker = one core
-    from ..annotate import annotate, embed_texts
-    annotate("Warm up.")
-    embed_texts(["Warm up."])
-    return "ok"
-
-
-def _limit_threads() -> None:
-    # one worker = one core: keep BLAS / onnxruntime / tokenizers from spawning their own pools
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from ._workers import limit_threads, warm_models
 
 
 def _quiet_dask_logs() -> None:
@@ -61,7 +46,7 @@ class DaskEngine:
                 raise UsageError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from exc
         else:
             n = int(workers or os.cpu_count() or 1)
-            _limit_threads()
+            limit_threads()
             # no dashboard (it would need a fixed port, and bokeh); local-only addresses
             self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                          dashboard_address=None, scheduler_kwargs={"dashboard": False},
@@ -70,7 +55,7 @@ class DaskEngine:
         self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})) or int(workers or 1))
         # two batches per worker: one running, one waiting, so no worker idles between batches
         self.in_flight = int(in_flight or 2 * self.n_workers)
-        self.client.run(_warm_models)
+        self.client.run(warm_models)
 
     def map_batches(self, func, batches):
         """Apply ``func`` to each batch on the workers; yield each result as soon as it is ready.

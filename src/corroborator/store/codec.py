@@ -22,9 +22,13 @@ def encode_analysis(an: ArticleAnalysis) -> tuple:
         "has_doc_vector": an.doc_vector is not None,
     }
     payload = zlib.compress(json.dumps(d, ensure_ascii=False).encode("utf-8", "surrogatepass"), 3)
+    return payload, encode_vectors(an)
+
+
+def encode_vectors(an: ArticleAnalysis) -> bytes:
+    """The claim vectors (none, or one per claim) then the doc vector, as float16 bytes."""
     rows = list(an.claim_vectors) + ([an.doc_vector] if an.doc_vector is not None else [])
-    vectors = np.asarray(rows, dtype=np.float16).tobytes() if rows else b""
-    return payload, vectors
+    return np.asarray(rows, dtype=np.float16).tobytes() if rows else b""
 
 
 def decode_analysis(payload: bytes, vectors: bytes, dim: int = 384) -> ArticleAnalysis:
