@@ -111,8 +111,8 @@ def _synthetic_story(base, s, size, rng, nrng):
     dims = nrng.permutation(len(base.doc_vector)) if base.doc_vector is not None else None
     signs = nrng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=len(dims)) if dims is not None else None
 
-    def rot(v):
-        return (np.asarray(v, dtype=np.float32)[dims] * signs).astype(np.float32)
+    def rot(v):          # float16, as the pipeline holds vectors read from its store
+        return (np.asarray(v, dtype=np.float32)[dims] * signs).astype(np.float16)
 
     text0 = base.article.text.translate(tr)
     title0 = base.article.title.translate(tr) if base.article.title else base.article.title
@@ -162,7 +162,7 @@ def _synthetic_story(base, s, size, rng, nrng):
         if m and vecs:
             v = np.asarray(vecs) + nrng.normal(0, 0.02, (len(vecs), len(vecs[0])))
             v /= np.linalg.norm(v, axis=1, keepdims=True)
-            vecs = list(v.astype(np.float32))
+            vecs = list(v.astype(np.float16))
         an.claim_vectors = vecs
         an.doc_vector = rot(base.doc_vector) if base.doc_vector is not None else None
         out.append(an)
@@ -217,6 +217,12 @@ def _link_scale(sizes, source_store, tmp):
     src = Store(source_store, read_only=True)
     real = [an for _, an in src.analyses() if an.claims and an.doc_vector is not None]
     src.close()
+    # the pipeline embeds claims only where a story has two articles; every synthetic story has several,
+    # so its base article needs claim vectors: embed those it lacks, as the pipeline would
+    from corroborator.pipeline import _as_stored, _embed_cached, has_claim_vectors
+    for an in real:
+        if not has_claim_vectors(an):
+            an.claim_vectors = [_as_stored(v) for v in _embed_cached([c.text for c in an.claims])]
     source = pathlib.Path(tmp) / "real-analyses.pkl"
     with open(source, "wb") as fh:
         pickle.dump(real, fh)

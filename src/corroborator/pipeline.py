@@ -187,10 +187,10 @@ def _batches(docs, size):
 
 
 def _as_stored(vec):
-    """A vector as the store keeps it (float16), back as float32: a vector fresh from the embedder and the
-    same vector read back from the store are then equal, so a rerun links exactly as the first run did."""
+    """A vector as the store keeps it (float16): a vector fresh from the embedder and the same vector read
+    back from the store are then equal, so a rerun links exactly as the first run did."""
     import numpy as np
-    return np.asarray(vec, dtype=np.float16).astype(np.float32)
+    return np.asarray(vec, dtype=np.float16)
 
 
 def has_claim_vectors(an) -> bool:

@@ -1,8 +1,8 @@
 """Text reuse between articles: shared passages, near-copies, rewrites that keep the same quotes in order.
 
-Every article's normalised words are cut into overlapping 8-word shingles; an inverted index over the
-shingles finds the pairs that share any (shingles in very many articles, such as boilerplate, are not
-used for pairing, so the work stays near-linear). For each such pair the *later* article (by
+Every article's normalised words are cut into overlapping 8-word shingles; sorting a fixed sample of the
+shingles (one in four, by hash) finds the pairs that share some (shingles in very many articles, such as
+boilerplate, are not used for pairing, so the work stays near-linear). For each such pair the *later* article (by
 ``published``, else ``published_not_before``, else id order) is said to derive from the earlier one when
 enough of its words are covered by shared shingles: at least ``MIN_WORDS`` words and ``MIN_SHARE`` of its
 text, or a long passage (``LONG_PASSAGE`` words) whatever its share. Quoting the same short sentence does
@@ -16,17 +16,19 @@ of the later article's quotations.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
 import numpy as np
 
 from ..records import Derivation
-from .claims_text import normalize_text, words
+from .claims_text import normalize_text, stable_hash, words
 
 SHINGLE = 8
 MAX_DF = 50             # shingles in more articles than this are boilerplate: not used for pairing
-MIN_SHARED = 3          # shared shingles for a pair to be looked at
+SAMPLE = 4              # one shingle in SAMPLE (by hash) is used to find candidate pairs
+MIN_SHARED_SAMPLED = 2  # shared sampled shingles for a pair to be looked at
 MIN_WORDS = 40
 MIN_SHARE = 0.20
 LONG_PASSAGE = 150
@@ -69,10 +71,24 @@ def _lcs(a: list, b: list) -> int:
     return prev[-1]
 
 
+_ROLL = np.uint64(1099511628211)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _word_hash(w: str) -> int:
+    return stable_hash(w)
+
+
 def _shingles(toks: list) -> np.ndarray:
+    """A hash per 8-word window, the same in every process (a rolling combination of stable word hashes)."""
     if len(toks) < SHINGLE:
         return np.zeros(0, dtype=np.int64)
-    return np.array([hash(tuple(toks[i:i + SHINGLE])) for i in range(len(toks) - SHINGLE + 1)], dtype=np.int64)
+    ids = np.fromiter((_word_hash(t) for t in toks), dtype=np.uint64, count=len(toks))
+    m = len(toks) - SHINGLE + 1
+    h = np.zeros(m, dtype=np.uint64)
+    for k in range(SHINGLE):
+        h = h * _ROLL + ids[k:k + m]            # wraps modulo 2**64
+    return h.view(np.int64)
 
 
 def _covered(later_sh: np.ndarray, earlier_sh: np.ndarray, n_words: int) -> int:
@@ -88,23 +104,57 @@ def _covered(later_sh: np.ndarray, earlier_sh: np.ndarray, n_words: int) -> int:
     return int((np.cumsum(cover)[:n_words] > 0).sum())
 
 
+def _pair_codes(members: np.ndarray, n: int) -> np.ndarray:
+    """``lo * n + hi`` for every pair inside each row of ``members`` (k groups of the same size m)."""
+    a, b = np.triu_indices(members.shape[1], 1)
+    x, y = members[:, a].ravel(), members[:, b].ravel()
+    return np.minimum(x, y) * n + np.maximum(x, y)
+
+
+def _shingle_pairs(shs: list, n: int) -> dict:
+    """``{(i, j): shared sampled shingles}`` for the pairs sharing at least ``MIN_SHARED_SAMPLED`` of them.
+
+    Column arrays and sorting instead of a dict of lists: memory stays a few integers per shingle (a
+    dict keyed by shingle would hold hundreds of bytes each, gigabytes at 10k articles).
+    """
+    # pairs are found through a sample of the shingles (those whose hash is 0 modulo SAMPLE): a pair can
+    # only be a derivation with MIN_WORDS words reused, i.e. 30+ shared shingles, of which a quarter are
+    # expected in the sample; the share reused is then measured on all shingles (``_covered``)
+    uniq = [np.unique(sh[sh % SAMPLE == 0]) for sh in shs]
+    if not any(len(u) for u in uniq):
+        return {}
+    hashes = np.concatenate(uniq)
+    docs = np.concatenate([np.full(len(u), i, dtype=np.int64) for i, u in enumerate(uniq)])
+    del uniq
+    order = np.argsort(hashes, kind="stable")
+    hashes, docs = hashes[order], docs[order]
+    del order
+    starts = np.flatnonzero(np.concatenate([[True], hashes[1:] != hashes[:-1]]))
+    sizes = np.diff(np.append(starts, len(hashes)))
+    del hashes
+    codes = []
+    for m in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_DF)]).tolist():
+        first = starts[sizes == m]
+        for c in range(0, len(first), 100_000):           # chunks bound the pairs held at once
+            rows = docs[first[c:c + 100_000, None] + np.arange(m)[None, :]]
+            codes.append(_pair_codes(rows, n))
+    if not codes:
+        return {}
+    pair, count = np.unique(np.concatenate(codes), return_counts=True)
+    keep = count >= MIN_SHARED_SAMPLED
+    return {(int(c // n), int(c % n)): int(k) for c, k in zip(pair[keep], count[keep])}
+
+
 def find_derivations(articles) -> list:
     """``Derivation(article=later, source=earlier, share)`` for every pair of articles with enough text reuse."""
     arts = sorted(articles, key=lambda a: a.id)
-    toks = [words(a.text) for a in arts]
-    shs = [_shingles(t) for t in toks]
-    quotes = [_quotes(a.text) for a in arts]
-
-    counts = defaultdict(int)
-    index = defaultdict(list)
-    for i, sh in enumerate(shs):
-        for h in set(sh.tolist()):
-            index[h].append(i)
-    for members in index.values():
-        if 2 <= len(members) <= MAX_DF:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    counts[(members[x], members[y])] += 1
+    n_words, shs, quotes = [], [], []
+    for a in arts:
+        toks = words(a.text)                 # one article's words at a time: only its shingles are kept
+        n_words.append(len(toks))
+        shs.append(_shingles(toks))
+        quotes.append(_quotes(a.text))
+    counts = _shingle_pairs(shs, max(len(arts), 1))
     qindex = defaultdict(set)
     for i, qs in enumerate(quotes):
         for q in qs:
@@ -119,11 +169,11 @@ def find_derivations(articles) -> list:
 
     pos = {a.id: i for i, a in enumerate(arts)}
     out = []
-    for (i, j) in sorted(set(p for p, c in counts.items() if c >= MIN_SHARED) |
+    for (i, j) in sorted(set(counts) |
                          set(p for p, c in qpairs.items() if c >= MIN_QUOTES)):
         later, earlier = _order(arts[i], arts[j])
         li, ei = pos[later.id], pos[earlier.id]
-        n = len(toks[li])
+        n = n_words[li]
         if n == 0:
             continue
         covered = _covered(shs[li], shs[ei], n)

@@ -49,8 +49,9 @@ def decode_analysis(payload: bytes, vectors: bytes, dim: int = 384) -> ArticleAn
         c["quantities"] = [Quantity(**q) for q in c["quantities"]]
         c["times"] = [TimeExpr(**t) for t in c["times"]]
         claims.append(Claim(**c))
-    vecs = np.frombuffer(vectors, dtype=np.float16).reshape(-1, dim).astype(np.float32) if vectors else \
-        np.zeros((0, dim), dtype=np.float32)
+    # kept as float16 in memory too (half the memory of linking a large corpus); users widen as they compute
+    vecs = np.frombuffer(vectors, dtype=np.float16).reshape(-1, dim).copy() if vectors else \
+        np.zeros((0, dim), dtype=np.float16)
     doc_vector = None
     if d["has_doc_vector"] and len(vecs):
         doc_vector, vecs = vecs[-1], vecs[:-1]
