@@ -342,6 +342,8 @@ def main(argv=None):
     results["corpus"] = {"articles": n, "words": words, "claims": len(led.claims),
                          "failed_inputs": timings.get("n_failed", 0)}
     results["pipeline_peak_rss_mb"] = round(_rss_peak_mb(), 1)
+    # the largest worker process (they have ended by now); the run's total peak is about parent + workers
+    results["worker_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0, 1)
     stages = {s: _rate(n, words, timings.get(s, 0.0)) for s in
               ("clean", "annotate", "extract", "embed", "link_assess", "store", "ledger", "write")}
     results["stages"] = stages
@@ -427,7 +429,8 @@ def print_table(r):
     if "sequential_vs_spacy" in r:
         print(f"  same run with stages not overlapped: {r['sequential_vs_spacy']:.2f}; "
               f"identical ledger: {r.get('overlap_identical_ledger')}")
-    print(f"peak RSS of the {c['articles']}-article run: {r['pipeline_peak_rss_mb']:.0f} MB")
+    print(f"peak RSS of the {c['articles']}-article run: {r['pipeline_peak_rss_mb']:.0f} MB in the main process, "
+          f"{r.get('worker_peak_rss_mb', 0):.0f} MB in the largest worker")
     for x in r.get("linking", []):
         if "error" in x:
             print(f"linking {x['articles']}: FAILED {x['error']}")

@@ -19,14 +19,16 @@ def _article_dict(a, derivations):
         "headings": [{"start": s, "end": e} for s, e in a.headings],
         "captions": [{"text": c.text, "source_start": c.source_start} for c in a.captions],
         "removed": [{"text": r.text, "kind": r.kind, "source_start": r.source_start} for r in a.removed],
-        "derived_from": [{"article": d.source, "share": round(float(d.share), 4)}
-                         for d in derivations if d.article == a.id],
+        "derived_from": [{"article": d.source, "share": round(float(d.share), 4)} for d in derivations],
     }
 
 
 def build_ledger(run, analyses, stories, entities, entity_map, derivations, groups, timeline) -> dict:
     """Assemble the ledger dict (contract format) from the records of every stage."""
     analyses = sorted(analyses, key=lambda x: x.article.id)
+    derived = {}                     # article id -> its derivations, in the order given
+    for d in derivations:
+        derived.setdefault(d.article, []).append(d)
     quotes, claims = [], []
     for an in analyses:
         aid = an.article.id
@@ -54,7 +56,7 @@ def build_ledger(run, analyses, stories, entities, entity_map, derivations, grou
     return {
         "schema": SCHEMA_ID,
         "run": run,
-        "articles": [_article_dict(an.article, derivations) for an in analyses],
+        "articles": [_article_dict(an.article, derived.get(an.article.id, ())) for an in analyses],
         "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
                       "mentions": [{"article": a, "start": s, "end": t} for a, s, t in e.mentions]}
                      for e in sorted(entities, key=lambda e: e.id)],

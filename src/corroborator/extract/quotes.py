@@ -218,6 +218,7 @@ def find_quotes(article, ann, entities) -> list:
     items = [("ev", ev["content"][0], ev) for ev in events] + [("q", a, qi) for a, qi in pending]
     items.sort(key=lambda x: x[1])
     last = None    # (Quote, paragraph index, end)
+    emitted = set()  # spans already given a quote: a quote id is its article and span, so one per span
     for kind, pos, obj in items:
         if kind == "ev":
             ev = obj
@@ -225,8 +226,9 @@ def find_quotes(article, ann, entities) -> list:
             sp = state.resolve(ev, pos)
             s, e = ev["content"]
             s, e = _trim(text, s, e, in_quote)
-            if e - s < 3:
-                continue
+            if e - s < 3 or (s, e) in emitted:
+                continue          # two cues can give one content once trimmed: "now, he says, ... he said"
+            emitted.add((s, e))
             qkind = _kind(text, s, e, ev["quotes"], qspans)
             cue_s, cue_e = ev.get("cue_span") or ((cue_t.start, cue_t.end) if cue_t else (None, None))
             q = Quote(id=make_id("q", article.id, s, e), start=s, end=e, kind=qkind,
@@ -239,7 +241,7 @@ def find_quotes(article, ann, entities) -> list:
         else:
             qi = obj
             a, b, _ = qspans[qi]
-            if last is None or not _fills_sentences(doc, text, a, b, in_quote):
+            if last is None or (a, b) in emitted or not _fills_sentences(doc, text, a, b, in_quote):
                 continue
             lq, lpara, lend = last
             para = doc.para_of(a)
@@ -256,6 +258,7 @@ def find_quotes(article, ann, entities) -> list:
                       cue_start=lq.cue_start if same_para else None,
                       cue_end=lq.cue_end if same_para else None)
             quotes.append(q)
+            emitted.add((a, b))
             last = (q, para, b)
     state.finish()
     return quotes
