@@ -366,8 +366,9 @@ def main(argv=None):
     if "whole_pipeline_sequential" in results:
         results["sequential_vs_spacy"] = round(results["spacy_alone"]["seconds"] /
                                                results["whole_pipeline_sequential"]["seconds"], 3)
-    # embedding alone on the texts the pipeline embeds (its claims + one lead per article)
-    results["embedded_texts"] = len(led.claims) + n
+    # what the pipeline embedded: one lead per article, and the claims of articles that share a story
+    results["embedded_texts"] = {"leads": n, "claims": int(timings.get("n_claims_embedded", 0)),
+                                 "claims_in_corpus": len(led.claims)}
 
     # ---- linking scale, each size in its own process
     results["linking"] = _link_scale(args.link_sizes, str(tmp / "local/ledger.duckdb"), tmp)
@@ -429,6 +430,10 @@ def print_table(r):
     if "sequential_vs_spacy" in r:
         print(f"  same run with stages not overlapped: {r['sequential_vs_spacy']:.2f}; "
               f"identical ledger: {r.get('overlap_identical_ledger')}")
+    e = r.get("embedded_texts")
+    if isinstance(e, dict):
+        print(f"embedded: {e['leads']} leads and {e['claims']} of {e['claims_in_corpus']} claims (claims are "
+              f"embedded only where their story has another article)")
     print(f"peak RSS of the {c['articles']}-article run: {r['pipeline_peak_rss_mb']:.0f} MB in the main process, "
           f"{r.get('worker_peak_rss_mb', 0):.0f} MB in the largest worker")
     for x in r.get("linking", []):

@@ -216,8 +216,11 @@ def embed_claims_where_needed(analyses, stories, timings=None) -> list:
                 todo.append(an)
     if not todo:
         return []
+    texts = [c.text for an in todo for c in an.claims]
     with _Timer(timings, "embed"):
-        vecs = _embed_cached([c.text for an in todo for c in an.claims])
+        vecs = _embed_cached(texts)
+    if timings is not None:
+        timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + len(texts)
     off = 0
     for an in todo:
         an.claim_vectors = [_as_stored(v) for v in vecs[off:off + len(an.claims)]]
@@ -395,7 +398,8 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
         # claim embedding and its store write are reported under their own stages, not under linking
         for k, v in link_timings.items():
             _add(timings, k, v)
-        _add(timings, "link_assess", time.perf_counter() - t0 - sum(link_timings.values()))
+        spent_elsewhere = sum(v for k, v in link_timings.items() if not k.startswith("n_"))
+        _add(timings, "link_assess", time.perf_counter() - t0 - spent_elsewhere)
         t0 = time.perf_counter()
         run = {"version": __version__, "started": started, "finished": _now(),
                "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
