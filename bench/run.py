@@ -46,6 +46,15 @@ def _rss_now_mb() -> float:
 
 
 def _rss_peak_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not ``getrusage``: on Linux its ru_maxrss survives fork and exec,
+    so a child started from a big parent would report the parent's size as its own peak."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -342,8 +351,8 @@ def main(argv=None):
     results["corpus"] = {"articles": n, "words": words, "claims": len(led.claims),
                          "failed_inputs": timings.get("n_failed", 0)}
     results["pipeline_peak_rss_mb"] = round(_rss_peak_mb(), 1)
-    # the largest worker process (they have ended by now); the run's total peak is about parent + workers
-    results["worker_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0, 1)
+    # the largest worker process's own peak (reported by the workers); the run's total is about parent + workers
+    results["worker_peak_rss_mb"] = round(timings.get("worker_peak_rss_mb_max", 0.0), 1)
     stages = {s: _rate(n, words, timings.get(s, 0.0)) for s in
               ("clean", "annotate", "extract", "embed", "link_assess", "store", "ledger", "write")}
     results["stages"] = stages

@@ -95,7 +95,20 @@ def process_batch_timed(docs):
     """``process_batch`` for worker processes: returns ``(results, seconds per stage)``."""
     timings = {}
     results = process_batch(docs, timings=timings)
+    timings["worker_peak_rss_mb_max"] = _peak_rss_mb()
     return results, timings
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (Linux VmHWM; 0.0 where unknown)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
 
 
 class AnalysedBatch:
@@ -340,7 +353,7 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
                 if worker_timings and timings is not None:
                     # stage seconds measured in worker processes: summed over workers
                     for k, v in worker_timings.items():
-                        timings[k] = timings.get(k, 0.0) + v
+                        timings[k] = max(timings.get(k, 0.0), v) if k.endswith("_max") else timings.get(k, 0.0) + v
                 t0 = time.perf_counter()
                 done, recs = [], []
                 for key, res in results:
