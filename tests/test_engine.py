@@ -163,9 +163,13 @@ def test_local_engine_uses_processes_only_for_big_runs():
         # a small run stays here: ``remote`` is never called, ``func`` is
         out = list(eng.map_batches(lambda b: ("here", sum(b)), [[1, 2], [3]], remote=_remote_sum))
         assert out == [("here", 3), ("here", 3)] and not eng.used_processes
+        assert eng.map_on_workers(_remote_sum, [[1]]) is None       # no workers: the caller works itself
         big = [[i] * 8 for i in range(6)]          # 48 documents in 6 batches
         out = list(eng.map_batches(lambda b: ("here", sum(b)), big, remote=_remote_sum))
         assert out == [("remote", 8 * i) for i in range(6)] and eng.used_processes
+        # the workers stay up for later work of the run (claim embedding at link time), results in order
+        assert eng.map_on_workers(_remote_sum, [[1, 2], [3], [4, 5, 6]]) == [("remote", 3), ("remote", 3),
+                                                                             ("remote", 15)]
     finally:
         eng.close()
 

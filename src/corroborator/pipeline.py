@@ -210,7 +210,7 @@ def has_claim_vectors(an) -> bool:
     return len(an.claim_vectors) == len(an.claims)
 
 
-def embed_claims_where_needed(analyses, stories, timings=None) -> list:
+def embed_claims_where_needed(analyses, stories, timings=None, embed=None) -> list:
     """Give claim vectors to the articles that share a story with another article and lack them.
 
     A claim is only ever compared with the claims of other articles of its story, so the claims of an
@@ -231,7 +231,7 @@ def embed_claims_where_needed(analyses, stories, timings=None) -> list:
         return []
     texts = [c.text for an in todo for c in an.claims]
     with _Timer(timings, "embed"):
-        vecs = _embed_cached(texts)
+        vecs = (embed or _embed_cached)(texts)
     if timings is not None:
         timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + len(texts)
     off = 0
@@ -241,7 +241,41 @@ def embed_claims_where_needed(analyses, stories, timings=None) -> list:
     return todo
 
 
-def link_and_assess(analyses, timings=None, on_embedded=None):
+EMBED_CHUNK = 256         # claims per task when workers embed them
+
+
+def embed_chunk(texts):
+    """Embed one chunk of texts (run in a worker process, or here)."""
+    from .annotate import embed_texts
+    return embed_texts(texts, batch_size=EMBED_BATCH)
+
+
+def _engine_embedder(eng):
+    """A function texts -> vectors that spreads the work over ``eng``'s workers when it has any running
+    (vectors do not depend on where or with what they were embedded), else embeds here."""
+    run = getattr(eng, "map_on_workers", None)
+
+    def embed(texts):
+        import numpy as np
+        from .annotate import EMBED_DIM
+
+        todo = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
+        parts = None
+        if run is not None and len(todo) > EMBED_CHUNK:
+            parts = run(embed_chunk, [todo[i:i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)])
+        if parts is None:
+            return _embed_cached(texts)
+        fresh = dict(zip(todo, np.concatenate(parts))) if todo else {}
+        out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+        for i, t in enumerate(texts):
+            v = fresh.get(t)
+            out[i] = v if v is not None else _EMBED_CACHE[t]
+        return out
+
+    return embed
+
+
+def link_and_assess(analyses, timings=None, on_embedded=None, embed=None):
     """The cross-article stages over every analysed article: returns the pieces of the ledger.
 
     Claims are embedded here where needed (``embed_claims_where_needed``); ``on_embedded`` is called
@@ -251,7 +285,7 @@ def link_and_assess(analyses, timings=None, on_embedded=None):
     from .link import cluster_stories, find_derivations, group_claims, merge_entities
 
     stories = cluster_stories(analyses)
-    embedded = embed_claims_where_needed(analyses, stories, timings=timings)
+    embedded = embed_claims_where_needed(analyses, stories, timings=timings, embed=embed)
     if embedded and on_embedded is not None:
         on_embedded(embedded)
     derivations = find_derivations([a.article for a in analyses])
@@ -304,6 +338,7 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
     if outdir is not None:
         outdir.mkdir(parents=True, exist_ok=True)
     store = Store(outdir / "ledger.duckdb" if outdir is not None else ":memory:")
+    eng = None
     try:
         known = store.known_doc_keys()
         run_inputs = {}
@@ -372,9 +407,11 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
                 del done, results
                 _add(timings, "store", time.perf_counter() - t0)
                 prog.advance(len(recs))
+        except BaseException:
+            eng.close()
+            raise
         finally:
             _add(timings, "per_article_wall", time.perf_counter() - t_map)
-            eng.close()
         prog.finish()
         t0 = time.perf_counter()
         # inputs that failed before reaching a batch
@@ -407,7 +444,10 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
             store.put_vectors([(key_of[an.article.id], an) for an in embedded])
             _add(link_timings, "store", time.perf_counter() - t_store)
 
-        pieces = link_and_assess(analyses, timings=link_timings, on_embedded=keep_vectors)
+        # the engine's workers (when it has some) embed the claims that need it, in parallel
+        pieces = link_and_assess(analyses, timings=link_timings, on_embedded=keep_vectors,
+                                 embed=_engine_embedder(eng))
+        eng.close()
         # claim embedding and its store write are reported under their own stages, not under linking
         for k, v in link_timings.items():
             _add(timings, k, v)
@@ -433,6 +473,8 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
                 timings["n_" + k] = timings.get("n_" + k, 0) + v
         return ledger
     finally:
+        if eng is not None:
+            eng.close()
         store.close()
 
 

@@ -83,7 +83,20 @@ class DaskEngine:
                 pending.add(self.client.submit(func, batch, pure=False))
             yield result
 
+    def map_on_workers(self, func, items):
+        """``[func(x) for x in items]`` on the workers, in order; ``None`` when the cluster is gone."""
+        if getattr(self, "_closed", False):
+            return None
+        try:
+            return self.client.gather(self.client.map(func, list(items), pure=False))
+        except Exception:  # noqa: BLE001 - the caller then does the work itself
+            logging.getLogger("corroborator").warning("the Dask workers could not embed; embedding here")
+            return None
+
     def close(self):
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         try:
             self.client.close()
         finally:

@@ -33,6 +33,7 @@ class LocalEngine:
         n = workers if workers is not None else (int(env) if env and env.isdigit() else None)
         self.workers = max(1, int(n if n is not None else (os.cpu_count() or 1)))
         self._pool = None
+        self._broken = False
         self.used_processes = False
 
     # ------------------------------------------------------------------ public
@@ -59,6 +60,19 @@ class LocalEngine:
                 return
             it = iter(head)          # a small run: all of it is in ``head``
         yield from self._in_process(func, it, finish)
+
+    def map_on_workers(self, func, items):
+        """``[func(x) for x in items]`` on the worker processes started by ``map_batches``; ``None`` when
+        none are running (a small run stayed in this process, or a worker died)."""
+        if self._pool is None or self._broken:
+            return None
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            futures = [self._pool.submit(func, x) for x in items]
+            return [f.result() for f in futures]
+        except BrokenProcessPool:
+            self._broken = True
+            return None
 
     def close(self):
         if self._pool is not None:
@@ -128,7 +142,7 @@ class LocalEngine:
             except BrokenProcessPool:
                 # a worker died (killed, out of memory): this batch and every later one run here instead
                 log.warning("a worker process died; the rest of the run continues in this process")
-                broken = True
+                broken = self._broken = True
                 result = remote(batch)
             yield result
             if not broken:
