@@ -176,3 +176,50 @@ def test_local_engine_uses_processes_only_for_big_runs():
 
 def _remote_sum(batch):
     return ("remote", sum(batch))
+
+
+def _children(pid):
+    out = set()
+    for task in pathlib.Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out.update(int(x) for x in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return out
+
+
+def _alive(pid):
+    try:
+        stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_worker_processes_end_when_their_run_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = tmp_path / "corpus.jsonl"
+    _varied_corpus(corpus, copies=12)
+    p = subprocess.Popen([sys.executable, "-m", "corroborator", "analyze", str(corpus), "--out", str(tmp_path / "o"),
+                          "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers, deadline = set(), time.monotonic() + 120
+    while time.monotonic() < deadline and p.poll() is None and len(workers) < 2:
+        workers = {c for c in _children(p.pid) if "spawn" in pathlib.Path(f"/proc/{c}/cmdline").read_text(errors="replace")} \
+            if _alive(p.pid) else set()
+        time.sleep(0.2)
+    assert len(workers) >= 2, "the run should have started its worker processes"
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.2)
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert not left, "worker processes outlived the run that started them"

@@ -16,9 +16,21 @@ log = logging.getLogger("corroborator")
 
 
 def _init_worker() -> None:
-    """Worker process start: one core per worker, models loaded once before the first batch."""
+    """Worker process start: one core per worker, models loaded once before the first batch; the worker
+    ends itself when the run that started it is gone (killed with -9, crashed), instead of idling on."""
+    import threading
+
     from ._workers import limit_threads, warm_models
 
+    parent = os.getppid()
+
+    def watch():
+        import time
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="corroborator-parent-watch", daemon=True).start()
     limit_threads()
     warm_models()
 
