@@ -223,3 +223,23 @@ def test_worker_processes_end_when_their_run_is_killed(tmp_path):
     for w in left:
         os.kill(w, signal.SIGKILL)
     assert not left, "worker processes outlived the run that started them"
+
+
+def _dies_in_a_worker(batch):
+    import multiprocessing
+    import os
+
+    if 3 in batch and multiprocessing.parent_process() is not None:
+        os._exit(1)                       # a worker killed mid-batch (out of memory, a crash)
+    return ("done", sum(batch))
+
+
+def test_a_dead_worker_does_not_lose_batches():
+    eng = LocalEngine(workers=2)
+    try:
+        batches = [[i] * 8 for i in range(6)]     # 48 documents: worker processes; batch 3 kills its worker
+        out = list(eng.map_batches(lambda b: ("here", sum(b)), batches, remote=_dies_in_a_worker))
+    finally:
+        eng.close()
+    assert out == [("done", 8 * i) for i in range(6)]      # every batch, in order, the lost one redone here
+    assert eng.map_on_workers(_dies_in_a_worker, [[1]]) is None
