@@ -46,16 +46,10 @@ def _rss_now_mb() -> float:
 
 
 def _rss_peak_mb() -> float:
-    """This process's own peak RSS (VmHWM). Not ``getrusage``: on Linux its ru_maxrss survives fork and exec,
-    so a child started from a big parent would report the parent's size as its own peak."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """This process's own peak RSS (VmHWM, as the pipeline's workers report theirs). Not ``getrusage``: on
+    Linux its ru_maxrss survives fork and exec, so a child of a big parent would report the parent's size."""
+    from corroborator.pipeline import _peak_rss_mb
+    return _peak_rss_mb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 # ------------------------------------------------------------------ corpus
