@@ -36,3 +36,23 @@ def seeds_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds-out")
     ledger = corroborator.analyze(sorted(SEEDS.glob("*.txt")), out=out, progress=False)
     return validated(ledger.data), out
+
+
+@pytest.fixture(scope="session")
+def seeds():
+    """(gold, {file name: ArticleAnalysis}) of the seed articles, per article (no linking); skips without them."""
+    import json
+
+    gold_p = SEEDS / "seeds-gold.json"
+    if not gold_p.exists():
+        pytest.skip("seeds not available")
+    from corroborator.annotate import annotate
+    from corroborator.clean import clean_document
+    from corroborator.extract import extract_article
+    from corroborator.ingest import read_input
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        for doc in read_input(path):
+            art = clean_document(doc)
+            out[path.name] = extract_article(art, annotate(art.text))
+    return json.loads(gold_p.read_text(encoding="utf-8")), out

@@ -1,6 +1,4 @@
 """Claims: attribution (outlet, speaker, anonymous, document) and modality, on invented articles + seeds."""
-import json
-import pathlib
 
 import pytest
 
@@ -11,7 +9,6 @@ from corroborator.extract.quotes import find_quotes
 from corroborator.ids import make_id
 from corroborator.records import Article
 
-SEEDS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 STORY = (
     "Flooding closed the Varn valley road on Tuesday.\n\n"
@@ -88,20 +85,7 @@ def test_questions_skipped_and_semicolons_split(story):
 
 
 # ------------------------------------------------------------------ the seed articles
-@pytest.fixture(scope="module")
-def seeds():
-    gold_p = SEEDS / "seeds-gold.json"
-    if not gold_p.exists():
-        pytest.skip("seeds not available")
-    from corroborator.clean import clean_document
-    from corroborator.extract import extract_article
-    from corroborator.ingest import read_input
-    out = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        for doc in read_input(path):
-            art = clean_document(doc)
-            out[path.name] = extract_article(art, annotate(art.text))
-    return json.loads(gold_p.read_text()), out
+# ``seeds``: (gold, per-article analyses) of the seed articles, from conftest.py (made once per session)
 
 
 def test_seed_unverified_speaker_claims(seeds):

@@ -1,6 +1,4 @@
 """Quotes: direct, indirect and mixed, with cues and speakers (invented articles) + the seed articles."""
-import json
-import pathlib
 
 import pytest
 
@@ -10,7 +8,6 @@ from corroborator.extract.quotes import find_quote_spans, find_quotes
 from corroborator.ids import make_id
 from corroborator.records import Article
 
-SEEDS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def run(text):
@@ -123,20 +120,7 @@ def test_speaking_name_tagged_as_place_becomes_person_and_is_idempotent():
 
 
 # ------------------------------------------------------------------ the seed articles
-@pytest.fixture(scope="module")
-def seeds():
-    gold_p = SEEDS / "seeds-gold.json"
-    if not gold_p.exists():
-        pytest.skip("seeds not available")
-    from corroborator.clean import clean_document
-    from corroborator.ingest import read_input
-    from corroborator.extract import extract_article
-    out = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        for doc in read_input(path):
-            art = clean_document(doc)
-            out[path.name] = extract_article(art, annotate(art.text))
-    return json.loads(gold_p.read_text()), out
+# ``seeds``: (gold, per-article analyses) of the seed articles, from conftest.py (made once per session)
 
 
 def test_seed_quotes_found_with_their_speakers(seeds):
