@@ -45,3 +45,16 @@ def test_parsers_total_and_faithful(text, start, end, published, not_before):
 @given(**ARGS)
 def test_parsers_total_and_faithful_long(text, start, end, published, not_before):
     _check(text, start, end, published, not_before)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXT, start=st.integers(0, 220), end=st.one_of(st.none(), st.integers(0, 220)))
+def test_time_scan_finds_what_the_plain_regex_finds(text, start, end):
+    # find_times tries its grammar only where a word starts; that must lose no match of a full scan
+    from corroborator.extract.times import TIME_RE, _time_matches
+    n = len(text)
+    lo = max(0, min(start, n))
+    hi = n if end is None else max(lo, min(end, n))
+    plain = [(m.start(), m.end()) for m in TIME_RE.finditer(text, lo, hi) if m.end() > m.start()]
+    fast = [(m.start(), m.end()) for m in _time_matches(text, lo, hi)]
+    assert fast == plain

@@ -21,6 +21,7 @@ every claim of that speaker in the article), ``negated`` (the main predicate is 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from ..ids import make_id
 from ..records import Claim
@@ -142,8 +143,9 @@ def _quote_for(s, e, quotes):
     return best
 
 
-def _main_predicate(toks, s, e, children):
-    inside = [t for t in toks if s <= t.start < e]
+def _main_predicate(toks, s, e, children, starts):
+    # ``starts``: the tokens' start offsets (in text order): the tokens starting in [s, e) are one slice
+    inside = toks[bisect_left(starts, s):bisect_left(starts, e)]
     idx = {t.i for t in inside}
     roots = [t for t in inside if t.head == t.i or t.head not in idx]
     roots = [t for t in roots if t.pos in ("VERB", "AUX")] or roots
@@ -224,6 +226,12 @@ def find_claims(article, ann, entities, quotes) -> list:
     for t in toks:
         if t.head != t.i:
             children.setdefault(t.head, []).append(t.i)
+    starts = [t.start for t in toks]
+    # every entity mention as (start, end, local id), by start: the entities a claim names are found
+    # among the mentions starting less than the longest mention before it
+    spans = sorted((ms, me, x.local_id) for x in entities for ms, me in x.mentions)
+    span_starts = [m[0] for m in spans]
+    longest = max((me - ms for ms, me, _ in spans), default=0)
     headings = list(getattr(article, "headings", []) or [])
     unv_ids, unv_keys = _unverified_targets(text, ann, entities, quotes)
     claims = []
@@ -247,7 +255,7 @@ def find_claims(article, ann, entities, quotes) -> list:
                 key = description_key(q.speaker_description or q.speaker_text or "unknown")
         elif DOC_ACCORDING_RE.search(text[s:e]):
             attribution = "document"
-        pred = _main_predicate(toks, s, e, children)
+        pred = _main_predicate(toks, s, e, children, starts)
         if (attribution == "speaker" and spk in unv_ids) or (attribution == "anonymous" and key in unv_keys):
             modality = "unverified"
         elif _negated(toks, pred, children):
@@ -260,7 +268,8 @@ def find_claims(article, ann, entities, quotes) -> list:
         if (s, e) in kept:
             continue
         kept.add((s, e))
-        ents = sorted({x.local_id for x in entities if any(ms < e and me > s for ms, me in x.mentions)})
+        lo, hi = bisect_right(span_starts, s - max(longest, 0)), bisect_left(span_starts, e)
+        ents = sorted({lid for ms, me, lid in spans[lo:hi] if ms < e and me > s})
         claims.append(Claim(id=make_id("c", article.id, s, e), start=s, end=e, text=text[s:e],
                             attribution=attribution, speaker_entity=spk, quote=qid, modality=modality,
                             entities=ents, speaker_key=key))

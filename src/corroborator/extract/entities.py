@@ -401,10 +401,25 @@ def _merge_groups(mentions, doc):
         g.mentions.append(m)
         m.group = g
 
-    def is_person(g):
+    # a group's mentions do not change while groups are merged: what is asked of a group many times over
+    # (in the loop over pairs below) is computed once per group
+    person = {}
+    top_label = {}
+    heads = {}
+    for g in groups:
         lab = _labels(g.mentions)
         ev = set().union(*(m.evidence for m in g.mentions))
-        return lab.get("PERSON", 0) * 2 >= sum(lab.values()) or bool(ev & {"age", "call_sign"})
+        person[g.gid] = lab.get("PERSON", 0) * 2 >= sum(lab.values()) or bool(ev & {"age", "call_sign"})
+        top_label[g.gid] = lab.most_common(1)[0][0]
+
+    def is_person(g):
+        return person[g.gid]
+
+    def head_of(h):
+        hd = heads.get(h.gid)
+        if hd is None:
+            hd = heads[h.gid] = head_tokens(h.mentions[0].text)
+        return hd
 
     def first_pos(g):
         return min(m.start for m in g.mentions)
@@ -436,9 +451,9 @@ def _merge_groups(mentions, doc):
                 else:
                     if is_person(g):
                         continue
-                    hd = head_tokens(h.mentions[0].text)
-                    g_lab = _labels(g.mentions).most_common(1)[0][0]
-                    h_lab = _labels(h.mentions).most_common(1)[0][0]
+                    hd = head_of(h)
+                    g_lab = top_label[g.gid]
+                    h_lab = top_label[h.gid]
                     if g_lab != h_lab and not ({g_lab, h_lab} <= {"ORG", "OTHER", "EVENT"}):
                         continue
                     if len(hk) >= 2 and ((hd & set(g.key) and set(g.key) <= set(hk))
@@ -471,6 +486,36 @@ def _merge_groups(mentions, doc):
     return groups
 
 
+def _is_word_char(ch: str) -> bool:
+    """``ch`` matches the regular expression ``\\w`` (``str`` patterns: Unicode alphanumerics and ``_``)."""
+    return ch.isalnum() or ch == "_"
+
+
+def _word_occurrences(text: str, word: str):
+    """Spans of ``word`` in ``text`` not glued to a longer word: the matches of
+    ``(?<![\\w'’-])WORD(?![\\w-])``, left to right and not overlapping (as ``re.finditer`` gives them),
+    found with ``str.find`` instead of compiling a pattern per name."""
+    n = len(word)
+    if not n:
+        return
+    i = text.find(word)
+    while i >= 0:
+        e = i + n
+        if i > 0:
+            b = text[i - 1]
+            ok = not (_is_word_char(b) or b in "'’-")
+        else:
+            ok = True
+        if ok and e < len(text):
+            a = text[e]
+            ok = not (_is_word_char(a) or a == "-")
+        if ok:
+            yield i, e
+            i = text.find(word, e)
+        else:
+            i = text.find(word, i + 1)
+
+
 def _propagate(text, groups, mentions, doc):
     """Add uncovered occurrences of unambiguous names (and "the <Head>" of organisations) as mentions."""
     covered = [False] * (len(text) + 1)
@@ -499,11 +544,14 @@ def _propagate(text, groups, mentions, doc):
                         alias_owner.setdefault(ac.upper(), set()).add(r.gid)
     # organisation heads: "the Legion" for "Freedom of Russia Legion"
     roots = {}
+    members_of = {}                   # root gid -> its members' mentions, groups in order
     for g in groups:
-        roots.setdefault(_find(g).gid, _find(g))
+        r = _find(g)
+        roots.setdefault(r.gid, r)
+        members_of.setdefault(r.gid, []).extend(g.mentions)
     head_owner = {}
     for r in roots.values():
-        members = [m for g in groups if _find(g) is r for m in g.mentions]
+        members = members_of[r.gid]
         if any(m.label == "PERSON" for m in members) or any(m.evidence & {"age", "call_sign"} for m in members):
             continue
         for m in members:
@@ -523,8 +571,7 @@ def _propagate(text, groups, mentions, doc):
         if len(owners) != 1:
             continue
         owner = by_gid[next(iter(owners))]
-        for mt in re.finditer(r"(?<![\w'’-])" + re.escape(alias) + r"(?![\w-])", text):
-            s, e = mt.span()
+        for s, e in _word_occurrences(text, alias):
             if any(covered[s:e]):
                 continue
             m = _Mention(s, e, alias, owner.mentions[0].label)
@@ -538,8 +585,7 @@ def _propagate(text, groups, mentions, doc):
             continue  # already a name of its own (or handled as an alias)
         target = max(owners.items(), key=lambda kv: (kv[1], -kv[0]))[0]
         owner = by_gid[target]
-        for mt in re.finditer(r"(?<![\w'’-])" + re.escape(head) + r"(?![\w-])", text):
-            s, e = mt.span()
+        for s, e in _word_occurrences(text, head):
             if any(covered[s:e]):
                 continue
             # the head alone must not be part of a longer capitalised name ("International Legion of Ukraine")

@@ -281,8 +281,29 @@ def find_times(text, start=0, end=None, published=None, not_before=None) -> list
     start = max(0, start)
     pub, nb = _date(published), _date(not_before)
     out = []
-    for m in TIME_RE.finditer(text, start, end):
+    for m in _time_matches(text, start, end):
         if m.end() <= m.start() or not _accept(m, text, start):
             continue
         out.append(TimeExpr(m.start(), m.end(), m.group(0), _resolve(m, text, pub, nb)))
     return out
+
+
+_WORD_START = re.compile(r"\b\w")
+
+
+def _time_matches(text, start, end):
+    """The matches of ``TIME_RE.finditer(text, start, end)``, found faster: every alternative of ``TIME_RE``
+    begins with a letter or a digit right after its leading ``\\b``, so a match can only start where a word
+    starts; ``TIME_RE`` is tried there alone instead of at every character (``\\b`` looks at the real
+    text on both sides of the position, as in a search). Keep this true when adding alternatives."""
+    pos = start
+    while True:
+        w = _WORD_START.search(text, pos, end)
+        if w is None:
+            return
+        m = TIME_RE.match(text, w.start(), end)
+        if m is not None and m.end() > m.start():
+            yield m
+            pos = m.end()
+        else:
+            pos = w.start() + 1

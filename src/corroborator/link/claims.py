@@ -88,9 +88,13 @@ def _claim_vectors(an) -> np.ndarray:
 
 def _lex_matrix(texts) -> np.ndarray:
     m = np.zeros((len(texts), _LEX_DIM), dtype=np.float32)
+    column = {}                       # stem -> its column (a story's claims share most of their words)
     for i, t in enumerate(texts):
         for w in set(content_stems(t)):
-            m[i, stable_hash(w) % _LEX_DIM] = 1.0
+            j = column.get(w)
+            if j is None:
+                j = column[w] = stable_hash(w) % _LEX_DIM
+            m[i, j] = 1.0
     return m
 
 
@@ -352,6 +356,12 @@ def group_claims(analyses, stories, entity_map) -> list:
     for story in stories:
         members = [by_id[aid] for aid in sorted(story.articles) if aid in by_id]
         if not members:
+            continue
+        if len(members) == 1:
+            # an article alone in its story: no claims of another article to link to (nor attributes to
+            # compare), so every claim is a group of its own; no need for the story's score matrices
+            for c in members[0].claims:
+                groups.append(ClaimGroup(id=make_id("g", c.id), story=story.id, claims=[c.id]))
             continue
         st = _Story(members, entity_map)
         n = len(st.items)

@@ -15,16 +15,19 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
                          "\u2013": "-", "\u2014": " - ", "\u2012": "-", "\u2212": "-", "\u00a0": " "})
 
+# (needed, pattern, replacement): a rule runs only when the text holds one of the characters in ``needed``
+# (every match of its pattern contains one; "" = always): most texts lack most of them, and a search that
+# cannot match still costs a scan of the text
 _RULES = [
-    (re.compile(r"([$£€¥])\s+(?=\d)"), r"\1"),                       # "$ 10,000" -> "$10,000"
-    (re.compile(r"(?<=\d)\s+([%])"), r"\1"),                         # "5 %" -> "5%"
-    (re.compile(r"(?<=\d)\s*-\s*(?=\d)"), "-"),                      # "251 - 174" -> "251-174"
-    (re.compile(r"(?<=\d) to (?=\d)"), "-"),                         # "251 to 174" -> "251-174"
-    (re.compile(r"(?<=\d),(?=\d{3}\b)"), ""),                        # "10,000" -> "10000"
-    (re.compile(r"\s+('s|'re|'ve|'ll|'d|n't)\b", re.I), r"\1"),       # "Wednesday 's" -> "Wednesday's"
-    (re.compile(r"\s+([.,;:!?)])"), r"\1"),                          # "word ." -> "word."
-    (re.compile(r"([(])\s+"), r"\1"),
-    (re.compile(r"\s+"), " "),
+    ("$£€¥", re.compile(r"([$£€¥])\s+(?=\d)"), r"\1"),                       # "$ 10,000" -> "$10,000"
+    ("%", re.compile(r"(?<=\d)\s+([%])"), r"\1"),                            # "5 %" -> "5%"
+    ("-", re.compile(r"(?<=\d)\s*-\s*(?=\d)"), "-"),                         # "251 - 174" -> "251-174"
+    ("", re.compile(r"(?<=\d) to (?=\d)"), "-"),                            # "251 to 174" -> "251-174"
+    (",", re.compile(r"(?<=\d),(?=\d{3}\b)"), ""),                           # "10,000" -> "10000"
+    ("'", re.compile(r"\s+('s|'re|'ve|'ll|'d|n't)\b", re.I), r"\1"),          # "Wednesday 's" -> "Wednesday's"
+    (".,;:!?)", re.compile(r"\s+([.,;:!?)])"), r"\1"),                        # "word ." -> "word."
+    ("(", re.compile(r"([(])\s+"), r"\1"),
+    ("", re.compile(r"\s+"), " "),
 ]
 
 STOPWORDS = frozenset("""
@@ -41,8 +44,9 @@ _WORD = re.compile(r"[a-z0-9$%£€][a-z0-9$%£€'.\-]*[a-z0-9%]|[a-z0-9]")
 def normalize_text(text: str) -> str:
     """Canonical spelling of ``text``: plain quotes and dashes, tokenisation artefacts undone."""
     t = (text or "").translate(_QUOTES)
-    for pat, rep in _RULES:
-        t = pat.sub(rep, t)
+    for needed, pat, rep in _RULES:
+        if not needed or any(ch in t for ch in needed):
+            t = pat.sub(rep, t)
     return t.strip()
 
 

@@ -11,17 +11,34 @@ from ..records import (Article, ArticleAnalysis, Caption, Claim, LocalEntity, Qu
                        TimeExpr)
 
 
+_FIELD_NAMES: dict = {}    # record class -> its field names, in order
+
+
+def _record_fields(obj) -> dict:
+    """``json.dumps``'s ``default``: a record (dataclass instance) as the dict of its fields, in order; the
+    encoder converts the values itself (nested records through here again). The JSON is the same as that of
+    ``dataclasses.asdict`` (which deep-copies everything first, the main cost of encoding)."""
+    cls = type(obj)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+            raise TypeError(f"Object of type {cls.__name__} is not JSON serializable")
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(obj))
+    return {name: getattr(obj, name) for name in names}
+
+
 def encode_analysis(an: ArticleAnalysis) -> tuple:
     """Return ``(payload, vectors)``: compressed JSON of the records, and float16 bytes of the vectors."""
     d = {
-        "article": dataclasses.asdict(an.article),
-        "entities": [dataclasses.asdict(e) for e in an.entities],
-        "quotes": [dataclasses.asdict(q) for q in an.quotes],
-        "claims": [dataclasses.asdict(c) for c in an.claims],
+        "article": an.article,
+        "entities": an.entities,
+        "quotes": an.quotes,
+        "claims": an.claims,
         "sentences": [list(s) for s in an.sentences],
         "has_doc_vector": an.doc_vector is not None,
     }
-    payload = zlib.compress(json.dumps(d, ensure_ascii=False).encode("utf-8", "surrogatepass"), 3)
+    text = json.dumps(d, ensure_ascii=False, default=_record_fields)
+    payload = zlib.compress(text.encode("utf-8", "surrogatepass"), 3)
     return payload, encode_vectors(an)
 
 
