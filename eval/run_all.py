@@ -11,7 +11,7 @@ import time
 
 HERE = pathlib.Path(__file__).parent
 SCRIPTS = ["seeds_eval.py", "extraction.py", "polnear_eval.py", "ecbplus_eval.py", "basil_eval.py",
-           "time_eval.py", "numbers_eval.py"]
+           "time_eval.py", "numbers_eval.py", "alignment_eval.py"]
 
 
 def main(argv) -> int:

@@ -106,6 +106,34 @@ def test_a_differing_figure_for_the_same_fact_is_a_conflict():
                for c in g.conflicts)
 
 
+def test_linked_claims_chain_into_groups_of_a_few_statements_per_article():
+    # claims 0-4 are article A's, 5-9 article B's; pairwise links chain A0-B5-A1-B6-A2-B7-A3-B8-A4-B9. Joined
+    # unchecked they make one group of the whole story; strongest first and at most MAX_PER_ARTICLE claims of
+    # an article per group, the weakest links of the chain are the ones refused
+    import numpy as np
+
+    from corroborator.link.claims import MAX_PER_ARTICLE, _merge_links
+
+    article_of = np.array([0] * 5 + [1] * 5)
+    chain = [(0, 5), (5, 1), (1, 6), (6, 2), (2, 7), (7, 3), (3, 8), (8, 4), (4, 9)]
+    links = [(0.9 - 0.05 * k, min(x, y), max(x, y)) for k, (x, y) in enumerate(chain)]
+    parent = list(range(10))
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    _merge_links(links, parent, find, article_of)
+    groups = {}
+    for i in range(10):
+        groups.setdefault(find(i), []).append(i)
+    assert len(groups) > 1
+    for members in groups.values():
+        assert max(np.bincount(article_of[members])) <= MAX_PER_ARTICLE
+    assert find(0) == find(5) == find(1)          # the strongest links hold
+
+
 def test_tokenised_text_is_normalised():
     assert normalize_text("$ 10,000 and 251 - 174 on Wednesday ’s vote") == "$10000 and 251-174 on Wednesday's vote"
     assert words("the vote was 251 to 174") == words("the vote was 251 - 174")

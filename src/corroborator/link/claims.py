@@ -62,6 +62,7 @@ CENTER_SHRINK = 10.0
 LEX_WEIGHT = 0.35
 ENT_WEIGHT = 0.10
 SPEAKER_BONUS = 0.10        # both claims quote the same (named, merged) speaker
+MAX_PER_ARTICLE = 3         # claims of one article in one group (a fact restated in a lede and a quote)
 QTY_MATCH_BONUS = 0.10
 QTY_FAR_PENALTY = 1.00      # every shared-unit number differs and they are far apart: a look-alike
 QTY_NEAR_PENALTY = 0.05     # one number differs a little: the same fact reported differently
@@ -349,6 +350,28 @@ def _fused(st: _Story, idx, x: int, y: int) -> bool:
             and (cx.attribution != "anonymous" or cx.speaker_key == cy.speaker_key))
 
 
+def _merge_links(links, parent, find, article) -> None:
+    """Join the linked claims, strongest link first, into groups holding at most ``MAX_PER_ARTICLE`` claims of
+    any one article. Links are made pair by pair (each claim to its best counterparts), and chaining them
+    unchecked lets a large story's groups run together through weak links until one group holds most of the
+    story; a fact is stated once or twice in an article, so a link that would put more of one article's claims
+    in one group is refused (attribute links, which exist for the comparison, come last)."""
+    counts = {i: {int(article[i]): 1} for i in range(len(parent))}
+    for _score, x, y in sorted(links, key=lambda t: (-t[0], t[1], t[2])):
+        rx, ry = find(x), find(y)
+        if rx == ry:
+            continue
+        cx, cy = counts[rx], counts[ry]
+        if any(cx.get(a, 0) + k > MAX_PER_ARTICLE for a, k in cy.items()):
+            continue
+        root, other = min(rx, ry), max(rx, ry)
+        parent[other] = root
+        merged = dict(counts.pop(other))
+        for a, k in counts[root].items():
+            merged[a] = merged.get(a, 0) + k
+        counts[root] = merged
+
+
 def group_claims(analyses, stories, entity_map) -> list:
     """``ClaimGroup`` records (status not yet assessed) covering every claim of ``analyses`` exactly once."""
     by_id = {a.article.id: a for a in analyses}
@@ -373,10 +396,10 @@ def group_claims(analyses, stories, entity_map) -> list:
                 x = parent[x]
             return x
 
-        def union(x, y):
-            rx, ry = find(x), find(y)
-            if rx != ry:
-                parent[max(rx, ry)] = min(rx, ry)
+        links = []                     # (score, x, y): candidate links, merged strongest first
+
+        def union(x, y, score=None):
+            links.append((float(score) if score is not None else -np.inf, min(x, y), max(x, y)))
 
         per_article = [np.nonzero(st.article == ai)[0] for ai in range(len(members))]
         for a in range(len(members)):
@@ -406,14 +429,14 @@ def group_claims(analyses, stories, entity_map) -> list:
                     clear = S[r, c] - second_b[r] >= CLEAR_MARGIN
                     fused = _fused(st, ia, r, int(best_a[c])) and S[int(best_a[c]), c] >= THRESHOLD
                     if S[r, c] >= (THRESHOLD if best_a[c] == r or clear or fused else THRESHOLD_ONE_WAY):
-                        union(int(ia[r]), int(ib[c]))
+                        union(int(ia[r]), int(ib[c]), S[r, c])
                 for c, r in enumerate(best_a.tolist()):
                     clear = S[r, c] - second_a[c] >= CLEAR_MARGIN
                     fused = _fused(st, ib, c, int(best_b[r])) and S[r, int(best_b[r])] >= THRESHOLD
                     if best_b[r] != c and S[r, c] >= (THRESHOLD if clear or fused else THRESHOLD_ONE_WAY):
-                        union(int(ia[r]), int(ib[c]))
+                        union(int(ia[r]), int(ib[c]), S[r, c])
                 for r, c in anchored:
-                    union(int(ia[r]), int(ib[c]))
+                    union(int(ia[r]), int(ib[c]), max(S[r, c], THRESHOLD))
         # claims stating an attribute of the same entity are compared by assess: put them together
         offsets = np.concatenate([[0], np.cumsum([len(m.claims) for m in members])]).tolist()
         first_stater = {}
@@ -424,6 +447,7 @@ def group_claims(analyses, stories, entity_map) -> list:
                     if key in first_stater and st.article[first_stater[key]] != ai:
                         union(first_stater[key], idx)
                     first_stater.setdefault(key, idx)
+        _merge_links(links, parent, find, st.article)
         comps = defaultdict(list)
         for i in range(n):
             comps[find(i)].append(st.items[i][1].id)
