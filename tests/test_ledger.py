@@ -81,3 +81,12 @@ def test_python_api_tables(example_run):
     assert json.loads(ledger.to_json())["schema"] == "corroborator.ledger/1"
     with pytest.raises(KeyError):
         ledger.table("nonsense")
+
+
+def test_to_json_writes_a_file_whole(example_run, tmp_path):
+    data, _ = example_run
+    ledger = Ledger(data)
+    out = ledger.to_json(tmp_path / "ledger.json")
+    assert out == tmp_path / "ledger.json"
+    assert out.read_text(encoding="utf-8") == ledger.to_json()
+    assert [p.name for p in tmp_path.iterdir()] == ["ledger.json"]      # no partial file left behind

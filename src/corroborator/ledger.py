@@ -107,12 +107,17 @@ class Ledger:
         import pyarrow as pa
         return pa.Table.from_pylist(self.data[name])
 
-    def to_json(self, path=None, indent: int = 1) -> str:
-        """The ledger as JSON text; also written to ``path`` when one is given."""
-        text = json.dumps(self.data, ensure_ascii=False, indent=indent)
-        if path is not None:
-            pathlib.Path(path).write_text(text, encoding="utf-8")
-        return text
+    def to_json(self, path=None, indent: int = 1):
+        """The ledger as JSON text; with ``path``, written there instead, piece by piece (a large ledger is
+        never held twice, as records and as one string), and the path is returned."""
+        if path is None:
+            return json.dumps(self.data, ensure_ascii=False, indent=indent)
+        path = pathlib.Path(path)
+        tmp = path.with_name(path.name + ".part")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(self.data, fh, ensure_ascii=False, indent=indent)
+        tmp.replace(path)                # a reader never sees half a ledger
+        return path
 
     @classmethod
     def from_json(cls, path) -> "Ledger":

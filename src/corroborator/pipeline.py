@@ -458,6 +458,7 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
                "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
                           for _, r in sorted(final_inputs.items())]}
         data = build_ledger(run, analyses, *pieces)
+        del analyses, pieces             # the ledger holds what is written from here on
         ledger = Ledger(data)
         _add(timings, "ledger", time.perf_counter() - t0)
         t0 = time.perf_counter()

@@ -77,6 +77,8 @@ class Store:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
             raise LedgerError(f"cannot open ledger store {self.path}: {str(exc).splitlines()[0]}") from exc
+        # DuckDB draws its own progress bar on stdout for long queries; the CLI shows its own on stderr
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self.con.execute(DDL)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
