@@ -25,8 +25,9 @@ other article of the story when the choice is mutual and the score reaches ``THR
 score reaches ``THRESHOLD_ONE_WAY``, or when the score reaches ``THRESHOLD`` and the choice is clear (the
 claim's best counterpart beats its second best by ``CLEAR_MARGIN``, where a runner-up that shares an anchor
 figure with the claim does not compete, since it joins the claim's group anyway: one claim of A may restate a
-fact that B states in two sentences, and the other sentence's own best may lie elsewhere); linked claims form groups
-(union-find).
+fact that B states in two sentences, and the other sentence's own best may lie elsewhere); linked claims form
+groups, strongest link first, and a link that would put more than ``MAX_PER_ARTICLE`` claims of one article in
+one group is refused (unchecked, links chain: on 20-article stories one group gathered most of the story).
 
 Quantity anchors: a distinctive figure is strong evidence of one fact even when the sentences are worded
 apart ("the brigade numbers in the hundreds" / "an estimated several hundred are deployed near Dorvik").
