@@ -118,6 +118,31 @@ def test_hard_wrapped_text_is_rejoined():
     assert_source_map(a)
 
 
+PROSE = ("The harbour authority said the ferry service between Kell and Ostrava Point would resume on a reduced "
+         "timetable once divers had finished inspecting the damaged pier, a task it expected to take several days.")
+
+
+@pytest.mark.parametrize("dateline, day", [
+    ("July 28 , 2004", "2004-07-28"),                              # a tokenised scrape: the comma stands apart
+    ("SEPTEMBER 16, 2013 11:12AM", "2013-09-16"),
+    ("4 October 2013, 18:07 (GMT+05:00)", "2013-10-04"),
+    ("KELL, Nov 12, 2011, 05.51AM IST", "2011-11-12"),
+])
+def test_a_bare_date_line_above_the_article_dates_it(dateline, day):
+    text = f"Ferry link to resume after pier damage\n{dateline}\n{PROSE}\nServices are to run twice a day.\n"
+    a = clean_document(InputDoc("d.txt", "text", text))
+    assert (a.published, a.published_from) == (day, "page")
+
+
+def test_a_date_line_inside_the_article_does_not_date_it():
+    text = f"Ferry link to resume after pier damage\n{PROSE}\nMarch 3, 1998\nThe pier was built that spring.\n"
+    a = clean_document(InputDoc("d.txt", "text", text))
+    assert a.published is None
+    # a sentence that holds a date is not a dateline either
+    text = f"Ferry link to resume\nThe pier opened on March 3, 1998 after years of work.\n{PROSE}\n"
+    assert clean_document(InputDoc("d.txt", "text", text)).published is None
+
+
 def test_no_body_raises():
     with pytest.raises(InputError):
         clean_document(InputDoc("e.txt", "text", "Home\nNews\nSport\n"))

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .dates import bare_date_line
+
 # ---------------------------------------------------------------- patterns
 _END_PUNCT = re.compile(r"[.!?…。！？][\"”’'»)\]」』）]*$|[\"”»」』]$")
 # scripts written without spaces between words (CJK): about two characters make a word
@@ -403,8 +405,15 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
 
     # 1. form and repetition
     seen = set()
+    prose = False                       # a paragraph of prose seen yet: the page's header zone is over
     for u, n in zip(units, norm):
         k = _line_kind(u, info)
+        if not prose and not k and u.words <= 16:
+            # a line that is a date and little else, above the article's first paragraph: its dateline
+            d = bare_date_line(u.text)
+            if d is not None:
+                info.setdefault("bare_datelines", []).append(d.isoformat())
+        prose = prose or (u.words >= 25 and _is_body_like(u))
         if counts[n] > 1 and not k:
             if n in seen or not _is_body_like(u) or u.words < 25:
                 k = "duplicate"
@@ -686,4 +695,5 @@ def _dateline(info):
         ds = full_dates(t)
         if ds:
             return ds[0].isoformat()
-    return None
+    bare = info.get("bare_datelines")
+    return bare[0] if bare else None
