@@ -84,6 +84,23 @@ def test_shared_names_and_dates_help_and_distant_dates_separate():
     assert [a.id] in groups
 
 
+def test_a_not_before_date_only_bounds_the_publication_from_below():
+    # an undated copy-paste of the same report, which mentions an old ruling: the latest date its text names
+    # (1998) says it was published after 1998, not in 1998, so it still joins its story; an undated report whose
+    # text names a date a year after the other's publication cannot be that story
+    t = ("Harwick council approves new parking charges\n\nHarwick council voted on Monday to raise parking "
+         "charges, citing the 1998 ruling of March 3, 1998 that set the fees.")
+    a = _article("x", t, published="2024-03-11", title="Harwick council approves new parking charges")
+    b = _article("y", t + " Residents objected.", title="Harwick council approves new parking charges")
+    b.published_not_before = "1998-03-03"
+    c = _article("z", t + " Shops objected.", title="Harwick council approves new parking charges")
+    c.published_not_before = "2025-04-02"
+    groups = sorted(sorted(s.articles) for s in cluster_stories(analyses_for([a, b])))
+    assert groups == [sorted([a.id, b.id])]
+    groups = sorted(sorted(s.articles) for s in cluster_stories(analyses_for([a, c])))
+    assert groups == sorted([[a.id], [c.id]])
+
+
 def test_copied_paragraphs_make_the_later_article_derived(fixture_articles):
     d = find_derivations(list(fixture_articles.values()))
     pairs = {(x.article, x.source): x.share for x in d}

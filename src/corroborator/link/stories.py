@@ -71,14 +71,32 @@ def _names(an) -> set:
     return out
 
 
-def _day(an):
-    s = an.article.published or an.article.published_not_before
+def _ordinal(s):
     if not s:
         return None
     try:
         return _dt.date.fromisoformat(str(s)[:10]).toordinal()
     except ValueError:
         return None
+
+
+def _day(an):
+    """(publication day, not-before day): ordinals, -1 where unknown; the second only when the first is."""
+    pub = _ordinal(an.article.published)
+    nb = _ordinal(an.article.published_not_before) if pub is None else None
+    return (-1 if pub is None else pub), (-1 if nb is None else nb)
+
+
+def _day_gaps(pub_a, nb_a, pub_b, nb_b) -> np.ndarray:
+    """Days two articles lie apart at the least. Two publication dates: their distance. A publication date and
+    the other article's not-before date (the latest date its text mentions): only how far that date lies
+    after the publication, since the other article may have been published any time after it (a story
+    mentioning a 1998 ruling is not from 1998). Otherwise nothing is known: 0."""
+    both = (pub_a >= 0) & (pub_b >= 0)
+    gap = np.where(both, np.abs(pub_a - pub_b), 0)
+    gap = np.where((nb_a >= 0) & (pub_b >= 0), np.maximum(nb_a - pub_b, 0), gap)
+    gap = np.where((pub_a >= 0) & (nb_b >= 0), np.maximum(nb_b - pub_a, 0), gap)
+    return gap
 
 
 def _unique(x: np.ndarray) -> np.ndarray:
@@ -156,7 +174,7 @@ def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
     V = _vectors(analyses) if V is None else V
     n = len(analyses)
     names = [_names(a) for a in analyses]
-    days = np.array([(_day(a) if _day(a) is not None else -1) for a in analyses], dtype=np.int64)
+    days = np.array([_day(a) for a in analyses], dtype=np.int64).reshape(-1, 2)
     lsh = _lsh_pairs(V)
     npairs, idf = _name_pairs(names)
     both = np.concatenate([lsh, npairs]) if len(npairs) else lsh
@@ -169,7 +187,7 @@ def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
         sl = arr[c:c + 65536]
         cos[c:c + 65536] = np.einsum("ij,ij->i", V[sl[:, 0]], V[sl[:, 1]])
     da, db = days[arr[:, 0]], days[arr[:, 1]]
-    gap = np.where((da >= 0) & (db >= 0), np.abs(da - db), 0)
+    gap = _day_gaps(da[:, 0], da[:, 1], db[:, 0], db[:, 1])
     pen = np.where(gap > DATE_GRACE_DAYS, np.minimum(DATE_PENALTY_MAX, DATE_PENALTY_PER_DAY * (gap - DATE_GRACE_DAYS)),
                    0.0)
     base = cos - pen
