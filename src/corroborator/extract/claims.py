@@ -268,7 +268,7 @@ def find_claims(article, ann, entities, quotes) -> list:
         if (s, e) in kept:
             continue
         kept.add((s, e))
-        lo, hi = bisect_right(span_starts, s - max(longest, 0)), bisect_left(span_starts, e)
+        lo, hi = bisect_right(span_starts, s - longest), bisect_left(span_starts, e)
         ents = sorted({lid for ms, me, lid in spans[lo:hi] if ms < e and me > s})
         claims.append(Claim(id=make_id("c", article.id, s, e), start=s, end=e, text=text[s:e],
                             attribution=attribution, speaker_entity=spk, quote=qid, modality=modality,

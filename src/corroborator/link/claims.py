@@ -355,8 +355,9 @@ def _merge_links(links, parent, find, article) -> None:
     """Join the linked claims, strongest link first, into groups holding at most ``MAX_PER_ARTICLE`` claims of
     any one article. Links are made pair by pair (each claim to its best counterparts), and chaining them
     unchecked lets a large story's groups run together through weak links until one group holds most of the
-    story; a fact is stated once or twice in an article, so a link that would put more of one article's claims
-    in one group is refused (attribute links, which exist for the comparison, come last)."""
+    story; an article states a fact a few times at most (a lede, the body, a quote), so a link that would put
+    more of one article's claims in one group is refused (attribute links, which exist for the comparison and
+    carry no score, come last)."""
     counts = {i: {int(article[i]): 1} for i in range(len(parent))}
     for _score, x, y in sorted(links, key=lambda t: (-t[0], t[1], t[2])):
         rx, ry = find(x), find(y)
@@ -399,7 +400,7 @@ def group_claims(analyses, stories, entity_map) -> list:
 
         links = []                     # (score, x, y): candidate links, merged strongest first
 
-        def union(x, y, score=None):
+        def link(x, y, score=None):
             links.append((float(score) if score is not None else -np.inf, min(x, y), max(x, y)))
 
         per_article = [np.nonzero(st.article == ai)[0] for ai in range(len(members))]
@@ -430,14 +431,14 @@ def group_claims(analyses, stories, entity_map) -> list:
                     clear = S[r, c] - second_b[r] >= CLEAR_MARGIN
                     fused = _fused(st, ia, r, int(best_a[c])) and S[int(best_a[c]), c] >= THRESHOLD
                     if S[r, c] >= (THRESHOLD if best_a[c] == r or clear or fused else THRESHOLD_ONE_WAY):
-                        union(int(ia[r]), int(ib[c]), S[r, c])
+                        link(int(ia[r]), int(ib[c]), S[r, c])
                 for c, r in enumerate(best_a.tolist()):
                     clear = S[r, c] - second_a[c] >= CLEAR_MARGIN
                     fused = _fused(st, ib, c, int(best_b[r])) and S[r, int(best_b[r])] >= THRESHOLD
                     if best_b[r] != c and S[r, c] >= (THRESHOLD if clear or fused else THRESHOLD_ONE_WAY):
-                        union(int(ia[r]), int(ib[c]), S[r, c])
+                        link(int(ia[r]), int(ib[c]), S[r, c])
                 for r, c in anchored:
-                    union(int(ia[r]), int(ib[c]), max(S[r, c], THRESHOLD))
+                    link(int(ia[r]), int(ib[c]), max(S[r, c], THRESHOLD))
         # claims stating an attribute of the same entity are compared by assess: put them together
         offsets = np.concatenate([[0], np.cumsum([len(m.claims) for m in members])]).tolist()
         first_stater = {}
@@ -446,7 +447,7 @@ def group_claims(analyses, stories, entity_map) -> list:
                 for key in sorted(keys):
                     idx = offsets[ai] + ci
                     if key in first_stater and st.article[first_stater[key]] != ai:
-                        union(first_stater[key], idx)
+                        link(first_stater[key], idx)
                     first_stater.setdefault(key, idx)
         _merge_links(links, parent, find, st.article)
         comps = defaultdict(list)

@@ -81,7 +81,8 @@ def _ordinal(s):
 
 
 def _day(an):
-    """(publication day, not-before day): ordinals, -1 where unknown; the second only when the first is."""
+    """(publication day, not-before day) as ordinals, -1 where unknown; the not-before day is used only when the
+    publication day is unknown."""
     pub = _ordinal(an.article.published)
     nb = _ordinal(an.article.published_not_before) if pub is None else None
     return (-1 if pub is None else pub), (-1 if nb is None else nb)
