@@ -6,7 +6,7 @@ import json
 import pytest
 
 import corroborator
-from corroborator.ledger import Ledger, schema, validate
+from corroborator.ledger import TABLES, Ledger, schema, validate
 from conftest import EXAMPLE
 
 
@@ -90,3 +90,12 @@ def test_to_json_writes_a_file_whole(example_run, tmp_path):
     assert out == tmp_path / "ledger.json"
     assert out.read_text(encoding="utf-8") == ledger.to_json()
     assert [p.name for p in tmp_path.iterdir()] == ["ledger.json"]      # no partial file left behind
+
+
+def test_ledger_json_puts_each_record_on_a_line_of_its_own(example_run):
+    data, _ = example_run
+    text = Ledger(data).to_json()
+    assert json.loads(text) == data
+    records = [json.loads(line.strip().rstrip(",")) for line in text.splitlines() if line.startswith("  {")]
+    assert len(records) == sum(len(data[t]) for t in TABLES)
+    assert json.loads(Ledger(data).to_json(indent=2)) == data

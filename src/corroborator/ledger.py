@@ -107,15 +107,38 @@ class Ledger:
         import pyarrow as pa
         return pa.Table.from_pylist(self.data[name])
 
-    def to_json(self, path=None, indent: int = 1):
-        """The ledger as JSON text; with ``path``, written there instead, piece by piece (a large ledger is
-        never held twice, as records and as one string), and the path is returned."""
+    def _json_pieces(self):
+        """ledger.json as pieces of text: the top level and each table's list laid out over lines, each
+        record on one line of its own (compact, by the C encoder: much faster than indenting every nested
+        field, and a record is one line for grep and diff)."""
+        data = self.data
+        yield "{"
+        for i, (key, value) in enumerate(data.items()):
+            yield ("\n " if i == 0 else ",\n ") + json.dumps(key) + ": "
+            if isinstance(value, list) and value:
+                yield "[\n  " + json.dumps(value[0], ensure_ascii=False)
+                for rec in value[1:]:
+                    yield ",\n  " + json.dumps(rec, ensure_ascii=False)
+                yield "\n ]"
+            else:
+                yield json.dumps(value, ensure_ascii=False)
+        yield "\n}\n"
+
+    def to_json(self, path=None, indent: int | None = None):
+        """The ledger as JSON text, one record per line (``indent``: every nested field indented instead);
+        with ``path``, written there piece by piece instead (a large ledger is never held twice, as records
+        and as one string), and the path is returned."""
+        if indent is not None:
+            pieces = [json.dumps(self.data, ensure_ascii=False, indent=indent)]
+        else:
+            pieces = self._json_pieces()
         if path is None:
-            return json.dumps(self.data, ensure_ascii=False, indent=indent)
+            return "".join(pieces)
         path = pathlib.Path(path)
         tmp = path.with_name(path.name + ".part")
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(self.data, fh, ensure_ascii=False, indent=indent)
+            for piece in pieces:
+                fh.write(piece)
         tmp.replace(path)                # a reader never sees half a ledger
         return path
 
