@@ -10,7 +10,8 @@ SCHEMA_ID = "corroborator.ledger/1"
 TABLES = ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline")
 
 
-def _article_dict(a, derivations):
+def article_record(a, derivations) -> dict:
+    """The ledger record of an ``Article`` (``derivations``: those of which it is the later article)."""
     return {
         "id": a.id, "path": a.path, "url": a.url, "outlet": a.outlet, "title": a.title,
         "authors": list(a.authors), "published": a.published, "published_from": a.published_from,
@@ -23,6 +24,50 @@ def _article_dict(a, derivations):
     }
 
 
+def quote_records(an, entity_map) -> list:
+    """The ledger records of an article's quotes, in the ledger's order."""
+    aid = an.article.id
+    return [{
+        "id": q.id, "article": aid, "start": q.start, "end": q.end, "kind": q.kind,
+        "speaker": {"entity": entity_map.get((aid, q.speaker_entity)) if q.speaker_entity is not None else None,
+                    "text": q.speaker_text, "start": q.speaker_start, "end": q.speaker_end,
+                    "description": q.speaker_description},
+        "cue": ({"text": q.cue_text, "start": q.cue_start, "end": q.cue_end}
+                if q.cue_text is not None else None),
+    } for q in sorted(an.quotes, key=lambda q: (q.start, q.end))]
+
+
+def claim_records(an, entity_map) -> list:
+    """The ledger records of an article's claims, in the ledger's order."""
+    aid = an.article.id
+    return [{
+        "id": c.id, "article": aid, "start": c.start, "end": c.end, "text": c.text,
+        "attribution": {"kind": c.attribution,
+                        "entity": entity_map.get((aid, c.speaker_entity)) if c.speaker_entity is not None else None,
+                        "quote": c.quote},
+        "modality": c.modality,
+        "entities": sorted({entity_map[(aid, e)] for e in c.entities if (aid, e) in entity_map}),
+        "quantities": [{"start": q.start, "end": q.end, "value": q.value, "low": q.low, "high": q.high,
+                        "unit": q.unit, "approximate": bool(q.approximate)} for q in c.quantities],
+        "times": [{"start": t.start, "end": t.end, "value": t.value} for t in c.times],
+    } for c in sorted(an.claims, key=lambda c: (c.start, c.end))]
+
+
+def entity_record(e) -> dict:
+    return {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
+            "mentions": [{"article": a, "start": s, "end": t} for a, s, t in e.mentions]}
+
+
+def story_record(s) -> dict:
+    return {"id": s.id, "title": s.title, "articles": list(s.articles)}
+
+
+def group_record(g) -> dict:
+    return {"id": g.id, "story": g.story, "claims": list(g.claims), "status": g.status,
+            "outlets": list(g.outlets), "independent_outlets": int(g.independent_outlets),
+            "conflicts": [{"claims": list(c.claims), "kind": c.kind, "detail": c.detail} for c in g.conflicts]}
+
+
 def build_ledger(run, analyses, stories, entities, entity_map, derivations, groups, timeline) -> dict:
     """Assemble the ledger dict (contract format) from the records of every stage."""
     analyses = sorted(analyses, key=lambda x: x.article.id)
@@ -31,46 +76,25 @@ def build_ledger(run, analyses, stories, entities, entity_map, derivations, grou
         derived.setdefault(d.article, []).append(d)
     quotes, claims = [], []
     for an in analyses:
-        aid = an.article.id
-        for q in sorted(an.quotes, key=lambda q: (q.start, q.end)):
-            quotes.append({
-                "id": q.id, "article": aid, "start": q.start, "end": q.end, "kind": q.kind,
-                "speaker": {"entity": entity_map.get((aid, q.speaker_entity)) if q.speaker_entity is not None else None,
-                            "text": q.speaker_text, "start": q.speaker_start, "end": q.speaker_end,
-                            "description": q.speaker_description},
-                "cue": ({"text": q.cue_text, "start": q.cue_start, "end": q.cue_end}
-                        if q.cue_text is not None else None),
-            })
-        for c in sorted(an.claims, key=lambda c: (c.start, c.end)):
-            claims.append({
-                "id": c.id, "article": aid, "start": c.start, "end": c.end, "text": c.text,
-                "attribution": {"kind": c.attribution,
-                                "entity": entity_map.get((aid, c.speaker_entity)) if c.speaker_entity is not None else None,
-                                "quote": c.quote},
-                "modality": c.modality,
-                "entities": sorted({entity_map[(aid, e)] for e in c.entities if (aid, e) in entity_map}),
-                "quantities": [{"start": q.start, "end": q.end, "value": q.value, "low": q.low, "high": q.high,
-                                "unit": q.unit, "approximate": bool(q.approximate)} for q in c.quantities],
-                "times": [{"start": t.start, "end": t.end, "value": t.value} for t in c.times],
-            })
+        quotes.extend(quote_records(an, entity_map))
+        claims.extend(claim_records(an, entity_map))
     return {
         "schema": SCHEMA_ID,
         "run": run,
-        "articles": [_article_dict(an.article, derived.get(an.article.id, ())) for an in analyses],
-        "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-                      "mentions": [{"article": a, "start": s, "end": t} for a, s, t in e.mentions]}
-                     for e in sorted(entities, key=lambda e: e.id)],
+        "articles": [article_record(an.article, derived.get(an.article.id, ())) for an in analyses],
+        "entities": [entity_record(e) for e in sorted(entities, key=lambda e: e.id)],
         "quotes": quotes,
         "claims": claims,
-        "stories": [{"id": s.id, "title": s.title, "articles": list(s.articles)}
-                    for s in sorted(stories, key=lambda s: s.id)],
-        "claim_groups": [{"id": g.id, "story": g.story, "claims": list(g.claims), "status": g.status,
-                          "outlets": list(g.outlets), "independent_outlets": int(g.independent_outlets),
-                          "conflicts": [{"claims": list(c.claims), "kind": c.kind, "detail": c.detail}
-                                        for c in g.conflicts]}
-                         for g in sorted(groups, key=lambda g: g.id)],
+        "stories": [story_record(s) for s in sorted(stories, key=lambda s: s.id)],
+        "claim_groups": [group_record(g) for g in sorted(groups, key=lambda g: g.id)],
         "timeline": [{"value": v, "claims": list(ids)} for v, ids in timeline],
     }
+
+
+def timeline_entries(an) -> list:
+    """``(value, claim id)`` of an article's dated claims (what the timeline lists; see ``assess.timeline``)."""
+    from .assess.timeline import dated
+    return [(v, c.id) for c in an.claims for v in dated(c)]
 
 
 def schema() -> dict:
@@ -84,13 +108,66 @@ def validate(data: dict) -> None:
     jsonschema.validate(data, schema())
 
 
-class Ledger:
-    """A whole ledger: the contract's tables as lists of records (``ledger.claims``) or DataFrames."""
+def _table_pieces(key, records, first: bool):
+    """One top-level entry of ledger.json: ``"key": [`` then each record (JSON text) on its own line."""
+    yield ("\n " if first else ",\n ") + json.dumps(key) + ": "
+    n = 0
+    for rec in records:
+        yield ("[\n  " if n == 0 else ",\n  ") + rec
+        n += 1
+    yield "\n ]" if n else "[]"
 
-    def __init__(self, data: dict):
-        self.data = data
+
+def _write_pieces(path, pieces):
+    path = pathlib.Path(path)
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for piece in pieces:
+            fh.write(piece)
+    tmp.replace(path)                # a reader never sees half a ledger
+    return path
+
+
+def write_ledger_json(store, path):
+    """Write ledger.json from the ledger tables of ``store``, record by record (never the whole ledger in
+    memory); the same text as ``Ledger.to_json`` of the same ledger."""
+    def pieces():
+        yield "{"
+        yield "\n " + json.dumps("schema") + ": " + json.dumps(SCHEMA_ID)
+        yield ",\n " + json.dumps("run") + ": " + json.dumps(store.run_record(), ensure_ascii=False)
+        for table in TABLES:
+            yield from _table_pieces(table, store.iter_records(table), first=False)
+        yield "\n}\n"
+    return _write_pieces(path, pieces())
+
+
+class Ledger:
+    """A whole ledger: the contract's tables as lists of records (``ledger.claims``) or DataFrames.
+
+    ``Ledger.lazy(store path)`` reads the tables from a ledger store on first use (what ``analyze`` returns
+    when it wrote a store: a large ledger is only loaded when asked for)."""
+
+    def __init__(self, data: dict | None = None, loader=None):
+        self._data = data
+        self._loader = loader
+
+    @classmethod
+    def lazy(cls, store_path) -> "Ledger":
+        def load():
+            from .store import Store
+            with Store(store_path, read_only=True) as st:
+                return st.read_ledger()
+        return cls(loader=load)
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:
+            self._data = self._loader()
+        return self._data
 
     def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
         if name in TABLES or name == "run":
             return self.data[name]
         raise AttributeError(name)
@@ -114,14 +191,10 @@ class Ledger:
         data = self.data
         yield "{"
         for i, (key, value) in enumerate(data.items()):
-            yield ("\n " if i == 0 else ",\n ") + json.dumps(key) + ": "
             if isinstance(value, list) and value:
-                yield "[\n  " + json.dumps(value[0], ensure_ascii=False)
-                for rec in value[1:]:
-                    yield ",\n  " + json.dumps(rec, ensure_ascii=False)
-                yield "\n ]"
+                yield from _table_pieces(key, (json.dumps(rec, ensure_ascii=False) for rec in value), i == 0)
             else:
-                yield json.dumps(value, ensure_ascii=False)
+                yield ("\n " if i == 0 else ",\n ") + json.dumps(key) + ": " + json.dumps(value, ensure_ascii=False)
         yield "\n}\n"
 
     def to_json(self, path=None, indent: int | None = None):
@@ -134,13 +207,7 @@ class Ledger:
             pieces = self._json_pieces()
         if path is None:
             return "".join(pieces)
-        path = pathlib.Path(path)
-        tmp = path.with_name(path.name + ".part")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for piece in pieces:
-                fh.write(piece)
-        tmp.replace(path)                # a reader never sees half a ledger
-        return path
+        return _write_pieces(path, pieces)
 
     @classmethod
     def from_json(cls, path) -> "Ledger":

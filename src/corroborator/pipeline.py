@@ -13,7 +13,7 @@ import time
 from . import __version__
 from .errors import CorroboratorError, InputError
 from .ids import make_id
-from .ledger import Ledger, build_ledger
+from .ledger import Ledger, build_ledger, write_ledger_json
 from .records import InputDoc, InputFailure
 
 log = logging.getLogger("corroborator")
@@ -418,56 +418,45 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
         store.put_inputs([r for r in run_inputs.values() if r["status"] != "ok"])
 
         # every analysed article in the store takes part in linking (incremental runs included)
-        analyses, seen_article, key_of = [], {}, {}
+        seen_article, link_keys = {}, []
         stored_inputs = store.inputs()
         key_to_path = {r["doc_key"]: r["path"] for r in stored_inputs if r["doc_key"]}
         final_inputs = {r["path"]: dict(r) for r in stored_inputs}
         # only the current analysis of each input: an input that changed since an earlier run keeps its
         # old analysis in the store under its old key, and that one must not join the ledger
-        for key, an in store.analyses(doc_keys=list(key_to_path)):
+        for key, aid in store.article_keys(list(key_to_path)):
             path = key_to_path[key]
-            if an.article.id in seen_article:
-                final_inputs[path] = {"path": path, "status": "skipped", "article": an.article.id,
-                                      "reason": f"duplicate of {seen_article[an.article.id]}"}
+            if aid in seen_article:
+                final_inputs[path] = {"path": path, "status": "skipped", "article": aid,
+                                      "reason": f"duplicate of {seen_article[aid]}"}
                 continue
-            seen_article[an.article.id] = path
-            key_of[an.article.id] = key
-            analyses.append(an)
+            seen_article[aid] = path
+            link_keys.append(key)
             if path in final_inputs:
-                final_inputs[path]["article"] = an.article.id
+                final_inputs[path]["article"] = aid
         _add(timings, "store", time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        link_timings = {}
 
-        def keep_vectors(embedded):
-            t_store = time.perf_counter()
-            store.put_vectors([(key_of[an.article.id], an) for an in embedded])
-            _add(link_timings, "store", time.perf_counter() - t_store)
+        def run():
+            return {"version": __version__, "started": started, "finished": _now(),
+                    "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
+                               for _, r in sorted(final_inputs.items())]}
 
-        # the engine's workers (when it has some) embed the claims that need it, in parallel
-        pieces = link_and_assess(analyses, timings=link_timings, on_embedded=keep_vectors,
-                                 embed=_engine_embedder(eng))
+        # the cross-article stages, story by story over the store (the engine's workers, when it has some,
+        # embed the claims that need it, in parallel)
+        from .corpus import link_store
+        link_store(store, link_keys, run, timings=timings, embed=_engine_embedder(eng))
         eng.close()
-        # claim embedding and its store write are reported under their own stages, not under linking
-        for k, v in link_timings.items():
-            _add(timings, k, v)
-        spent_elsewhere = sum(v for k, v in link_timings.items() if not k.startswith("n_"))
-        _add(timings, "link_assess", time.perf_counter() - t0 - spent_elsewhere)
         t0 = time.perf_counter()
-        run = {"version": __version__, "started": started, "finished": _now(),
-               "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
-                          for _, r in sorted(final_inputs.items())]}
-        data = build_ledger(run, analyses, *pieces)
-        del analyses, pieces             # the ledger holds what is written from here on
-        ledger = Ledger(data)
-        _add(timings, "ledger", time.perf_counter() - t0)
-        t0 = time.perf_counter()
+        data = None
         if outdir is not None:
-            store.write_ledger(data)
-            ledger.to_json(outdir / "ledger.json")
+            write_ledger_json(store, outdir / "ledger.json")
             if write_report:
                 from .report import render_report
+                data = store.read_ledger()
                 (outdir / "report.html").write_text(render_report(data), encoding="utf-8")
+            ledger = Ledger(data) if data is not None else Ledger.lazy(outdir / "ledger.duckdb")
+        else:
+            ledger = Ledger(store.read_ledger())
         _add(timings, "write", time.perf_counter() - t0)
         if timings is not None:
             for k, v in stats.items():

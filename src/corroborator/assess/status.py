@@ -30,32 +30,46 @@ def outlet_name(article) -> str:
     return article.path or article.id
 
 
-class _Units:
-    """Union-find over articles linked by derivations."""
+class Units:
+    """Union-find over articles linked by derivations; an article in no derivation is a unit of its own.
 
-    def __init__(self, analyses, derivations):
-        self.parent = {a.article.id: a.article.id for a in analyses}
-        key = {a.article.id: ((a.article.published or a.article.published_not_before or "9999"), a.article.id)
-               for a in analyses}
-        self.key = key
+    ``articles``: ``{article id: (date, outlet)}`` for (at least) every article of a derivation; the root of
+    a unit is its earliest article (date, then id), and the unit's outlet is the root's."""
+
+    def __init__(self, articles: dict, derivations):
+        self.parent = {}
+        self.articles = articles
         for d in derivations:
-            if d.article in self.parent and d.source in self.parent:
+            if d.article in articles and d.source in articles:
                 self.union(d.article, d.source)
 
+    @classmethod
+    def of_analyses(cls, analyses, derivations) -> "Units":
+        return cls({a.article.id: unit_key(a.article) for a in analyses}, derivations)
+
     def find(self, x):
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
+        parent = self.parent
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
         return x
+
+    def outlet(self, root) -> str:
+        return self.articles[root][1]
 
     def union(self, a, b):
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return
         # the root is the earliest article: its outlet is the unit's outlet
-        if self.key[rb] < self.key[ra]:
+        if (self.articles[rb][0], rb) < (self.articles[ra][0], ra):
             ra, rb = rb, ra
         self.parent[rb] = ra
+
+
+def unit_key(article) -> tuple:
+    """(date, outlet) of an article, as ``Units`` orders and names units."""
+    return (article.published or article.published_not_before or "9999"), outlet_name(article)
 
 
 def source_key(claim, article_id, entity_map):
@@ -72,21 +86,25 @@ def source_key(claim, article_id, entity_map):
     return None
 
 
-def assess_groups(groups, analyses, derivations, entity_map) -> None:
-    """Set ``status``, ``outlets``, ``independent_outlets`` and ``conflicts`` on every group, in place."""
+def assess_groups(groups, analyses, derivations, entity_map, units: Units | None = None) -> None:
+    """Set ``status``, ``outlets``, ``independent_outlets`` and ``conflicts`` on every group, in place.
+
+    ``units``: the corpus's ``Units`` when ``analyses`` are only part of it (one story); else they are made
+    from ``derivations`` among ``analyses``."""
     art = {a.article.id: a for a in analyses}
     claim_of = {c.id: (a.article.id, c) for a in analyses for c in a.claims}
     outlet_of = {aid: outlet_name(a.article) for aid, a in art.items()}
-    units = _Units(analyses, derivations)
+    if units is None:
+        units = Units.of_analyses(analyses, derivations)
     for g in groups:
         members = [claim_of[c] for c in g.claims if c in claim_of]
         g.outlets = sorted({outlet_of[aid] for aid, _ in members})
-        unit_outlets = {units.find(aid): outlet_of[units.find(aid)] for aid, _ in members}
+        unit_outlets = {units.find(aid): units.outlet(units.find(aid)) for aid, _ in members}
         g.independent_outlets = len(set(unit_outlets.values()))
         sources = set()
         for aid, c in members:
             k = source_key(c, aid, entity_map)
-            sources.add(k if k is not None else ("outlet", outlet_of[units.find(aid)]))
+            sources.add(k if k is not None else ("outlet", units.outlet(units.find(aid))))
         g.conflicts = [Conflict(claims=tuple(x.claims), kind=x.kind, detail=x.detail)
                        for x in find_conflicts(members, art, outlet_of, units.find, entity_map)]
         if g.conflicts:

@@ -111,8 +111,14 @@ def _pair_codes(members: np.ndarray, n: int) -> np.ndarray:
     return np.minimum(x, y) * n + np.maximum(x, y)
 
 
-def _shingle_pairs(shs: list, n: int) -> dict:
-    """``{(i, j): shared sampled shingles}`` for the pairs sharing at least ``MIN_SHARED_SAMPLED`` of them.
+def _sampled(sh: np.ndarray) -> np.ndarray:
+    """The shingles used to find candidate pairs: those whose hash is 0 modulo SAMPLE, each once."""
+    return np.unique(sh[sh % SAMPLE == 0])
+
+
+def _shingle_pairs(uniq: list, n: int) -> dict:
+    """``{(i, j): shared sampled shingles}`` for the pairs sharing at least ``MIN_SHARED_SAMPLED`` of them
+    (``uniq``: each article's sampled shingles, ``_sampled``).
 
     Column arrays and sorting instead of a dict of lists: memory stays a few integers per shingle (a
     dict keyed by shingle would hold hundreds of bytes each, gigabytes at 10k articles).
@@ -120,7 +126,6 @@ def _shingle_pairs(shs: list, n: int) -> dict:
     # pairs are found through a sample of the shingles (those whose hash is 0 modulo SAMPLE): a pair can
     # only be a derivation with MIN_WORDS words reused, i.e. 30+ shared shingles, of which a quarter are
     # expected in the sample; the share reused is then measured on all shingles (``_covered``)
-    uniq = [np.unique(sh[sh % SAMPLE == 0]) for sh in shs]
     if not any(len(u) for u in uniq):
         return {}
     hashes = np.concatenate(uniq)
@@ -145,48 +150,72 @@ def _shingle_pairs(shs: list, n: int) -> dict:
     return {(int(c // n), int(c % n)): int(k) for c, k in zip(pair[keep], count[keep])}
 
 
-def find_derivations(articles) -> list:
-    """``Derivation(article=later, source=earlier, share)`` for every pair of articles with enough text reuse."""
-    arts = sorted(articles, key=lambda a: a.id)
-    n_words, shs, quotes = [], [], []
-    for a in arts:
-        toks = words(a.text)                 # one article's words at a time: only its shingles are kept
-        n_words.append(len(toks))
-        shs.append(_shingles(toks))
-        quotes.append(_quotes(a.text))
-    counts = _shingle_pairs(shs, max(len(arts), 1))
-    qindex = defaultdict(set)
-    for i, qs in enumerate(quotes):
-        for q in qs:
-            qindex[q].add(i)
+class DerivationKey:
+    """What finding text reuse needs of one article to pick candidate pairs: its sampled shingles, its long
+    quotations (hashed), its word count and date (a few kilobytes; the texts are read again only for the
+    candidate pairs)."""
+    __slots__ = ("id", "date", "n_words", "sampled", "quotes")
+
+    def __init__(self, id, date, n_words, sampled, quotes):
+        self.id, self.date, self.n_words, self.sampled, self.quotes = id, date, n_words, sampled, quotes
+
+
+def derivation_key(article) -> DerivationKey:
+    toks = words(article.text)
+    return DerivationKey(article.id, _date_key(article), len(toks), _sampled(_shingles(toks)),
+                         tuple(sorted({stable_hash(" ".join(q)) for q in _quotes(article.text)})))
+
+
+def candidate_pairs(keys) -> list:
+    """Pairs of article ids ``(a, b)``, ``a < b``, worth checking for reuse: enough shared sampled shingles,
+    or enough shared long quotations. ``keys``: ``DerivationKey`` records."""
+    keys = sorted(keys, key=lambda k: k.id)
+    counts = _shingle_pairs([k.sampled for k in keys], max(len(keys), 1))
+    qindex = defaultdict(list)
+    for i, k in enumerate(keys):
+        for q in k.quotes:
+            qindex[q].append(i)
     qpairs = defaultdict(int)
     for members in qindex.values():
-        members = sorted(members)
         if 2 <= len(members) <= MAX_DF:
             for x in range(len(members)):
                 for y in range(x + 1, len(members)):
                     qpairs[(members[x], members[y])] += 1
+    pairs = set(counts) | {p for p, c in qpairs.items() if c >= MIN_QUOTES}
+    return sorted((keys[i].id, keys[j].id) for i, j in pairs)
 
-    pos = {a.id: i for i, a in enumerate(arts)}
+
+def check_pair(a, b):
+    """``Derivation`` of the later of two articles from the earlier one when enough text is reused, else None."""
+    later, earlier = _order(a, b)
+    lt, et = words(later.text), words(earlier.text)
+    n = len(lt)
+    if n == 0:
+        return None
+    ls, es = _shingles(lt), _shingles(et)
+    covered = _covered(ls, es, n)
+    share = covered / n
+    reused = (covered >= MIN_WORDS and share >= MIN_SHARE) or covered >= LONG_PASSAGE
+    if not reused:
+        ql, qe = _quotes(later.text), _quotes(earlier.text)
+        eq = set(qe)
+        shared = [q for q in ql if q in eq]
+        if len(set(shared)) >= MIN_QUOTES and len(shared) * 2 >= len(ql):
+            if _lcs(shared, [q for q in qe if q in set(shared)]) >= MIN_QUOTES:
+                reused = True
+                share = max(share, sum(len(q) for q in shared) / n)
+    if not reused:
+        return None
+    return Derivation(article=later.id, source=earlier.id, share=round(min(share, 1.0), 3))
+
+
+def find_derivations(articles) -> list:
+    """``Derivation(article=later, source=earlier, share)`` for every pair of articles with enough text reuse."""
+    by_id = {a.id: a for a in articles}
     out = []
-    for (i, j) in sorted(set(counts) |
-                         set(p for p, c in qpairs.items() if c >= MIN_QUOTES)):
-        later, earlier = _order(arts[i], arts[j])
-        li, ei = pos[later.id], pos[earlier.id]
-        n = n_words[li]
-        if n == 0:
-            continue
-        covered = _covered(shs[li], shs[ei], n)
-        share = covered / n
-        reused = (covered >= MIN_WORDS and share >= MIN_SHARE) or covered >= LONG_PASSAGE
-        if not reused and qpairs.get((i, j), 0) >= MIN_QUOTES:
-            eq = set(quotes[ei])
-            shared = [q for q in quotes[li] if q in eq]
-            if len(set(shared)) >= MIN_QUOTES and len(shared) * 2 >= len(quotes[li]):
-                if _lcs(shared, [q for q in quotes[ei] if q in set(shared)]) >= MIN_QUOTES:
-                    reused = True
-                    share = max(share, sum(len(q) for q in shared) / n)
-        if reused:
-            out.append(Derivation(article=later.id, source=earlier.id, share=round(min(share, 1.0), 3)))
+    for x, y in candidate_pairs([derivation_key(a) for a in by_id.values()]):
+        d = check_pair(by_id[x], by_id[y])
+        if d is not None:
+            out.append(d)
     out.sort(key=lambda d: (d.article, d.source))
     return out

@@ -1,8 +1,8 @@
 """Global entities: the local entities of all articles merged, with the reason for every merge kept.
 
-Three passes, each over blocks (never all pairs):
+Within each story, three passes, each over blocks (never all pairs); then one across stories:
 
-A. Everywhere (across stories too): names that are strongly equal merge: the same multi-word name
+A. Names that are strongly equal merge: the same multi-word name
    (initials, function words, case, accents and word order ignored) and the same kind of thing; single-word
    names only for places and nationalities ("Ukraine", "Ukrainian").
 B. Within a story: names that agree token by token, allowing inflection ("Russia"/"Russian"), shortened words
@@ -10,6 +10,8 @@ B. Within a story: names that agree token by token, allowing inflection ("Russia
    merges even when the tagger gave it two non-person types ("Bakhmut" ORG and GPE).
 C. Within a story: a short form joins the only fuller name it can stand for ("Putin" -> "Vladimir Putin";
    "Legion" -> "Freedom of Russia Legion"), never when two fuller names compete.
+
+Across stories, entities that share a strongly equal name (A) merge, never two that one story kept apart.
 
 A merge is refused when both names keep words the other lacks ("International Legion of Ukraine" vs
 "Freedom of Russia Legion"; persons with different first names), when a person would join a non-person,
@@ -121,19 +123,49 @@ def _types_ok(x: _Item, y: _Item, exact: bool) -> bool:
     return exact and not x.person and "NORP" not in (x.ent.type, y.ent.type)
 
 
-def merge_entities(analyses, stories):
-    """Merge the local entities of all articles; returns ``(entities, {(article_id, local_id): entity_id})``."""
-    story_of = {}
-    for st in sorted(stories, key=lambda s: s.id):
-        for aid in st.articles:
-            story_of.setdefault(aid, st.id)
+class Part:
+    """One story's entity: a cluster of local entities of that story's articles, and what the merge across
+    stories needs of it (its strong names, its full names, its counts)."""
+    __slots__ = ("story", "person", "strong", "full", "names", "types", "person_ev", "aliases", "mentions",
+                 "members", "evidence", "id")
+
+    def __init__(self, story, person, strong, full, names, types, person_ev, aliases, mentions, members, evidence):
+        self.story, self.person, self.strong, self.full = story, person, strong, full
+        self.names, self.types, self.person_ev, self.aliases = names, types, person_ev, aliases
+        self.mentions, self.members, self.evidence = mentions, members, evidence
+        self.id = make_id("e", *mentions)
+
+    def to_json(self) -> dict:
+        return {"story": self.story, "person": self.person, "strong": self.strong,
+                "full": [list(k) for k in self.full], "names": self.names, "types": self.types,
+                "person_ev": self.person_ev, "aliases": self.aliases,
+                "mentions": [list(m) for m in self.mentions], "members": [list(m) for m in self.members],
+                "evidence": self.evidence}
+
+    @classmethod
+    def from_json(cls, d) -> "Part":
+        return cls(d["story"], d["person"], d["strong"], [tuple(k) for k in d["full"]], d["names"], d["types"],
+                   d["person_ev"], d["aliases"], [tuple(m) for m in d["mentions"]],
+                   [tuple(m) for m in d["members"]], d["evidence"])
+
+
+def _strong_key(it: _Item):
+    k = it.key
+    if len(k) >= 2 or (len(k) == 1 and _cls(it.ent.type) in ("PLACE", "NORP") and len(k[0]) >= 3):
+        return _cls(it.ent.type) + "|" + " ".join(sorted(k))
+    return None
+
+
+def story_parts(analyses, story_id: str) -> list:
+    """The entities of one story: the local entities of its articles merged (A, B and C of the module's
+    doc, all within the story), as ``Part`` records in a fixed order."""
     items = []
     for an in sorted(analyses, key=lambda a: a.article.id):
         aid = an.article.id
         for ent in sorted(an.entities, key=lambda e: e.local_id):
             if not ent.mentions:
                 continue
-            items.append(_Item(len(items), aid, story_of.get(aid, "solo:" + aid), ent))
+            items.append(_Item(len(items), aid, story_id, ent))
     uf = _UF(len(items))
     evidence = defaultdict(list)     # root -> [str]
 
@@ -164,24 +196,21 @@ def merge_entities(analyses, stories):
         ev.append(f"{why}: '{x.ent.name}' ({x.ent.type}, {x.aid}) = '{y.ent.name}' ({y.ent.type}, {y.aid})")
         evidence[r] = ev
 
-    # ---- A: strongly equal names, everywhere
+    # ---- A: strongly equal names
     strong = defaultdict(list)
     for it in items:
-        k = it.key
-        if len(k) >= 2 or (len(k) == 1 and _cls(it.ent.type) in ("PLACE", "NORP") and len(k[0]) >= 3):
-            strong[(_cls(it.ent.type), " ".join(sorted(k)))].append(it.idx)
+        k = _strong_key(it)
+        if k is not None:
+            strong[k].append(it.idx)
     for key in sorted(strong):
         idxs = strong[key]
         for j in idxs[1:]:
             if cluster_ok(idxs[0], j):
                 join(idxs[0], j, "same name")
 
-    # ---- B and C: within each story, over blocks of shared name tokens
-    by_story = defaultdict(list)
-    for it in items:
-        by_story[it.story].append(it)
-    for sid in sorted(by_story):
-        members = by_story[sid]
+    # ---- B and C: over blocks of shared name tokens
+    members = items
+    if len({it.aid for it in items}) > 1:
         blocks = defaultdict(set)
         for it in members:
             for k in it.keys:
@@ -254,30 +283,147 @@ def merge_entities(analyses, stories):
             if cluster_ok(s, f):
                 join(s, f, why[(s, f)] + ", the only fuller name in the story")
 
-    # ---- build the global entities
     clusters = defaultdict(list)
     for it in items:
         clusters[uf.find(it.idx)].append(it)
-    entities, mapping = [], {}
+    parts = []
     for root, its in clusters.items():
-        mentions = sorted({(it.aid, s, e) for it in its for s, e in it.ent.mentions})
-        eid = make_id("e", *mentions)
-        names = Counter()
+        names, types = Counter(), Counter()
+        person_ev = False
         for it in its:
             names[it.ent.name] += it.nmentions
-        name = max(names, key=lambda n: (len(content_tokens(n)), names[n], len(n), n))
-        types = Counter()
-        person_evidence = False
-        for it in its:
             types[it.ent.type] += it.nmentions
             if it.ent.type == "PERSON" and any(k in (it.ent.attributes or {}) for k in ("age", "call_sign")):
-                person_evidence = True
-        typ = "PERSON" if person_evidence else max(types, key=lambda t: (types[t], t))
-        aliases = sorted({al for it in its for al in it.ent.aliases})
-        members = sorted((it.aid, it.ent.local_id) for it in its)
-        entities.append(Entity(id=eid, name=name, type=typ, aliases=aliases, mentions=mentions, members=members,
-                               evidence=sorted(evidence.get(root, []))))
-        for m in members:
-            mapping[m] = eid
+                person_ev = True
+        parts.append(Part(
+            story=story_id, person=its[0].person,
+            strong=sorted({k for k in (_strong_key(it) for it in its) if k is not None}),
+            full=sorted({it.key for it in its if len(it.key) >= 2}),
+            names=dict(sorted(names.items())), types=dict(sorted(types.items())), person_ev=person_ev,
+            aliases=sorted({al for it in its for al in it.ent.aliases}),
+            mentions=sorted({(it.aid, s, e) for it in its for s, e in it.ent.mentions}),
+            members=sorted((it.aid, it.ent.local_id) for it in its), evidence=sorted(evidence.get(root, []))))
+    parts.sort(key=lambda p: p.members[0])
+    return parts
+
+
+class CrossStoryMerge:
+    """The merge of the stories' entities: parts (numbered in a fixed order) that share a strong name (the same
+    multi-word name, or the same place or nationality, with the same kind of thing) are one entity, unless
+    that would join a person with a non-person, two entities one story kept apart, or two full names that
+    are refused (their modifiers disagree). Fed one strong name at a time, in name order."""
+
+    def __init__(self):
+        self.parent = {}
+        self.info = {}       # root -> (person, {stories}, {full names})
+
+    def find(self, x):
+        parent = self.parent
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    def _info(self, r, person, story, full):
+        if r not in self.info:
+            self.info[r] = (person, {story}, set(full))
+        return self.info[r]
+
+    def add_group(self, members) -> None:
+        """``members``: ``[(part number, story, person, full names)]`` sharing one strong name, by number."""
+        first = members[0]
+        for pidx, story, person, full in members[1:]:
+            ra, rb = self.find(first[0]), self.find(pidx)
+            if ra == rb:
+                continue
+            A = self._info(ra, first[2], first[1], first[3]) if ra == first[0] else self.info[ra]
+            B = self._info(rb, person, story, full) if rb == pidx else self.info[rb]
+            if A[0] != B[0] or A[1] & B[1]:
+                continue
+            if len(A[2]) * len(B[2]) <= 20000 and any(
+                    _refused(x, y, A[0]) for x in A[2] for y in B[2]):
+                continue
+            if rb < ra:
+                ra, rb, A, B = rb, ra, B, A
+            self.parent[rb] = ra
+            A[1].update(B[1])
+            A[2].update(B[2])
+            del self.info[rb]
+
+    def roots(self) -> dict:
+        """``{part number: root part number}`` for every part joined to another."""
+        out = {}
+        for x in list(self.parent):
+            r = self.find(x)
+            out[x] = out[r] = r
+        return out
+
+
+def entity_of_parts(parts) -> Entity:
+    """The entity of one or more parts (a part alone keeps its own id: the hash of its mentions)."""
+    if len(parts) == 1:
+        p = parts[0]
+        mentions, names, types, person_ev = p.mentions, p.names, p.types, p.person_ev
+        aliases, members, evidence, eid = p.aliases, p.members, p.evidence, p.id
+    else:
+        mentions = sorted(m for p in parts for m in p.mentions)
+        names, types = Counter(), Counter()
+        for p in parts:
+            names.update(p.names)
+            types.update(p.types)
+        person_ev = any(p.person_ev for p in parts)
+        aliases = sorted({a for p in parts for a in p.aliases})
+        members = sorted(m for p in parts for m in p.members)
+        evidence = sorted([e for p in parts for e in p.evidence] +
+                          [f"same name across stories: {p.story}" for p in parts[1:]])
+        eid = make_id("e", *mentions)
+    name = max(names, key=lambda n: (len(content_tokens(n)), names[n], len(n), n))
+    typ = "PERSON" if person_ev else max(types, key=lambda t: (types[t], t))
+    return Entity(id=eid, name=name, type=typ, aliases=list(aliases), mentions=list(mentions),
+                  members=list(members), evidence=list(evidence))
+
+
+def strong_groups(parts):
+    """``(strong name, [(part number, story, person, full names)])`` for names held by two parts or more,
+    in name order (the in-memory form of what the store's query yields)."""
+    by_key = defaultdict(list)
+    for i, p in enumerate(parts):
+        for k in p.strong:
+            by_key[k].append((i, p.story, p.person, p.full))
+    for k in sorted(by_key):
+        if len(by_key[k]) > 1:
+            yield k, by_key[k]
+
+
+def merge_entities(analyses, stories):
+    """Merge the local entities of all articles; returns ``(entities, {(article_id, local_id): entity_id})``.
+
+    Each story's entities are merged within the story (``story_parts``), then across stories by strong
+    names (``CrossStoryMerge``). An article outside every story is a story of its own.
+    """
+    story_of = {}
+    for st in sorted(stories, key=lambda s: s.id):
+        for aid in st.articles:
+            story_of.setdefault(aid, st.id)
+    by_story = defaultdict(list)
+    for an in analyses:
+        aid = an.article.id
+        by_story[story_of.get(aid, "solo:" + aid)].append(an)
+    parts = []
+    for sid in sorted(by_story):
+        parts.extend(story_parts(by_story[sid], sid))
+    merge = CrossStoryMerge()
+    for _key, members in strong_groups(parts):
+        merge.add_group(members)
+    roots = merge.roots()
+    clusters = defaultdict(list)
+    for i, p in enumerate(parts):
+        clusters[roots.get(i, i)].append(p)
+    entities, mapping = [], {}
+    for _root, ps in sorted(clusters.items()):
+        ent = entity_of_parts(ps)
+        entities.append(ent)
+        for m in ent.members:
+            mapping[m] = ent.id
     entities.sort(key=lambda e: (e.name, e.id))
     return entities, mapping

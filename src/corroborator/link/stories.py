@@ -41,19 +41,54 @@ def _lead(an) -> str:
     return ((an.article.title or "") + "\n" + (an.article.text or "")[:1000]).strip()
 
 
-def _has_embeddings(analyses) -> bool:
-    vecs = [a.doc_vector for a in analyses]
-    return bool(vecs) and all(v is not None and len(v) for v in vecs) and len({len(v) for v in vecs}) == 1
+class StoryKey:
+    """What story clustering needs of one article (a few hundred bytes: a corpus of any size is clustered
+    without holding its analyses)."""
+    __slots__ = ("id", "vector", "names", "pub", "nb", "title", "first_line", "lead")
+
+    def __init__(self, id, vector, names, pub, nb, title, first_line, lead):
+        self.id, self.vector, self.names, self.pub, self.nb = id, vector, names, pub, nb
+        self.title, self.first_line, self.lead = title, first_line, lead
 
 
-def _vectors(analyses) -> np.ndarray:
-    vecs = [a.doc_vector for a in analyses]
-    if _has_embeddings(analyses):
-        m = np.asarray(np.stack([np.asarray(v, dtype=np.float32) for v in vecs]), dtype=np.float32)
+def story_key(an, keep_lead: bool = False) -> StoryKey:
+    """``StoryKey`` of an ``ArticleAnalysis``; its lead text is kept when it has no doc vector (or when asked)."""
+    a = an.article
+    vec = an.doc_vector if an.doc_vector is not None and len(an.doc_vector) else None
+    title = a.title.strip() if a.title else None
+    first = None
+    if not title:
+        text = a.text or ""
+        if an.sentences:
+            s, e = an.sentences[0]
+            first = text[s:e].strip()[:200]
+        else:
+            first = text.strip().split("\n")[0][:200]
+    pub, nb = _day(an)
+    return StoryKey(a.id, vec, frozenset(_names(an)), pub, nb, title, first,
+                    _lead(an) if keep_lead or vec is None else None)
+
+
+def _keys(items) -> list:
+    return [x if isinstance(x, StoryKey) else story_key(x) for x in items]
+
+
+def _has_embeddings(keys) -> bool:
+    vecs = [k.vector for k in keys]
+    return bool(vecs) and all(v is not None for v in vecs) and len({len(v) for v in vecs}) == 1
+
+
+def _vectors(keys) -> np.ndarray:
+    if _has_embeddings(keys):
+        m = np.empty((len(keys), len(keys[0].vector)), dtype=np.float32)
+        for i, k in enumerate(keys):
+            m[i] = k.vector
         m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
         return m
     # without embeddings everywhere, compare all articles in one space (hashed bag of words)
-    return hashed_vectors([_lead(a) for a in analyses])
+    if any(k.lead is None for k in keys):
+        raise ValueError("story keys without doc vectors need their leads (story_key(..., keep_lead=True))")
+    return hashed_vectors([k.lead for k in keys])
 
 
 def _names(an) -> set:
@@ -81,8 +116,8 @@ def _ordinal(s):
 
 
 def _day(an):
-    """(publication day, not-before day) as ordinals, -1 where unknown; the not-before day is used only when the
-    publication day is unknown."""
+    """(publication day, not-before day) of an analysis as ordinals, -1 where unknown; the not-before day is
+    used only when the publication day is unknown."""
     pub = _ordinal(an.article.published)
     nb = _ordinal(an.article.published_not_before) if pub is None else None
     return (-1 if pub is None else pub), (-1 if nb is None else nb)
@@ -171,11 +206,13 @@ def _name_sim(a: set, b: set, idf: dict) -> float:
 
 
 def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
-    """Scored candidate pairs ``(score, cosine, i, j)`` over the blocked candidates, score >= ``min_score``."""
-    V = _vectors(analyses) if V is None else V
-    n = len(analyses)
-    names = [_names(a) for a in analyses]
-    days = np.array([_day(a) for a in analyses], dtype=np.int64).reshape(-1, 2)
+    """Scored candidate pairs ``(score, cosine, i, j)`` over the blocked candidates, score >= ``min_score``
+    (``analyses``: ``ArticleAnalysis`` or ``StoryKey`` records)."""
+    keys = _keys(analyses)
+    V = _vectors(keys) if V is None else V
+    n = len(keys)
+    names = [k.names for k in keys]
+    days = np.array([(k.pub, k.nb) for k in keys], dtype=np.int64).reshape(-1, 2)
     lsh = _lsh_pairs(V)
     npairs, idf = _name_pairs(names)
     both = np.concatenate([lsh, npairs]) if len(npairs) else lsh
@@ -203,27 +240,23 @@ def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
     return out
 
 
-def _title(analyses, members, V) -> str:
+def _title(keys, members, V) -> str:
     centroid = V[members].sum(0)
-    best = max(members, key=lambda i: (float(V[i] @ centroid), analyses[i].article.id))
+    best = max(members, key=lambda i: (float(V[i] @ centroid), keys[i].id))
     for i in [best] + [m for m in members if m != best]:
-        if analyses[i].article.title:
-            return analyses[i].article.title.strip()
-    an = analyses[best]
-    text = an.article.text or ""
-    if an.sentences:
-        s, e = an.sentences[0]
-        return text[s:e].strip()[:200]
-    return text.strip().split("\n")[0][:200]
+        if keys[i].title:
+            return keys[i].title
+    return keys[best].first_line or ""
 
 
 def cluster_stories(analyses) -> list:
-    """Group ``ArticleAnalysis`` records into ``Story`` records (every article in exactly one story)."""
-    analyses = sorted(analyses, key=lambda a: a.article.id)
-    n = len(analyses)
+    """Group articles (``ArticleAnalysis`` or ``StoryKey`` records) into ``Story`` records (every article in
+    exactly one story)."""
+    keys = sorted(_keys(analyses), key=lambda k: k.id)
+    n = len(keys)
     if n == 0:
         return []
-    V = _vectors(analyses)
+    V = _vectors(keys)
     parent = list(range(n))
     size = [1] * n
     vsum = V.astype(np.float64).copy()
@@ -234,10 +267,10 @@ def cluster_stories(analyses) -> list:
             x = parent[x]
         return x
 
-    embedded = _has_embeddings(analyses)
+    embedded = _has_embeddings(keys)
     pair_t = PAIR_THRESHOLD if embedded else WORDS_PAIR_THRESHOLD
     avg_t = AVERAGE_THRESHOLD if embedded else WORDS_AVERAGE_THRESHOLD
-    edges = pair_scores(analyses, V, min_score=pair_t)
+    edges = pair_scores(keys, V, min_score=pair_t)
     edges.sort(key=lambda p: (-p[0], p[2], p[3]))
     for _s, _c, i, j in edges:
         ri, rj = find(i), find(j)
@@ -257,7 +290,7 @@ def cluster_stories(analyses) -> list:
         clusters[find(i)].append(i)
     stories = []
     for members in clusters.values():
-        ids = sorted(analyses[i].article.id for i in members)
-        stories.append(Story(id=make_id("s", *ids), title=_title(analyses, members, V), articles=ids))
+        ids = sorted(keys[i].id for i in members)
+        stories.append(Story(id=make_id("s", *ids), title=_title(keys, members, V), articles=ids))
     stories.sort(key=lambda s: s.articles[0])
     return stories

@@ -48,6 +48,44 @@ LEDGER_TABLES = {
 
 _INSERT_CHUNK = 20_000
 
+# staging tables: a table per ledger table (its sort key, its columns, the record as JSON text), and the
+# entities of each story ("parts") with what the merge across stories needs
+STAGE_TYPES = {
+    "stage_articles": ("VARCHAR",) * 5 + ("VARCHAR",),
+    "stage_entities": ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"),
+    "stage_quotes": ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR"),
+    "stage_claims": ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"),
+    "stage_stories": ("VARCHAR", "VARCHAR", "VARCHAR"),
+    "stage_claim_groups": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"),
+    "stage_timeline": ("VARCHAR", "VARCHAR"),
+    "stage_parts": ("INTEGER", "VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "VARCHAR"),
+    "stage_strong": ("VARCHAR", "INTEGER"),
+    "stage_members": ("VARCHAR", "INTEGER", "INTEGER"),
+    "stage_roots": ("INTEGER", "INTEGER"),
+    "stage_final": ("INTEGER", "VARCHAR"),
+}
+STAGE_TABLES = tuple(STAGE_TYPES)
+STAGE_DDL = """
+CREATE TABLE stage_articles (id VARCHAR, outlet VARCHAR, title VARCHAR, published VARCHAR, path VARCHAR,
+                             record VARCHAR);
+CREATE TABLE stage_entities (pidx INTEGER, id VARCHAR, name VARCHAR, type VARCHAR, record VARCHAR);
+CREATE TABLE stage_quotes (seq INTEGER, id VARCHAR, article VARCHAR, record VARCHAR);
+CREATE TABLE stage_claims (seq INTEGER, id VARCHAR, article VARCHAR, text VARCHAR, modality VARCHAR,
+                           record VARCHAR);
+CREATE TABLE stage_stories (id VARCHAR, title VARCHAR, record VARCHAR);
+CREATE TABLE stage_claim_groups (id VARCHAR, story VARCHAR, status VARCHAR, record VARCHAR);
+CREATE TABLE stage_timeline (value VARCHAR, claim VARCHAR);
+CREATE TABLE stage_parts (pidx INTEGER, story VARCHAR, eid VARCHAR, person BOOLEAN, "full" VARCHAR,
+                          data VARCHAR);
+CREATE TABLE stage_strong (key VARCHAR, pidx INTEGER);
+CREATE TABLE stage_members (aid VARCHAR, lid INTEGER, pidx INTEGER);
+CREATE TABLE stage_roots (pidx INTEGER, root INTEGER);
+CREATE TABLE stage_final (pidx INTEGER, eid VARCHAR);
+"""
+# the ledger's order of each table
+STAGE_ORDER = {"articles": "id", "entities": "id", "quotes": "article, seq", "claims": "article, seq",
+               "stories": "id", "claim_groups": "id"}
+
 
 def _text(value):
     return None if value is None else str(value)
@@ -148,6 +186,106 @@ class Store:
                 break
             for key, payload, vectors in rows:
                 yield key, decode_analysis(payload, vectors)
+
+    def article_keys(self, doc_keys) -> list:
+        """``(doc_key, article id)`` of the stored analyses of ``doc_keys``, in doc_key order."""
+        keys = sorted(set(doc_keys))
+        if not keys:
+            return []
+        return self.con.execute("SELECT doc_key, article_id FROM analyses WHERE doc_key IN (SELECT unnest(?)) "
+                                "ORDER BY doc_key", [keys]).fetchall()
+
+    # ------------------------------------------------------------ staging of a ledger (linking story by story)
+    def stage_begin(self) -> None:
+        """Empty staging tables: the ledger's records are written there story by story, then published at
+        once in the ledger's order (``stage_publish``)."""
+        for name in STAGE_TABLES:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        self.con.execute(STAGE_DDL)
+
+    def stage_end(self) -> None:
+        for name in STAGE_TABLES:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def stage(self, table: str, rows) -> None:
+        """Append ``rows`` (tuples in the column order of ``table``) to staging table ``table``."""
+        rows = list(rows)
+        if not rows:
+            return
+        types = STAGE_TYPES[table]
+        columns = [list(c) for c in zip(*rows)]
+        select = ", ".join(f"unnest(?::{t}[])" for t in types)
+        self.con.execute(f"INSERT INTO {table} SELECT {select}", columns)
+
+    def stage_query(self, sql: str, params=(), size: int = 2048):
+        """Rows of a query over the staging tables, streamed."""
+        cur = self.con.execute(sql, list(params))
+        while True:
+            rows = cur.fetchmany(size)
+            if not rows:
+                break
+            yield from rows
+
+    def stage_publish(self, run: dict) -> None:
+        """Replace the ledger tables with the staged records, each table in the ledger's order, and the run."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table, cols in LEDGER_TABLES.items():
+                self.con.execute(f"DELETE FROM {table}")
+                if table == "timeline":
+                    continue
+                order = STAGE_ORDER[table]
+                select = ", ".join(list(cols) + ["record::JSON"])
+                self.con.execute(f"INSERT INTO {table} SELECT {select} FROM stage_{table} ORDER BY {order}")
+            batch = []
+
+            def flush():
+                if batch:
+                    self.con.execute("INSERT INTO timeline SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])::JSON",
+                                     [[v for v, _ in batch], [r for _, r in batch]])
+                    batch.clear()
+
+            value, ids = None, []
+            cur = self.con.execute("SELECT DISTINCT value, claim FROM stage_timeline ORDER BY value, claim")
+            while True:
+                rows = cur.fetchmany(4096)
+                for v, c in rows:
+                    if v != value and ids:
+                        batch.append((value, json.dumps({"value": value, "claims": ids}, ensure_ascii=False)))
+                        ids = []
+                    value = v
+                    ids.append(c)
+                if len(batch) >= _INSERT_CHUNK:
+                    flush()
+                if not rows:
+                    break
+            if ids:
+                batch.append((value, json.dumps({"value": value, "claims": ids}, ensure_ascii=False)))
+            flush()
+            self.con.execute("DELETE FROM run")
+            self.con.execute("INSERT INTO run VALUES (1, ?)", [json.dumps(run, ensure_ascii=False)])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def iter_records(self, table: str, size: int = 2048):
+        """The JSON text of each record of ledger table ``table``, in the ledger's order, streamed."""
+        if table not in LEDGER_TABLES:
+            raise LedgerError(f"unknown ledger table {table!r}")
+        cur = self.con.execute(f"SELECT record FROM {table} ORDER BY rowid")
+        while True:
+            rows = cur.fetchmany(size)
+            if not rows:
+                break
+            for (r,) in rows:
+                yield r
+
+    def run_record(self) -> dict:
+        row = self.con.execute("SELECT record FROM run WHERE id = 1").fetchone()
+        if row is None:
+            raise LedgerError(f"{self.path} holds no finished ledger yet; rerun 'corroborator analyze'")
+        return json.loads(row[0])
 
     # ------------------------------------------------------------ ledger tables
     def write_ledger(self, ledger: dict) -> None:

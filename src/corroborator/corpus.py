@@ -1,0 +1,253 @@
+"""The cross-article stages over a whole store, story by story, in bounded memory.
+
+    features (one pass):   each article -> StoryKey, DerivationKey, (date, outlet)   [a few KB each]
+    global, from keys:     stories (blocking), candidate pairs of text reuse
+    pass 1, per story:     text-reuse checks, the story's entities (parts)  -> staging tables
+    global, in the store:  parts sharing a strong name merged across stories (one name at a time)
+    pass 2, per story:     claim vectors, claim groups, status, ledger records -> staging tables
+    publish:               staging -> ledger tables, each in the ledger's order (DuckDB sorts, spilling to disk)
+
+Only the keys of every article and the analyses of one chunk of stories are in memory at once, so linking
+10,000 articles needs little more memory than linking 1,000. The stage functions are the same as for a
+list of analyses in memory (``link.*``, ``assess.*``); this module only decides what is loaded when.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import defaultdict
+
+log = logging.getLogger("corroborator")
+
+CHUNK_ARTICLES = 256          # articles of the stories loaded at once
+
+
+def _add(timings, key, seconds):
+    if timings is not None:
+        timings[key] = timings.get(key, 0.0) + seconds
+
+
+def _chunks(stories, size):
+    chunk, n = [], 0
+    for st in stories:
+        if chunk and n + len(st.articles) > size:
+            yield chunk
+            chunk, n = [], 0
+        chunk.append(st)
+        n += len(st.articles)
+    if chunk:
+        yield chunk
+
+
+def _dumps(rec) -> str:
+    return json.dumps(rec, ensure_ascii=False)
+
+
+def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) -> dict:
+    """Link and assess the analyses of ``doc_keys`` (one per article) in ``store`` and publish the ledger
+    tables there, with ``run`` (a dict, or a function returning it when the ledger is published) as its run
+    record. Returns counts of what was written.
+
+    ``embed``: texts -> vectors, for the claims of articles that share a story and lack claim vectors (they
+    are stored back, so a later run does not embed them again). ``progress``: a ``Progress`` over stories.
+    """
+    from .assess import assess_groups
+    from .assess.status import Units, unit_key
+    from .ledger import (article_record, claim_records, entity_record, group_record, quote_records,
+                         story_record, timeline_entries)
+    from .link import cluster_stories, group_claims
+    from .link.derivation import candidate_pairs, check_pair, derivation_key
+    from .link.entities import CrossStoryMerge, Part, entity_of_parts, story_parts
+    from .link.stories import _has_embeddings, story_key
+    from .pipeline import _as_stored, _embed_cached, has_claim_vectors
+
+    embed = embed or _embed_cached
+    t0 = time.perf_counter()
+    store_s = 0.0
+
+    # ---- features: one pass over the store, keeping a few keys per article
+    skeys, dkeys, ukeys, key_of, lacks_vectors = [], [], {}, {}, set()
+    for key, an in store.analyses(doc_keys=doc_keys):
+        aid = an.article.id
+        key_of[aid] = key
+        skeys.append(story_key(an))
+        dkeys.append(derivation_key(an.article))
+        ukeys[aid] = unit_key(an.article)
+        if an.claims and not has_claim_vectors(an):
+            lacks_vectors.add(aid)
+    if not _has_embeddings(skeys) and any(k.lead is None for k in skeys):
+        # some article has no doc vector: every article is compared by its words, so every lead is needed
+        skeys = [story_key(an, keep_lead=True) for _, an in store.analyses(doc_keys=doc_keys)]
+    stories = sorted(cluster_stories(skeys), key=lambda s: s.id)
+    del skeys
+    pairs = candidate_pairs(dkeys)
+    del dkeys
+    chunk_of = {}
+    chunks = list(_chunks(stories, CHUNK_ARTICLES))
+    for ci, chunk in enumerate(chunks):
+        for st in chunk:
+            for aid in st.articles:
+                chunk_of[aid] = ci
+    pairs_in = defaultdict(list)        # chunk -> its candidate pairs; pairs across chunks come after
+    across = []
+    for x, y in pairs:
+        (pairs_in[chunk_of[x]] if chunk_of[x] == chunk_of[y] else across).append((x, y))
+    del pairs
+
+    def load(aids):
+        nonlocal store_s
+        ts = time.perf_counter()
+        out = {an.article.id: an for _, an in store.analyses(doc_keys=[key_of[a] for a in aids])}
+        store_s += time.perf_counter() - ts
+        return out
+
+    store.stage_begin()
+    derivations = []
+
+    # ---- pass 1: text reuse inside each chunk, and each story's entities
+    pidx = 0
+    for ci, chunk in enumerate(chunks):
+        ans = load([aid for st in chunk for aid in st.articles])
+        for x, y in pairs_in.get(ci, ()):
+            d = check_pair(ans[x].article, ans[y].article)
+            if d is not None:
+                derivations.append(d)
+        parts_rows, strong_rows, member_rows, entity_rows = [], [], [], []
+        for st in chunk:
+            for part in story_parts([ans[a] for a in st.articles], st.id):
+                parts_rows.append((pidx, st.id, part.id, part.person, _dumps([list(k) for k in part.full]),
+                                   _dumps(part.to_json())))
+                strong_rows.extend((k, pidx) for k in part.strong)
+                member_rows.extend((aid, lid, pidx) for aid, lid in part.members)
+                ent = entity_of_parts([part])
+                entity_rows.append((pidx, ent.id, ent.name, ent.type, _dumps(entity_record(ent))))
+                pidx += 1
+        store.stage("stage_parts", parts_rows)
+        store.stage("stage_strong", strong_rows)
+        store.stage("stage_members", member_rows)
+        store.stage("stage_entities", entity_rows)
+        del ans
+    for lo in range(0, len(across), CHUNK_ARTICLES // 2):
+        some = across[lo:lo + CHUNK_ARTICLES // 2]
+        ans = load(sorted({a for p in some for a in p}))
+        for x, y in some:
+            d = check_pair(ans[x].article, ans[y].article)
+            if d is not None:
+                derivations.append(d)
+        del ans
+    derivations.sort(key=lambda d: (d.article, d.source))
+    derived = defaultdict(list)
+    for d in derivations:
+        derived[d.article].append(d)
+    units = Units(ukeys, derivations)
+
+    # ---- entities across stories: one strong name at a time, in name order
+    merge = CrossStoryMerge()
+    group_key, members = None, []
+    for key, p, story, person, full in store.stage_query(
+            "SELECT s.key, s.pidx, p.story, p.person, p.\"full\" FROM stage_strong s "
+            "JOIN (SELECT key FROM stage_strong GROUP BY key HAVING count(*) > 1) USING (key) "
+            "JOIN stage_parts p USING (pidx) ORDER BY s.key, s.pidx"):
+        if key != group_key and members:
+            merge.add_group(members)
+            members = []
+        group_key = key
+        members.append((p, story, person, [tuple(k) for k in json.loads(full)]))
+    if members:
+        merge.add_group(members)
+    roots = merge.roots()
+    del merge
+    store.stage("stage_roots", sorted(roots.items()))
+    del roots
+    final_rows, entity_rows, drop = [], [], []
+    current, parts = None, []
+
+    def finish_entity():
+        ent = entity_of_parts(parts)
+        final_rows.extend((q, ent.id) for q in part_numbers)
+        entity_rows.append((current, ent.id, ent.name, ent.type, _dumps(entity_record(ent))))
+
+    part_numbers = []
+    for root, p, data in store.stage_query("SELECT r.root, p.pidx, p.data FROM stage_roots r "
+                                           "JOIN stage_parts p USING (pidx) ORDER BY r.root, p.pidx"):
+        if root != current and parts:
+            finish_entity()
+            parts, part_numbers = [], []
+        current = root
+        parts.append(Part.from_json(json.loads(data)))
+        part_numbers.append(p)
+        drop.append(p)
+        if len(final_rows) >= 20_000:
+            store.stage("stage_final", final_rows)
+            final_rows.clear()
+    if parts:
+        finish_entity()
+    parts = None
+    store.stage("stage_final", final_rows)
+    if drop:
+        store.con.execute("DELETE FROM stage_entities WHERE pidx IN (SELECT pidx FROM stage_roots)")
+    store.stage("stage_entities", entity_rows)
+    del final_rows, entity_rows, drop
+
+    # ---- pass 2: claim vectors, claim groups and status, story by story; the ledger's records staged
+    counts = {"articles": 0, "claims": 0, "claim_groups": 0, "stories": len(stories)}
+    embed_s = 0.0
+    for chunk in chunks:
+        aids = [aid for st in chunk for aid in st.articles]
+        ans = load(aids)
+        emap = {(a, lid): eid for a, lid, eid in store.stage_query(
+            "SELECT m.aid, m.lid, coalesce(f.eid, p.eid) FROM stage_members m JOIN stage_parts p USING (pidx) "
+            "LEFT JOIN stage_final f USING (pidx) WHERE m.aid IN (SELECT unnest(?))", [aids])}
+        todo = [ans[a] for st in chunk if len(st.articles) > 1 for a in st.articles if a in lacks_vectors]
+        if todo:
+            te = time.perf_counter()
+            vecs = embed([c.text for an in todo for c in an.claims])
+            off = 0
+            for an in todo:
+                an.claim_vectors = [_as_stored(v) for v in vecs[off:off + len(an.claims)]]
+                off += len(an.claims)
+            embed_s += time.perf_counter() - te
+            if timings is not None:
+                timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + off
+            ts = time.perf_counter()
+            store.put_vectors([(key_of[an.article.id], an) for an in todo])
+            store_s += time.perf_counter() - ts
+        rows = defaultdict(list)
+        for st in chunk:
+            members = [ans[a] for a in st.articles]
+            groups = group_claims(members, [st], emap)
+            assess_groups(groups, members, (), emap, units=units)
+            rows["stage_stories"].append((st.id, st.title, _dumps(story_record(st))))
+            for g in groups:
+                rows["stage_claim_groups"].append((g.id, g.story, g.status, _dumps(group_record(g))))
+            counts["claim_groups"] += len(groups)
+            for an in members:
+                a = an.article
+                rec = article_record(a, derived.get(a.id, ()))
+                rows["stage_articles"].append((a.id, _text(a.outlet), _text(a.title), _text(a.published),
+                                               _text(a.path), _dumps(rec)))
+                for seq, q in enumerate(quote_records(an, emap)):
+                    rows["stage_quotes"].append((seq, q["id"], q["article"], _dumps(q)))
+                for seq, c in enumerate(claim_records(an, emap)):
+                    rows["stage_claims"].append((seq, c["id"], c["article"], c["text"], c["modality"], _dumps(c)))
+                rows["stage_timeline"].extend(timeline_entries(an))
+                counts["articles"] += 1
+                counts["claims"] += len(an.claims)
+        for table, rs in rows.items():
+            store.stage(table, rs)
+        del ans, rows, emap
+        if progress is not None:
+            progress.advance(len(chunk))
+    ts = time.perf_counter()
+    store.stage_publish(run() if callable(run) else run)
+    store.stage_end()
+    store_s += time.perf_counter() - ts
+    _add(timings, "embed", embed_s)
+    _add(timings, "store", store_s)
+    _add(timings, "link_assess", time.perf_counter() - t0 - embed_s - store_s)
+    return counts
+
+
+def _text(value):
+    return None if value is None else str(value)
