@@ -172,43 +172,65 @@ def _synthetic_story(base, s, size, rng, nrng):
     return out
 
 
-def link_child(n, source, workdir, min_story=2, max_story=6):
-    """Build ``n`` synthetic analyses (stories of ``min_story``..``max_story`` articles, sizes sampled,
-    each story from one real analysis) from the real ones pickled in ``source``, in memory, then time link + assess
-    and the ledger build (the store round trip of ``analyze`` is not part of linking)."""
+def make_store_child(n, source, workdir, min_story=2, max_story=6):
+    """Build ``n`` synthetic analyses (stories of ``min_story``..``max_story`` articles, sizes sampled, each
+    story from one real analysis) from the real ones pickled in ``source``, and store them in
+    ``workdir/ledger.duckdb`` as ``analyze`` would have (not timed: the linking child reads this store)."""
     import numpy as np
 
-    from corroborator.ledger import build_ledger
-    from corroborator.pipeline import link_and_assess
+    from corroborator.ids import make_id
+    from corroborator.store import Store
 
     with open(source, "rb") as fh:
         real = pickle.load(fh)
     rng = random.Random(n)
     nrng = np.random.default_rng(n)
-    analyses, made, s, sizes = [], 0, 0, []
+    store = Store(pathlib.Path(workdir) / "ledger.duckdb")
+    made, s, sizes, batch = 0, 0, [], []
+
+    def flush():
+        recs = [{"path": an.article.path, "status": "ok", "reason": None, "article": an.article.id,
+                 "doc_key": k} for k, an in batch]
+        store.put_results(batch, recs)
+        batch.clear()
+
     while made < n:
         size = min(rng.randint(min_story, max_story), n - made)
         sizes.append(size)
-        analyses.extend(_synthetic_story(real[rng.randrange(len(real))], s, size, rng, nrng))
+        for an in _synthetic_story(real[rng.randrange(len(real))], s, size, rng, nrng):
+            batch.append((make_id("d", an.article.id), an))
+        if len(batch) >= 500:
+            flush()
         made += size
         s += 1
-    del real
-    gc.collect()
+    flush()
+    store.close()
+    print(json.dumps({"articles": n, "synthetic_stories": len(sizes)}))
+
+
+def link_child(n, workdir):
+    """Time the cross-article stages as ``analyze`` runs them after the per-article stages: linking story by
+    story over the store ``workdir/ledger.duckdb`` (``corpus.link_store``), then ledger.json written from it."""
+    from corroborator.corpus import link_store
+    from corroborator.ledger import write_ledger_json
+    from corroborator.store import Store
+
+    store = Store(pathlib.Path(workdir) / "ledger.duckdb")
+    keys = [k for k, _ in store.article_keys([r["doc_key"] for r in store.inputs() if r["doc_key"]])]
     rss_before = _rss_now_mb()
-    # the cross-article stages and the ledger, as ``analyze`` runs them after reading the store back
     t0 = time.perf_counter()
-    pieces = link_and_assess(analyses)
+    counts = link_store(store, keys, {"version": "bench", "started": None, "finished": None, "inputs": []})
     link_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    data = build_ledger({"version": "bench", "started": None, "finished": None, "inputs": []}, analyses, *pieces)
+    write_ledger_json(store, pathlib.Path(workdir) / "ledger.json")
     ledger_s = time.perf_counter() - t0
-    stories = pieces[0]
-    sizes_found = sorted(len(st.articles) for st in stories)
-    print(json.dumps({"articles": n, "synthetic_stories": len(sizes), "stories": len(stories),
-                      "largest_story": sizes_found[-1] if sizes_found else 0,
-                      "claims": len(data["claims"]), "claim_groups": len(data["claim_groups"]),
-                      "link_assess_s": round(link_s, 3), "ledger_s": round(ledger_s, 3),
-                      "rss_with_analyses_mb": round(rss_before, 1), "peak_rss_mb": round(_rss_peak_mb(), 1)}))
+    sizes = [r[0] for r in store.con.execute(
+        "SELECT json_array_length(record->'articles') FROM stories").fetchall()]
+    store.close()
+    print(json.dumps({"articles": n, "stories": counts["stories"], "largest_story": max(sizes, default=0),
+                      "claims": counts["claims"], "claim_groups": counts["claim_groups"],
+                      "link_assess_s": round(link_s, 3), "ledger_json_s": round(ledger_s, 3),
+                      "rss_before_mb": round(rss_before, 1), "peak_rss_mb": round(_rss_peak_mb(), 1)}))
 
 
 # ------------------------------------------------------------------ spaCy alone
@@ -256,14 +278,19 @@ def _link_scale(sizes, source_store, tmp):
     link = []
     for size in [int(x) for x in sizes.split(",") if x]:
         d = pathlib.Path(tmp) / f"link{size}"
-        _say(f"linking {size} synthetic articles")
+        _say(f"storing {size} synthetic articles")
         d.mkdir()
-        cp = subprocess.run([sys.executable, __file__, "--link-child", str(size), str(source), str(d)],
+        cp = subprocess.run([sys.executable, __file__, "--make-store", str(size), str(source), str(d)],
                             capture_output=True, text=True)
+        if cp.returncode == 0:
+            made = json.loads(cp.stdout.strip().splitlines()[-1])
+            _say(f"linking {size} synthetic articles")
+            cp = subprocess.run([sys.executable, __file__, "--link-child", str(size), str(d)],
+                                capture_output=True, text=True)
         if cp.returncode != 0:
             link.append({"articles": size, "error": cp.stderr.strip().splitlines()[-1:]})
         else:
-            link.append(json.loads(cp.stdout.strip().splitlines()[-1]))
+            link.append(dict(json.loads(cp.stdout.strip().splitlines()[-1]), **made))
     return link
 
 
@@ -297,11 +324,14 @@ def main(argv=None):
                     help="also time spaCy alone with this many processes (1: skip)")
     ap.add_argument("--link-only", metavar="STORE",
                     help="only the linking scale, from the analyses in an existing ledger.duckdb")
-    ap.add_argument("--link-child", nargs=3, metavar=("N", "STORE", "DIR"), help=argparse.SUPPRESS)
+    ap.add_argument("--make-store", nargs=3, metavar=("N", "SOURCE", "DIR"), help=argparse.SUPPRESS)
+    ap.add_argument("--link-child", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--spacy-child", nargs=2, metavar=("TEXTS", "N_PROCESS"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.make_store:
+        return make_store_child(int(args.make_store[0]), args.make_store[1], args.make_store[2])
     if args.link_child:
-        return link_child(int(args.link_child[0]), args.link_child[1], args.link_child[2])
+        return link_child(int(args.link_child[0]), args.link_child[1])
     if args.spacy_child:
         return spacy_child(args.spacy_child[0], int(args.spacy_child[1]))
     if args.link_only:
@@ -468,7 +498,7 @@ def print_table(r):
             print(f"linking {x['articles']}: FAILED {x['error']}")
         else:
             print(f"linking {x['articles']:>6} articles ({x['synthetic_stories']} synthetic stories, "
-                  f"{x['stories']} found): link+assess {x['link_assess_s']:.2f}s, ledger {x['ledger_s']:.2f}s, "
+                  f"{x['stories']} found): link+assess {x['link_assess_s']:.2f}s, ledger.json {x['ledger_json_s']:.2f}s, "
                   f"{x['claim_groups']} groups, peak RSS {x['peak_rss_mb']:.0f} MB")
     if "link_time_ratio" in r:
         print(f"linking time ratio {r['link_time_ratio']}x for {r['link_size_ratio']}x articles (target <= 15x for 10x); "

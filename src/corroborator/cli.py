@@ -54,7 +54,8 @@ def _analyze(args) -> int:
         raise UsageError("--scheduler needs --engine dask")
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
-    ledger = analyze(args.paths, out=args.out, engine=args.engine, scheduler=args.scheduler, workers=args.workers)
+    ledger = analyze(args.paths, out=args.out, engine=args.engine, scheduler=args.scheduler, workers=args.workers,
+                     lazy=True)
     inputs = ledger.run["inputs"]
     failed = [i for i in inputs if i["status"] == "failed"]
     for i in failed:

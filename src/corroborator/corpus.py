@@ -21,6 +21,7 @@ from collections import defaultdict
 log = logging.getLogger("corroborator")
 
 CHUNK_ARTICLES = 256          # articles of the stories loaded at once
+DUCKDB_MEMORY_MB = 128        # DuckDB's cache and sorts while linking (it caches every block read otherwise)
 
 
 def _add(timings, key, seconds):
@@ -63,14 +64,38 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     from .pipeline import _as_stored, _embed_cached, has_claim_vectors
 
     embed = embed or _embed_cached
+    store.limit_memory(DUCKDB_MEMORY_MB)
+    spill = _Spill(store.path)
+    try:
+        return _link_store(store, doc_keys, run, timings, embed, progress, spill)
+    finally:
+        spill.close()
+        store.limit_memory(None)
+
+
+def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
+    from .assess import assess_groups
+    from .assess.status import Units, unit_key
+    from .ledger import (article_record, claim_records, entity_record, group_record, quote_records,
+                         story_record, timeline_entries)
+    from .link import cluster_stories, group_claims
+    from .link.derivation import candidate_pairs, check_pair, derivation_key
+    from .link.entities import CrossStoryMerge, Part, entity_of_parts, story_parts
+    from .link.stories import _has_embeddings, story_key
+    from .pipeline import _as_stored, has_claim_vectors
+    from .store.codec import decode_analysis
+
     t0 = time.perf_counter()
     store_s = 0.0
 
-    # ---- features: one pass over the store, keeping a few keys per article
+    # ---- features: one pass over the store, keeping a few keys per article; each analysis is copied to a
+    # scratch file, from which the passes over stories read it back by offset
     skeys, dkeys, ukeys, key_of, lacks_vectors = [], [], {}, {}, set()
-    for key, an in store.analyses(doc_keys=doc_keys):
+    for key, payload, vectors in store.scan_analyses(doc_keys):
+        an = decode_analysis(payload, vectors)
         aid = an.article.id
         key_of[aid] = key
+        spill.put(aid, payload, vectors)
         skeys.append(story_key(an))
         dkeys.append(derivation_key(an.article))
         ukeys[aid] = unit_key(an.article)
@@ -78,8 +103,10 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
             lacks_vectors.add(aid)
     if not _has_embeddings(skeys) and any(k.lead is None for k in skeys):
         # some article has no doc vector: every article is compared by its words, so every lead is needed
-        skeys = [story_key(an, keep_lead=True) for _, an in store.analyses(doc_keys=doc_keys)]
+        skeys = [story_key(spill.get(k.id), keep_lead=True) for k in skeys]
+    _dbg("features")
     stories = sorted(cluster_stories(skeys), key=lambda s: s.id)
+    _dbg("stories")
     del skeys
     pairs = candidate_pairs(dkeys)
     del dkeys
@@ -98,10 +125,11 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     def load(aids):
         nonlocal store_s
         ts = time.perf_counter()
-        out = {an.article.id: an for _, an in store.analyses(doc_keys=[key_of[a] for a in aids])}
+        out = {a: spill.get(a) for a in aids}
         store_s += time.perf_counter() - ts
         return out
 
+    _dbg("pairs")
     store.stage_begin()
     derivations = []
 
@@ -109,30 +137,32 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     pidx = 0
     for ci, chunk in enumerate(chunks):
         ans = load([aid for st in chunk for aid in st.articles])
+        cache = {}
         for x, y in pairs_in.get(ci, ()):
-            d = check_pair(ans[x].article, ans[y].article)
+            d = check_pair(ans[x].article, ans[y].article, cache)
             if d is not None:
                 derivations.append(d)
         parts_rows, strong_rows, member_rows, entity_rows = [], [], [], []
         for st in chunk:
             for part in story_parts([ans[a] for a in st.articles], st.id):
                 parts_rows.append((pidx, st.id, part.id, part.person, _dumps([list(k) for k in part.full]),
-                                   _dumps(part.to_json())))
+                                   *store.stage_blob(_dumps(part.to_json()))))
                 strong_rows.extend((k, pidx) for k in part.strong)
                 member_rows.extend((aid, lid, pidx) for aid, lid in part.members)
                 ent = entity_of_parts([part])
-                entity_rows.append((pidx, ent.id, ent.name, ent.type, _dumps(entity_record(ent))))
+                entity_rows.append((pidx, ent.id, *store.stage_blob(_dumps(entity_record(ent)))))
                 pidx += 1
         store.stage("stage_parts", parts_rows)
         store.stage("stage_strong", strong_rows)
         store.stage("stage_members", member_rows)
         store.stage("stage_entities", entity_rows)
-        del ans
+        del ans, cache
     for lo in range(0, len(across), CHUNK_ARTICLES // 2):
         some = across[lo:lo + CHUNK_ARTICLES // 2]
         ans = load(sorted({a for p in some for a in p}))
+        cache = {}
         for x, y in some:
-            d = check_pair(ans[x].article, ans[y].article)
+            d = check_pair(ans[x].article, ans[y].article, cache)
             if d is not None:
                 derivations.append(d)
         del ans
@@ -141,6 +171,7 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     for d in derivations:
         derived[d.article].append(d)
     units = Units(ukeys, derivations)
+    _dbg("pass1")
 
     # ---- entities across stories: one strong name at a time, in name order
     merge = CrossStoryMerge()
@@ -166,11 +197,12 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     def finish_entity():
         ent = entity_of_parts(parts)
         final_rows.extend((q, ent.id) for q in part_numbers)
-        entity_rows.append((current, ent.id, ent.name, ent.type, _dumps(entity_record(ent))))
+        entity_rows.append((current, ent.id, *store.stage_blob(_dumps(entity_record(ent)))))
 
     part_numbers = []
-    for root, p, data in store.stage_query("SELECT r.root, p.pidx, p.data FROM stage_roots r "
-                                           "JOIN stage_parts p USING (pidx) ORDER BY r.root, p.pidx"):
+    for root, p, off, length in store.stage_query('SELECT r.root, p.pidx, p."off", p.len FROM stage_roots r '
+                                                  "JOIN stage_parts p USING (pidx) ORDER BY r.root, p.pidx"):
+        data = store.stage_read(off, length)
         if root != current and parts:
             finish_entity()
             parts, part_numbers = [], []
@@ -190,6 +222,7 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     store.stage("stage_entities", entity_rows)
     del final_rows, entity_rows, drop
 
+    _dbg("entities")
     # ---- pass 2: claim vectors, claim groups and status, story by story; the ledger's records staged
     counts = {"articles": 0, "claims": 0, "claim_groups": 0, "stories": len(stories)}
     embed_s = 0.0
@@ -218,19 +251,18 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
             members = [ans[a] for a in st.articles]
             groups = group_claims(members, [st], emap)
             assess_groups(groups, members, (), emap, units=units)
-            rows["stage_stories"].append((st.id, st.title, _dumps(story_record(st))))
+            rows["stage_stories"].append((st.id, *store.stage_blob(_dumps(story_record(st)))))
             for g in groups:
-                rows["stage_claim_groups"].append((g.id, g.story, g.status, _dumps(group_record(g))))
+                rows["stage_claim_groups"].append((g.id, *store.stage_blob(_dumps(group_record(g)))))
             counts["claim_groups"] += len(groups)
             for an in members:
                 a = an.article
                 rec = article_record(a, derived.get(a.id, ()))
-                rows["stage_articles"].append((a.id, _text(a.outlet), _text(a.title), _text(a.published),
-                                               _text(a.path), _dumps(rec)))
+                rows["stage_articles"].append((a.id, *store.stage_blob(_dumps(rec))))
                 for seq, q in enumerate(quote_records(an, emap)):
-                    rows["stage_quotes"].append((seq, q["id"], q["article"], _dumps(q)))
+                    rows["stage_quotes"].append((a.id, seq, *store.stage_blob(_dumps(q))))
                 for seq, c in enumerate(claim_records(an, emap)):
-                    rows["stage_claims"].append((seq, c["id"], c["article"], c["text"], c["modality"], _dumps(c)))
+                    rows["stage_claims"].append((a.id, seq, *store.stage_blob(_dumps(c))))
                 rows["stage_timeline"].extend(timeline_entries(an))
                 counts["articles"] += 1
                 counts["claims"] += len(an.claims)
@@ -239,6 +271,8 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
         del ans, rows, emap
         if progress is not None:
             progress.advance(len(chunk))
+    _dbg("pass2")
+    spill.close()
     ts = time.perf_counter()
     store.stage_publish(run() if callable(run) else run)
     store.stage_end()
@@ -249,5 +283,44 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     return counts
 
 
-def _text(value):
-    return None if value is None else str(value)
+class _Spill:
+    """A scratch file of stored analyses (their bytes as the store holds them), read back by offset: the
+    passes over stories need the analyses of a few stories at a time, in an order unrelated to the store's,
+    and DuckDB answers a lookup by key with a scan of the whole table. Deleted when closed."""
+
+    def __init__(self, store_path):
+        import os
+        import tempfile
+        folder = None if store_path == ":memory:" else os.path.dirname(os.path.abspath(store_path))
+        self.fh = tempfile.TemporaryFile(prefix="corroborator-link-", dir=folder)
+        self.index = {}
+
+    def put(self, aid, payload: bytes, vectors: bytes) -> None:
+        self.fh.seek(0, 2)
+        off = self.fh.tell()
+        self.fh.write(payload)
+        self.fh.write(vectors or b"")
+        self.index[aid] = (off, len(payload), len(vectors or b""))
+
+    def get(self, aid):
+        from .store.codec import decode_analysis
+        off, lp, lv = self.index[aid]
+        self.fh.seek(off)
+        data = self.fh.read(lp + lv)
+        return decode_analysis(data[:lp], data[lp:])
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+
+
+def _dbg(tag):
+    import os
+    if os.environ.get("CORR_TRIM"):
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    if os.environ.get("CORR_DBG"):
+        for l in open("/proc/self/status"):
+            if l.startswith(("VmRSS", "VmHWM")):
+                print(tag, l.strip(), flush=True)

@@ -149,27 +149,39 @@ class Ledger:
 
     def __init__(self, data: dict | None = None, loader=None):
         self._data = data
-        self._loader = loader
+        self._loader = loader          # name -> that part of the ledger ("run" or a table)
+        self._parts = {}
 
     @classmethod
     def lazy(cls, store_path) -> "Ledger":
-        def load():
+        """A ledger read from the store at ``store_path`` one table at a time, when first used."""
+        def load(name):
             from .store import Store
             with Store(store_path, read_only=True) as st:
-                return st.read_ledger()
+                return st.run_record() if name == "run" else st.read_table(name)
         return cls(loader=load)
+
+    def _part(self, name):
+        if self._data is not None:
+            return self._data[name]
+        if name not in self._parts:
+            self._parts[name] = self._loader(name)
+        return self._parts[name]
 
     @property
     def data(self) -> dict:
         if self._data is None:
-            self._data = self._loader()
+            data = {"schema": SCHEMA_ID, "run": self._part("run")}
+            for t in TABLES:
+                data[t] = self._part(t)
+            self._data, self._parts = data, {}
         return self._data
 
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
         if name in TABLES or name == "run":
-            return self.data[name]
+            return self._part(name)
         raise AttributeError(name)
 
     def table(self, name: str):
@@ -177,12 +189,12 @@ class Ledger:
         import pandas as pd
         if name not in TABLES:
             raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLES)}")
-        return pd.DataFrame.from_records(self.data[name])
+        return pd.DataFrame.from_records(self._part(name))
 
     def to_arrow(self, name: str):
         """One table as a pyarrow Table."""
         import pyarrow as pa
-        return pa.Table.from_pylist(self.data[name])
+        return pa.Table.from_pylist(self._part(name))
 
     def _json_pieces(self):
         """ledger.json as pieces of text: the top level and each table's list laid out over lines, each

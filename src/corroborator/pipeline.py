@@ -309,7 +309,8 @@ def _is_container(path) -> bool:
 
 
 def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None, progress: bool | None = None,
-            write_report: bool = True, batch_size: int = BATCH_SIZE, timings: dict | None = None) -> Ledger:
+            write_report: bool = True, batch_size: int = BATCH_SIZE, timings: dict | None = None,
+            lazy: bool = False) -> Ledger:
     """Analyse the articles under ``paths`` and return the ``Ledger``.
 
     With ``out`` (a folder), also write ``ledger.duckdb``, ``ledger.json`` and ``report.html`` there; an
@@ -454,6 +455,8 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
                 from .report import render_report
                 data = store.read_ledger()
                 (outdir / "report.html").write_text(render_report(data), encoding="utf-8")
+            if data is None and not lazy:
+                data = store.read_ledger()
             ledger = Ledger(data) if data is not None else Ledger.lazy(outdir / "ledger.duckdb")
         else:
             ledger = Ledger(store.read_ledger())

@@ -74,7 +74,7 @@ def _lcs(a: list, b: list) -> int:
 _ROLL = np.uint64(1099511628211)
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@functools.lru_cache(maxsize=1 << 15)     # the common words: a bounded cache whatever the corpus
 def _word_hash(w: str) -> int:
     return stable_hash(w)
 
@@ -137,15 +137,21 @@ def _shingle_pairs(uniq: list, n: int) -> dict:
     starts = np.flatnonzero(np.concatenate([[True], hashes[1:] != hashes[:-1]]))
     sizes = np.diff(np.append(starts, len(hashes)))
     del hashes
-    codes = []
+    # pairs are counted chunk by chunk and the counts merged as they come: memory holds the distinct pairs,
+    # not one code per shared shingle (copies share every shingle)
+    pair = np.zeros(0, dtype=np.int64)
+    count = np.zeros(0, dtype=np.int64)
     for m in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_DF)]).tolist():
         first = starts[sizes == m]
-        for c in range(0, len(first), 100_000):           # chunks bound the pairs held at once
-            rows = docs[first[c:c + 100_000, None] + np.arange(m)[None, :]]
-            codes.append(_pair_codes(rows, n))
-    if not codes:
+        step = max(1, 200_000 // (m * (m - 1) // 2))
+        for c in range(0, len(first), step):
+            rows = docs[first[c:c + step, None] + np.arange(m)[None, :]]
+            p, k = np.unique(_pair_codes(rows, n), return_counts=True)
+            both = np.concatenate([pair, p])
+            pair, inv = np.unique(both, return_inverse=True)
+            count = np.bincount(inv, weights=np.concatenate([count, k]), minlength=len(pair)).astype(np.int64)
+    if not len(pair):
         return {}
-    pair, count = np.unique(np.concatenate(codes), return_counts=True)
     keep = count >= MIN_SHARED_SAMPLED
     return {(int(c // n), int(c % n)): int(k) for c, k in zip(pair[keep], count[keep])}
 
@@ -185,14 +191,24 @@ def candidate_pairs(keys) -> list:
     return sorted((keys[i].id, keys[j].id) for i, j in pairs)
 
 
-def check_pair(a, b):
-    """``Derivation`` of the later of two articles from the earlier one when enough text is reused, else None."""
+def _text_features(article, cache):
+    got = cache.get(article.id) if cache is not None else None
+    if got is None:
+        toks = words(article.text)
+        got = (len(toks), _shingles(toks))
+        if cache is not None:
+            cache[article.id] = got
+    return got
+
+
+def check_pair(a, b, cache: dict | None = None):
+    """``Derivation`` of the later of two articles from the earlier one when enough text is reused, else None.
+    ``cache``: a dict kept by the caller over several pairs (each article's words are then hashed once)."""
     later, earlier = _order(a, b)
-    lt, et = words(later.text), words(earlier.text)
-    n = len(lt)
+    n, ls = _text_features(later, cache)
     if n == 0:
         return None
-    ls, es = _shingles(lt), _shingles(et)
+    es = _text_features(earlier, cache)[1]
     covered = _covered(ls, es, n)
     share = covered / n
     reused = (covered >= MIN_WORDS and share >= MIN_SHARE) or covered >= LONG_PASSAGE
@@ -212,9 +228,9 @@ def check_pair(a, b):
 def find_derivations(articles) -> list:
     """``Derivation(article=later, source=earlier, share)`` for every pair of articles with enough text reuse."""
     by_id = {a.id: a for a in articles}
-    out = []
+    out, cache = [], {}
     for x, y in candidate_pairs([derivation_key(a) for a in by_id.values()]):
-        d = check_pair(by_id[x], by_id[y])
+        d = check_pair(by_id[x], by_id[y], cache)
         if d is not None:
             out.append(d)
     out.sort(key=lambda d: (d.article, d.source))

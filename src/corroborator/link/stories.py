@@ -20,7 +20,7 @@ import numpy as np
 
 from ..ids import make_id
 from ..records import Story
-from .claims_text import hashed_vectors, normalize_text
+from .claims_text import hashed_vectors, normalize_text, stable_hash
 
 PAIR_THRESHOLD = 0.58        # combined score for an edge between two articles
 AVERAGE_THRESHOLD = 0.50     # mean cosine between two clusters for them to be merged
@@ -54,7 +54,8 @@ class StoryKey:
 def story_key(an, keep_lead: bool = False) -> StoryKey:
     """``StoryKey`` of an ``ArticleAnalysis``; its lead text is kept when it has no doc vector (or when asked)."""
     a = an.article
-    vec = an.doc_vector if an.doc_vector is not None and len(an.doc_vector) else None
+    # a copy: the stored doc vector is a view into the article's whole matrix of vectors
+    vec = np.array(an.doc_vector) if an.doc_vector is not None and len(an.doc_vector) else None
     title = a.title.strip() if a.title else None
     first = None
     if not title:
@@ -65,7 +66,7 @@ def story_key(an, keep_lead: bool = False) -> StoryKey:
         else:
             first = text.strip().split("\n")[0][:200]
     pub, nb = _day(an)
-    return StoryKey(a.id, vec, frozenset(_names(an)), pub, nb, title, first,
+    return StoryKey(a.id, vec, _name_keys(_names(an)), pub, nb, title, first,
                     _lead(an) if keep_lead or vec is None else None)
 
 
@@ -89,6 +90,11 @@ def _vectors(keys) -> np.ndarray:
     if any(k.lead is None for k in keys):
         raise ValueError("story keys without doc vectors need their leads (story_key(..., keep_lead=True))")
     return hashed_vectors([k.lead for k in keys])
+
+
+def _name_keys(names) -> np.ndarray:
+    """Names as sorted 64-bit hashes (a few hundred bytes per article, where a set of strings takes kilobytes)."""
+    return np.array(sorted({stable_hash(n) for n in names}), dtype=np.int64)
 
 
 def _names(an) -> set:
@@ -151,10 +157,11 @@ def _lsh_pairs(V: np.ndarray) -> np.ndarray:
     bits = min(max(bits, 1), 30)
     rng = np.random.default_rng(12345)
     weights = (1 << np.arange(bits, dtype=np.int64))
-    codes = []
+    acc = np.zeros(0, dtype=np.int64)          # the distinct pair codes so far, merged table by table
     cap = 8 * LSH_BUCKET                       # a degenerate bucket is cut: keep the work linear
     tri = {}
     for _ in range(LSH_TABLES):
+        codes = []
         planes = rng.standard_normal((d, bits)).astype(np.float32)
         keys = ((V @ planes) > 0).astype(np.int64) @ weights
         order = np.argsort(keys, kind="stable")
@@ -172,16 +179,15 @@ def _lsh_pairs(V: np.ndarray) -> np.ndarray:
             x, y = members[a], members[b]
             lo, hi = np.minimum(x, y), np.maximum(x, y)
             codes.append(lo.astype(np.int64) * n + hi)
-    if not codes:
-        return np.zeros((0, 2), dtype=np.int64)
-    u = _unique(np.concatenate(codes))
-    return np.stack([u // n, u % n], axis=1)
+        if codes:
+            acc = _unique(np.concatenate([acc] + codes))
+    return np.stack([acc // n, acc % n], axis=1)
 
 
 def _name_pairs(names) -> tuple:
     index = defaultdict(list)
     for i, ns in enumerate(names):
-        for nm in ns:
+        for nm in ns.tolist():
             index[nm].append(i)
     n = len(names)
     idf = {nm: math.log((n + 1) / (len(ids) + 0.5)) for nm, ids in index.items()}
@@ -197,7 +203,8 @@ def _name_pairs(names) -> tuple:
     return np.stack([u // n, u % n], axis=1), idf
 
 
-def _name_sim(a: set, b: set, idf: dict) -> float:
+def _name_sim(a, b, idf: dict) -> float:
+    a, b = set(a.tolist()), set(b.tolist())
     if not a or not b:
         return 0.0
     shared = sum(idf.get(x, 0.0) for x in a & b)
@@ -219,24 +226,22 @@ def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
     if not len(both):
         return []
     u = _unique(both[:, 0] * max(n, 1) + both[:, 1])
-    arr = np.stack([u // n, u % n], axis=1)
-    cos = np.empty(len(arr), dtype=np.float64)
-    for c in range(0, len(arr), 65536):                  # chunks: never gather every pair's vectors at once
-        sl = arr[c:c + 65536]
-        cos[c:c + 65536] = np.einsum("ij,ij->i", V[sl[:, 0]], V[sl[:, 1]])
-    da, db = days[arr[:, 0]], days[arr[:, 1]]
-    gap = _day_gaps(da[:, 0], da[:, 1], db[:, 0], db[:, 1])
-    pen = np.where(gap > DATE_GRACE_DAYS, np.minimum(DATE_PENALTY_MAX, DATE_PENALTY_PER_DAY * (gap - DATE_GRACE_DAYS)),
-                   0.0)
-    base = cos - pen
-    keep = np.flatnonzero(base + NAME_WEIGHT >= min_score)     # the name bonus is at most NAME_WEIGHT
+    del both, lsh, npairs
     out = []
-    for k in keep.tolist():
-        i, j = int(arr[k, 0]), int(arr[k, 1])
-        sim = _name_sim(names[i], names[j], idf) if names[i] and names[j] else 0.0
-        sc = float(base[k]) + NAME_WEIGHT * sim
-        if sc >= min_score:
-            out.append((sc, float(cos[k]), i, j))
+    for c in range(0, len(u), 8192):         # chunks: only a chunk of pairs' vectors and terms at once
+        arr = np.stack([u[c:c + 8192] // n, u[c:c + 8192] % n], axis=1)
+        cos = np.einsum("ij,ij->i", V[arr[:, 0]], V[arr[:, 1]]).astype(np.float64)
+        da, db = days[arr[:, 0]], days[arr[:, 1]]
+        gap = _day_gaps(da[:, 0], da[:, 1], db[:, 0], db[:, 1])
+        pen = np.where(gap > DATE_GRACE_DAYS,
+                       np.minimum(DATE_PENALTY_MAX, DATE_PENALTY_PER_DAY * (gap - DATE_GRACE_DAYS)), 0.0)
+        base = cos - pen
+        for k in np.flatnonzero(base + NAME_WEIGHT >= min_score).tolist():   # the name bonus is <= NAME_WEIGHT
+            i, j = int(arr[k, 0]), int(arr[k, 1])
+            sim = _name_sim(names[i], names[j], idf) if len(names[i]) and len(names[j]) else 0.0
+            sc = float(base[k]) + NAME_WEIGHT * sim
+            if sc >= min_score:
+                out.append((sc, float(cos[k]), i, j))
     return out
 
 

@@ -35,6 +35,15 @@ CREATE TABLE IF NOT EXISTS timeline (value VARCHAR PRIMARY KEY, record JSON);
 CREATE TABLE IF NOT EXISTS run (id INTEGER PRIMARY KEY, record JSON);
 """
 
+def _table_ddl() -> dict:
+    out = {}
+    for stmt in DDL.split(";"):
+        stmt = " ".join(stmt.split())
+        if stmt.startswith("CREATE TABLE IF NOT EXISTS "):
+            out[stmt.split()[5]] = stmt
+    return out
+
+
 LEDGER_TABLES = {
     "articles": ("id", "outlet", "title", "published", "path"),
     "entities": ("id", "name", "type"),
@@ -47,18 +56,20 @@ LEDGER_TABLES = {
 
 
 _INSERT_CHUNK = 20_000
+_TABLE_DDL = _table_ddl()
 
-# staging tables: a table per ledger table (its sort key, its columns, the record as JSON text), and the
-# entities of each story ("parts") with what the merge across stories needs
+# staging tables: a table per ledger table, and the entities of each story ("parts") with what the merge
+# across stories needs. DuckDB keeps only short columns (sort keys, ids) and where the rest lies in a scratch
+# file beside the store (``off``, ``len``): sorting rows that carry whole records would need them in memory.
 STAGE_TYPES = {
-    "stage_articles": ("VARCHAR",) * 5 + ("VARCHAR",),
-    "stage_entities": ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"),
-    "stage_quotes": ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR"),
-    "stage_claims": ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"),
-    "stage_stories": ("VARCHAR", "VARCHAR", "VARCHAR"),
-    "stage_claim_groups": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"),
+    "stage_articles": ("VARCHAR", "BIGINT", "INTEGER"),
+    "stage_entities": ("INTEGER", "VARCHAR", "BIGINT", "INTEGER"),
+    "stage_quotes": ("VARCHAR", "INTEGER", "BIGINT", "INTEGER"),
+    "stage_claims": ("VARCHAR", "INTEGER", "BIGINT", "INTEGER"),
+    "stage_stories": ("VARCHAR", "BIGINT", "INTEGER"),
+    "stage_claim_groups": ("VARCHAR", "BIGINT", "INTEGER"),
     "stage_timeline": ("VARCHAR", "VARCHAR"),
-    "stage_parts": ("INTEGER", "VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "VARCHAR"),
+    "stage_parts": ("INTEGER", "VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "BIGINT", "INTEGER"),
     "stage_strong": ("VARCHAR", "INTEGER"),
     "stage_members": ("VARCHAR", "INTEGER", "INTEGER"),
     "stage_roots": ("INTEGER", "INTEGER"),
@@ -66,17 +77,15 @@ STAGE_TYPES = {
 }
 STAGE_TABLES = tuple(STAGE_TYPES)
 STAGE_DDL = """
-CREATE TABLE stage_articles (id VARCHAR, outlet VARCHAR, title VARCHAR, published VARCHAR, path VARCHAR,
-                             record VARCHAR);
-CREATE TABLE stage_entities (pidx INTEGER, id VARCHAR, name VARCHAR, type VARCHAR, record VARCHAR);
-CREATE TABLE stage_quotes (seq INTEGER, id VARCHAR, article VARCHAR, record VARCHAR);
-CREATE TABLE stage_claims (seq INTEGER, id VARCHAR, article VARCHAR, text VARCHAR, modality VARCHAR,
-                           record VARCHAR);
-CREATE TABLE stage_stories (id VARCHAR, title VARCHAR, record VARCHAR);
-CREATE TABLE stage_claim_groups (id VARCHAR, story VARCHAR, status VARCHAR, record VARCHAR);
+CREATE TABLE stage_articles (id VARCHAR, "off" BIGINT, len INTEGER);
+CREATE TABLE stage_entities (pidx INTEGER, id VARCHAR, "off" BIGINT, len INTEGER);
+CREATE TABLE stage_quotes (article VARCHAR, seq INTEGER, "off" BIGINT, len INTEGER);
+CREATE TABLE stage_claims (article VARCHAR, seq INTEGER, "off" BIGINT, len INTEGER);
+CREATE TABLE stage_stories (id VARCHAR, "off" BIGINT, len INTEGER);
+CREATE TABLE stage_claim_groups (id VARCHAR, "off" BIGINT, len INTEGER);
 CREATE TABLE stage_timeline (value VARCHAR, claim VARCHAR);
 CREATE TABLE stage_parts (pidx INTEGER, story VARCHAR, eid VARCHAR, person BOOLEAN, "full" VARCHAR,
-                          data VARCHAR);
+                          "off" BIGINT, len INTEGER);
 CREATE TABLE stage_strong (key VARCHAR, pidx INTEGER);
 CREATE TABLE stage_members (aid VARCHAR, lid INTEGER, pidx INTEGER);
 CREATE TABLE stage_roots (pidx INTEGER, root INTEGER);
@@ -170,22 +179,47 @@ class Store:
         rows = self.con.execute("SELECT path, status, reason, article, doc_key FROM inputs ORDER BY path").fetchall()
         return [{"path": p, "status": s, "reason": r, "article": a, "doc_key": k} for p, s, r, a, k in rows]
 
-    def analyses(self, doc_keys=None):
-        """Yield ``(doc_key, ArticleAnalysis)`` for every stored analysis (or just ``doc_keys``)."""
+    def analyses(self, doc_keys=None, chunk: int = 256):
+        """Yield ``(doc_key, ArticleAnalysis)`` for every stored analysis (or just ``doc_keys``), in doc_key
+        order, ``chunk`` rows fetched at a time (one query per chunk of keys: a single query ordered over the
+        whole table would make DuckDB sort every payload in memory first)."""
         if doc_keys is None:
-            cur = self.con.execute("SELECT doc_key, payload, vectors FROM analyses ORDER BY doc_key")
+            keys = [r[0] for r in self.con.execute("SELECT doc_key FROM analyses ORDER BY doc_key").fetchall()]
         else:
             keys = sorted(set(doc_keys))
-            if not keys:
-                return
-            cur = self.con.execute("SELECT doc_key, payload, vectors FROM analyses WHERE doc_key IN "
-                                   "(SELECT unnest(?)) ORDER BY doc_key", [keys])
-        while True:
-            rows = cur.fetchmany(256)
-            if not rows:
-                break
+        for lo in range(0, len(keys), chunk):
+            rows = self.con.execute("SELECT doc_key, payload, vectors FROM analyses WHERE doc_key IN "
+                                    "(SELECT unnest(?)) ORDER BY doc_key", [keys[lo:lo + chunk]]).fetchall()
             for key, payload, vectors in rows:
                 yield key, decode_analysis(payload, vectors)
+            del rows
+
+    def scan_analyses(self, doc_keys=None, window: int = 256):
+        """Yield ``(doc_key, payload, vectors)`` (the stored bytes, undecoded) of every stored analysis (or just
+        ``doc_keys``), in storage order, a window of rows at a time: a range of rowids is the one access that
+        DuckDB serves without scanning the whole column, so memory stays bounded for a store of any size."""
+        wanted = None if doc_keys is None else set(doc_keys)
+        top = self.con.execute("SELECT max(rowid) FROM analyses").fetchone()[0]
+        if top is None:
+            return
+        for lo in range(0, top + 1, window):
+            rows = self.con.execute("SELECT doc_key, payload, vectors FROM analyses WHERE rowid >= ? AND rowid < ?",
+                                    [lo, lo + window]).fetchall()
+            for row in rows:
+                if wanted is None or row[0] in wanted:
+                    yield row
+            del rows
+
+    def limit_memory(self, megabytes: int | None) -> None:
+        """Cap DuckDB's own memory (its cache of table blocks, its sorts) at ``megabytes``; beyond it, sorts
+        spill to a temporary folder beside the store. ``None``: DuckDB's default. A store in memory is not
+        capped (it has nowhere to spill)."""
+        if self.path == ":memory:":
+            return
+        if megabytes is None:
+            self.con.execute("RESET memory_limit")
+        else:
+            self.con.execute(f"SET memory_limit = '{int(megabytes)}MB'")
 
     def article_keys(self, doc_keys) -> list:
         """``(doc_key, article id)`` of the stored analyses of ``doc_keys``, in doc_key order."""
@@ -197,15 +231,36 @@ class Store:
 
     # ------------------------------------------------------------ staging of a ledger (linking story by story)
     def stage_begin(self) -> None:
-        """Empty staging tables: the ledger's records are written there story by story, then published at
-        once in the ledger's order (``stage_publish``)."""
+        """Empty staging tables and a scratch file: the ledger's records are written there story by story,
+        then published at once in the ledger's order (``stage_publish``)."""
+        import tempfile
         for name in STAGE_TABLES:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
         self.con.execute(STAGE_DDL)
+        folder = None if self.path == ":memory:" else str(pathlib.Path(self.path).resolve().parent)
+        self._blobs = tempfile.TemporaryFile(prefix="corroborator-stage-", dir=folder)
+        self._blob_end = 0
 
     def stage_end(self) -> None:
         for name in STAGE_TABLES:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        blobs = getattr(self, "_blobs", None)
+        if blobs is not None:
+            blobs.close()
+            self._blobs = None
+
+    def stage_blob(self, text: str) -> tuple:
+        """Keep ``text`` in the scratch file; returns its ``(off, len)``."""
+        data = text.encode("utf-8", "surrogatepass")
+        self._blobs.seek(self._blob_end)
+        self._blobs.write(data)
+        off = self._blob_end
+        self._blob_end += len(data)
+        return off, len(data)
+
+    def stage_read(self, off: int, length: int) -> str:
+        self._blobs.seek(off)
+        return self._blobs.read(length).decode("utf-8", "surrogatepass")
 
     def stage(self, table: str, rows) -> None:
         """Append ``rows`` (tuples in the column order of ``table``) to staging table ``table``."""
@@ -218,8 +273,10 @@ class Store:
         self.con.execute(f"INSERT INTO {table} SELECT {select}", columns)
 
     def stage_query(self, sql: str, params=(), size: int = 2048):
-        """Rows of a query over the staging tables, streamed."""
-        cur = self.con.execute(sql, list(params))
+        """Rows of a query over the staging tables, streamed (through a cursor of its own: the store may be
+        written while they are read)."""
+        cur = self.con.cursor()
+        cur.execute(sql, list(params))
         while True:
             rows = cur.fetchmany(size)
             if not rows:
@@ -227,41 +284,56 @@ class Store:
             yield from rows
 
     def stage_publish(self, run: dict) -> None:
-        """Replace the ledger tables with the staged records, each table in the ledger's order, and the run."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            for table, cols in LEDGER_TABLES.items():
-                self.con.execute(f"DELETE FROM {table}")
-                if table == "timeline":
-                    continue
-                order = STAGE_ORDER[table]
-                select = ", ".join(list(cols) + ["record::JSON"])
-                self.con.execute(f"INSERT INTO {table} SELECT {select} FROM stage_{table} ORDER BY {order}")
-            batch = []
+        """Replace the ledger tables with the staged records, each table in the ledger's order, and the run.
+
+        Each table is first written whole under a new name, its rows in the ledger's order (DuckDB sorts the
+        short staged rows; the records are read from the scratch file in that order), then all are swapped in
+        at once, in one short transaction: a reader sees the old ledger or the new one, never a mix."""
+        for table, cols in LEDGER_TABLES.items():
+            self.con.execute(f"DROP TABLE IF EXISTS {table}__new")
+            self.con.execute(_TABLE_DDL[table].replace(f"TABLE IF NOT EXISTS {table} ", f"TABLE {table}__new "))
+            if table == "timeline":
+                continue
+            select = ", ".join(["unnest(?::VARCHAR[])"] * len(cols) + ["unnest(?::VARCHAR[])::JSON"])
+            chunk = []
 
             def flush():
-                if batch:
-                    self.con.execute("INSERT INTO timeline SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])::JSON",
-                                     [[v for v, _ in batch], [r for _, r in batch]])
-                    batch.clear()
+                if chunk:
+                    recs = [json.loads(r) for r in chunk]
+                    columns = [[_text(rec.get(c)) for rec in recs] for c in cols] + [chunk[:]]
+                    self.con.execute(f"INSERT INTO {table}__new SELECT {select}", columns)
+                    chunk.clear()
 
-            value, ids = None, []
-            cur = self.con.execute("SELECT DISTINCT value, claim FROM stage_timeline ORDER BY value, claim")
-            while True:
-                rows = cur.fetchmany(4096)
-                for v, c in rows:
-                    if v != value and ids:
-                        batch.append((value, json.dumps({"value": value, "claims": ids}, ensure_ascii=False)))
-                        ids = []
-                    value = v
-                    ids.append(c)
-                if len(batch) >= _INSERT_CHUNK:
+            for off, length in self.stage_query(f'SELECT "off", len FROM stage_{table} ORDER BY {STAGE_ORDER[table]}'):
+                chunk.append(self.stage_read(off, length))
+                if len(chunk) >= 2000:
                     flush()
-                if not rows:
-                    break
-            if ids:
-                batch.append((value, json.dumps({"value": value, "claims": ids}, ensure_ascii=False)))
             flush()
+        batch = []
+        value, ids = None, []
+        cur = self.con.execute("SELECT DISTINCT value, claim FROM stage_timeline ORDER BY value, claim")
+        while True:
+            rows = cur.fetchmany(4096)
+            for v, c in rows:
+                if v != value and ids:
+                    batch.append((value, json.dumps({"value": value, "claims": ids}, ensure_ascii=False)))
+                    ids = []
+                value = v
+                ids.append(c)
+            if not rows:
+                break
+        if ids:
+            batch.append((value, json.dumps({"value": value, "claims": ids}, ensure_ascii=False)))
+        for lo in range(0, len(batch), _INSERT_CHUNK):
+            part = batch[lo:lo + _INSERT_CHUNK]
+            self.con.execute("INSERT INTO timeline__new SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])::JSON",
+                             [[v for v, _ in part], [r for _, r in part]])
+        del batch
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in LEDGER_TABLES:
+                self.con.execute(f"DROP TABLE {table}")
+                self.con.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
             self.con.execute("DELETE FROM run")
             self.con.execute("INSERT INTO run VALUES (1, ?)", [json.dumps(run, ensure_ascii=False)])
             self.con.execute("COMMIT")
