@@ -51,17 +51,10 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     record. Returns counts of what was written.
 
     ``embed``: texts -> vectors, for the claims of articles that share a story and lack claim vectors (they
-    are stored back, so a later run does not embed them again). ``progress``: a ``Progress`` over stories.
+    are stored back, so a later run does not embed them again). ``progress``: a function of the number of
+    stories returning a ``Progress``, advanced as stories are linked.
     """
-    from .assess import assess_groups
-    from .assess.status import Units, unit_key
-    from .ledger import (article_record, claim_records, entity_record, group_record, quote_records,
-                         story_record, timeline_entries)
-    from .link import cluster_stories, group_claims
-    from .link.derivation import candidate_pairs, check_pair, derivation_key
-    from .link.entities import CrossStoryMerge, Part, entity_of_parts, story_parts
-    from .link.stories import _has_embeddings, story_key
-    from .pipeline import _as_stored, _embed_cached, has_claim_vectors
+    from .pipeline import _embed_cached
 
     embed = embed or _embed_cached
     store.limit_memory(DUCKDB_MEMORY_MB)
@@ -70,6 +63,7 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
         return _link_store(store, doc_keys, run, timings, embed, progress, spill)
     finally:
         spill.close()
+        store.stage_end()          # after a failure too: no staging tables or scratch file left behind
         store.limit_memory(None)
 
 
@@ -225,6 +219,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
     _dbg("entities")
     # ---- pass 2: claim vectors, claim groups and status, story by story; the ledger's records staged
     counts = {"articles": 0, "claims": 0, "claim_groups": 0, "stories": len(stories)}
+    prog = progress(len(stories)) if progress is not None else None
     embed_s = 0.0
     for chunk in chunks:
         aids = [aid for st in chunk for aid in st.articles]
@@ -269,8 +264,10 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
         for table, rs in rows.items():
             store.stage(table, rs)
         del ans, rows, emap
-        if progress is not None:
-            progress.advance(len(chunk))
+        if prog is not None:
+            prog.advance(len(chunk))
+    if prog is not None:
+        prog.finish()
     _dbg("pass2")
     spill.close()
     ts = time.perf_counter()
@@ -281,6 +278,45 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
     _add(timings, "store", store_s)
     _add(timings, "link_assess", time.perf_counter() - t0 - embed_s - store_s)
     return counts
+
+
+class _Spill:
+    """A scratch file of stored analyses (their bytes as the store holds them), read back by offset: the
+    passes over stories need the analyses of a few stories at a time, in an order unrelated to the store's,
+    and DuckDB answers a lookup by key with a scan of the whole table. Deleted when closed."""
+
+    def __init__(self, store_path):
+        import os
+        import tempfile
+        folder = None if store_path == ":memory:" else os.path.dirname(os.path.abspath(store_path))
+        self.fh = tempfile.TemporaryFile(prefix="corroborator-link-", dir=folder)
+        self.index = {}
+
+    def put(self, aid, payload: bytes, vectors: bytes) -> None:
+        self.fh.seek(0, 2)
+        off = self.fh.tell()
+        self.fh.write(payload)
+        self.fh.write(vectors or b"")
+        self.index[aid] = (off, len(payload), len(vectors or b""))
+
+    def get(self, aid):
+        from .store.codec import decode_analysis
+        off, lp, lv = self.index[aid]
+        self.fh.seek(off)
+        data = self.fh.read(lp + lv)
+        return decode_analysis(data[:lp], data[lp:])
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+
+
+def _dbg(phase):
+    """Log (at debug level) the end of a phase with this process's resident memory: where memory goes."""
+    if log.isEnabledFor(logging.DEBUG):
+        from .pipeline import _peak_rss_mb
+        log.debug("linking: %s done, peak RSS %.0f MB", phase, _peak_rss_mb())
 
 
 class _Spill:

@@ -13,7 +13,7 @@ import time
 from . import __version__
 from .errors import CorroboratorError, InputError
 from .ids import make_id
-from .ledger import Ledger, build_ledger, write_ledger_json
+from .ledger import Ledger, write_ledger_json
 from .records import InputDoc, InputFailure
 
 log = logging.getLogger("corroborator")
@@ -445,7 +445,8 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
         # the cross-article stages, story by story over the store (the engine's workers, when it has some,
         # embed the claims that need it, in parallel)
         from .corpus import link_store
-        link_store(store, link_keys, run, timings=timings, embed=_engine_embedder(eng))
+        link_store(store, link_keys, run, timings=timings, embed=_engine_embedder(eng),
+                   progress=lambda n: Progress(n, "stories linked", enabled=progress))
         eng.close()
         t0 = time.perf_counter()
         data = None

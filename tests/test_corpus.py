@@ -1,0 +1,89 @@
+"""Linking a whole store story by story (``corpus.link_store``): the same ledger as linking every analysis in
+memory, however the stories are cut into chunks; entities merged across stories; a ledger read lazily."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+import corroborator
+from corroborator import corpus
+from corroborator.ledger import build_ledger
+from corroborator.link.entities import CrossStoryMerge
+from corroborator.pipeline import link_and_assess
+from corroborator.store import Store
+
+from conftest import validated
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+INPUTS = [ROOT / "examples" / "harbour-fire", ROOT / "tests" / "fixtures" / "engine",
+          ROOT / "tests" / "fixtures" / "story" / "articles.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def chunked_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus") / "out"
+    mp = pytest.MonkeyPatch()
+    mp.setattr(corpus, "CHUNK_ARTICLES", 3)      # many chunks: stories and text reuse across chunks
+    try:
+        led = corroborator.analyze(INPUTS, out=out, workers=1, progress=False, write_report=False)
+    finally:
+        mp.undo()
+    return out, led
+
+
+def test_story_by_story_ledger_equals_the_in_memory_one(chunked_run):
+    out, led = chunked_run
+    data = validated(json.loads((out / "ledger.json").read_text(encoding="utf-8")))
+    assert len(data["stories"]) >= 3 and len(data["articles"]) >= 8
+    assert any(a["derived_from"] for a in data["articles"])      # the example's copied article
+    with Store(out / "ledger.duckdb", read_only=True) as st:
+        analyses = [an for _, an in st.analyses()]
+    ref = build_ledger(data["run"], analyses, *link_and_assess(analyses))
+    for table in ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline"):
+        assert data[table] == ref[table], table
+    assert led.claims == data["claims"]
+
+
+def test_the_staging_is_removed_after_a_run(chunked_run):
+    out, _ = chunked_run
+    with Store(out / "ledger.duckdb", read_only=True) as st:
+        tables = {r[0] for r in st.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert not [t for t in tables if t.startswith("stage_") or t.endswith("__new")]
+    assert not list(out.glob("corroborator-*"))          # no scratch file left beside the store
+
+
+def test_rowid_windows_yield_every_analysis_once(chunked_run):
+    out, _ = chunked_run
+    with Store(out / "ledger.duckdb", read_only=True) as st:
+        keys = [k for k, _ in st.analyses()]
+        seen = [k for k, _, _ in st.scan_analyses(window=2)]
+        some = [k for k, _, _ in st.scan_analyses(keys[::2], window=3)]
+    assert sorted(seen) == sorted(keys) and len(seen) == len(set(seen))
+    assert sorted(some) == sorted(keys[::2])
+
+
+def test_a_lazy_ledger_reads_each_table_when_used(chunked_run, tmp_path):
+    out, _ = chunked_run
+    led = corroborator.ledger.Ledger.lazy(out / "ledger.duckdb")
+    assert led._data is None
+    stories = led.stories
+    assert led._data is None and "stories" in led._parts      # one table read, not the whole ledger
+    data = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    assert stories == data["stories"] and led.run == data["run"]
+    assert led.data["claims"] == data["claims"]
+
+
+def test_same_name_joins_across_stories_unless_refused():
+    m = CrossStoryMerge()
+    # "Dana Reyes" in stories s1, s2 and s3: one entity; s3 also holds a refused fuller name
+    m.add_group([(0, "s1", True, {("dana", "reyes")}), (1, "s2", True, {("dana", "reyes")})])
+    m.add_group([(2, "s2", False, {("reyes", "group")}), (3, "s3", True, {("reyes", "group")})])
+    # part 4 is another "Dana Reyes" that story s1 kept apart from part 0: it stays apart; s3's joins
+    m.add_group([(0, "s1", True, {("dana", "reyes")}), (4, "s1", True, {("dana", "reyes")}),
+                 (5, "s3", True, {("dana", "reyes")})])
+    roots = m.roots()
+    assert roots[1] == roots[0] == roots[5] == 0
+    assert 2 not in roots and 3 not in roots                  # a person never joins a non-person
+    assert 4 not in roots
