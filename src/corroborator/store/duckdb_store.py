@@ -345,11 +345,14 @@ class Store:
         """The JSON text of each record of ledger table ``table``, in the ledger's order, streamed."""
         if table not in LEDGER_TABLES:
             raise LedgerError(f"unknown ledger table {table!r}")
-        cur = self.con.execute(f"SELECT record FROM {table} ORDER BY rowid")
-        while True:
-            rows = cur.fetchmany(size)
-            if not rows:
-                break
+        # windows of rowids: one query over the whole table would be materialised (and sorted) at once
+        top = self.con.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+        if top is None:
+            return
+        cur = self.con.cursor()
+        for lo in range(0, top + 1, size):
+            rows = cur.execute(f"SELECT record FROM {table} WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+                               [lo, lo + size]).fetchall()
             for (r,) in rows:
                 yield r
 
