@@ -16,6 +16,7 @@ import re
 from urllib.parse import urlparse
 
 from ..records import Conflict
+from ..unionfind import find_root
 from .conflicts import find_conflicts
 
 
@@ -48,11 +49,7 @@ class Units:
         return cls({a.article.id: unit_key(a.article) for a in analyses}, derivations)
 
     def find(self, x):
-        parent = self.parent
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
+        return find_root(self.parent, x)
 
     def outlet(self, root) -> str:
         return self.articles[root][1]

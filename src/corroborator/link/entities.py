@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from ..extract.entities_names import STOP, acronym_of, align, content_tokens, fold, head_tokens, stem
 from ..ids import make_id
 from ..records import Entity
+from ..unionfind import find_root
 
 PLACE = {"GPE", "LOC"}
 MAX_BLOCK = 400          # a blocking key shared by more entities than this is too common to compare on
@@ -318,11 +319,7 @@ class CrossStoryMerge:
         self.info = {}       # root -> (person, {stories}, {full names})
 
     def find(self, x):
-        parent = self.parent
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
+        return find_root(self.parent, x)
 
     def _info(self, r, person, story, full):
         if r not in self.info:
