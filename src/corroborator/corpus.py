@@ -76,7 +76,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
     from .link.derivation import candidate_pairs, check_pair, derivation_key
     from .link.entities import CrossStoryMerge, Part, entity_of_parts, story_parts
     from .link.stories import _has_embeddings, story_key
-    from .pipeline import _as_stored, has_claim_vectors
+    from .pipeline import embed_claims_where_needed
     from .store.codec import decode_analysis
 
     t0 = time.perf_counter()
@@ -84,7 +84,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
 
     # ---- features: one pass over the store, keeping a few keys per article; each analysis is copied to a
     # scratch file, from which the passes over stories read it back by offset
-    skeys, dkeys, ukeys, key_of, lacks_vectors = [], [], {}, {}, set()
+    skeys, dkeys, ukeys, key_of = [], [], {}, {}
     for key, payload, vectors in store.scan_analyses(doc_keys):
         an = decode_analysis(payload, vectors)
         aid = an.article.id
@@ -93,8 +93,6 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
         skeys.append(story_key(an))
         dkeys.append(derivation_key(an.article))
         ukeys[aid] = unit_key(an.article)
-        if an.claims and not has_claim_vectors(an):
-            lacks_vectors.add(aid)
     if not _has_embeddings(skeys) and any(k.lead is None for k in skeys):
         # some article has no doc vector: every article is compared by its words, so every lead is needed
         skeys = [story_key(spill.get(k.id), keep_lead=True) for k in skeys]
@@ -227,17 +225,12 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
         emap = {(a, lid): eid for a, lid, eid in store.stage_query(
             "SELECT m.aid, m.lid, coalesce(f.eid, p.eid) FROM stage_members m JOIN stage_parts p USING (pidx) "
             "LEFT JOIN stage_final f USING (pidx) WHERE m.aid IN (SELECT unnest(?))", [aids])}
-        todo = [ans[a] for st in chunk if len(st.articles) > 1 for a in st.articles if a in lacks_vectors]
+        te = time.perf_counter()
+        todo = embed_claims_where_needed(list(ans.values()), chunk, timings=None, embed=embed)
+        embed_s += time.perf_counter() - te
         if todo:
-            te = time.perf_counter()
-            vecs = embed([c.text for an in todo for c in an.claims])
-            off = 0
-            for an in todo:
-                an.claim_vectors = [_as_stored(v) for v in vecs[off:off + len(an.claims)]]
-                off += len(an.claims)
-            embed_s += time.perf_counter() - te
             if timings is not None:
-                timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + off
+                timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + sum(len(an.claims) for an in todo)
             ts = time.perf_counter()
             store.put_vectors([(key_of[an.article.id], an) for an in todo])
             store_s += time.perf_counter() - ts

@@ -276,7 +276,9 @@ def _engine_embedder(eng):
 
 
 def link_and_assess(analyses, timings=None, on_embedded=None, embed=None):
-    """The cross-article stages over every analysed article: returns the pieces of the ledger.
+    """The cross-article stages over analyses held in memory: returns the pieces of the ledger. ``analyze``
+    runs the same stages story by story over its store (``corpus.link_store``); this is their in-memory
+    composition, for small lists and as the reference a test compares that with.
 
     Claims are embedded here where needed (``embed_claims_where_needed``); ``on_embedded`` is called
     with the analyses given vectors, so that the caller can store them.
