@@ -87,3 +87,18 @@ def test_same_name_joins_across_stories_unless_refused():
     assert roots[1] == roots[0] == roots[5] == 0
     assert 2 not in roots and 3 not in roots                  # a person never joins a non-person
     assert 4 not in roots
+
+
+def test_the_published_ledger_is_checkpointed_when_linking_returns(tmp_path):
+    # rows left in DuckDB's write-ahead log are written out by the next checkpoint all at once, in whichever
+    # reader comes next (hundreds of MB for a large corpus): linking writes them out itself, under its cap
+    out = tmp_path / "out"
+    corroborator.analyze([ROOT / "examples" / "harbour-fire"], out=out, workers=1, progress=False,
+                         write_report=False)
+    with Store(out / "ledger.duckdb") as st:
+        keys = [k for k, _ in st.article_keys([r["doc_key"] for r in st.inputs() if r["doc_key"]])]
+        st.con.execute("SET wal_autocheckpoint = '1GB'")     # as if the ledger were too large for the log
+        counts = corpus.link_store(st, keys, {"version": "test"})
+        wal = out / "ledger.duckdb.wal"
+        assert counts["articles"] == len(keys)
+        assert not wal.exists() or wal.stat().st_size < 1024

@@ -33,3 +33,54 @@ def test_analyses_round_trip(example_run):
     for an in analyses:
         assert len(an.claim_vectors) == len(an.claims)
         assert an.doc_vector is not None and len(an.doc_vector) == 384
+
+
+def _as_schema_1(path) -> None:
+    """Turn the store at ``path`` back into schema 1: analyses in a table with DuckDB's own compression."""
+    import duckdb
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE old_analyses (doc_key VARCHAR PRIMARY KEY, article_id VARCHAR, path VARCHAR, "
+                "payload BLOB, vectors BLOB)")
+    con.execute("INSERT INTO old_analyses SELECT * FROM analyses ORDER BY rowid")
+    con.execute("DROP TABLE analyses")
+    con.execute("ALTER TABLE old_analyses RENAME TO analyses")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+
+
+def test_a_schema_1_store_is_read_as_it_is_and_upgraded_when_written(example_run, tmp_path):
+    import shutil
+    data, out = example_run
+    path = tmp_path / "ledger.duckdb"
+    shutil.copy(out / "ledger.duckdb", path)
+    with Store(path, read_only=True) as store:
+        before = {k: an for k, an in store.analyses()}
+    _as_schema_1(path)
+    with Store(path, read_only=True) as store:         # a reader (serve) opens an old store unchanged
+        assert store.read_ledger() == data
+    with Store(path) as store:                          # a writer converts it, losing nothing
+        assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        after = {k: an for k, an in store.analyses()}
+        kinds = dict(store.con.execute("SELECT DISTINCT column_name, compression FROM pragma_storage_info('analyses') "
+                                       "WHERE segment_type = 'BLOB'").fetchall())
+        assert store.read_ledger() == data
+    assert after.keys() == before.keys()
+    for k, an in before.items():
+        assert after[k].article == an.article and after[k].claims == an.claims
+    # analyses are read row by row: DuckDB's compression would decompress 2,048 of them to read one
+    assert kinds == {"payload": "Uncompressed", "vectors": "Uncompressed"}
+
+
+def test_a_store_of_an_unknown_schema_is_refused_not_rewritten(example_run, tmp_path):
+    import shutil
+
+    import duckdb
+    _, out = example_run
+    path = tmp_path / "ledger.duckdb"
+    shutil.copy(out / "ledger.duckdb", path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    for read_only in (True, False):
+        with pytest.raises(LedgerError, match="schema 99"):
+            Store(path, read_only=read_only)

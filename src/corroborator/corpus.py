@@ -21,7 +21,8 @@ from collections import defaultdict
 log = logging.getLogger("corroborator")
 
 CHUNK_ARTICLES = 256          # articles of the stories loaded at once
-DUCKDB_MEMORY_MB = 128        # DuckDB's cache and sorts while linking (it caches every block read otherwise)
+DUCKDB_MEMORY_MB = 48         # DuckDB's cache and sorts while linking (it caches every block read otherwise)
+SCAN_MEMORY_MB = 32           # ... while the analyses are read once, in storage order (a cache is of no use)
 
 
 def _add(timings, key, seconds):
@@ -57,14 +58,13 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     from .pipeline import _embed_cached
 
     embed = embed or _embed_cached
-    store.limit_memory(DUCKDB_MEMORY_MB)
-    spill = _Spill(store.path)
-    try:
-        return _link_store(store, doc_keys, run, timings, embed, progress, spill)
-    finally:
-        spill.close()
-        store.stage_end()          # after a failure too: no staging tables or scratch file left behind
-        store.limit_memory(None)
+    with store.memory_cap(DUCKDB_MEMORY_MB):
+        spill = _Spill(store.path)
+        try:
+            return _link_store(store, doc_keys, run, timings, embed, progress, spill)
+        finally:
+            spill.close()
+            store.stage_end()          # after a failure too: no staging tables or scratch file left behind
 
 
 def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
@@ -85,14 +85,15 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
     # ---- features: one pass over the store, keeping a few keys per article; each analysis is copied to a
     # scratch file, from which the passes over stories read it back by offset
     skeys, dkeys, ukeys, key_of = [], [], {}, {}
-    for key, payload, vectors in store.scan_analyses(doc_keys):
-        an = decode_analysis(payload, vectors)
-        aid = an.article.id
-        key_of[aid] = key
-        spill.put(aid, payload, vectors)
-        skeys.append(story_key(an))
-        dkeys.append(derivation_key(an.article))
-        ukeys[aid] = unit_key(an.article)
+    with store.memory_cap(SCAN_MEMORY_MB):
+        for key, payload, vectors in store.scan_analyses(doc_keys):
+            an = decode_analysis(payload, vectors)
+            aid = an.article.id
+            key_of[aid] = key
+            spill.put(aid, payload, vectors)
+            skeys.append(story_key(an))
+            dkeys.append(derivation_key(an.article))
+            ukeys[aid] = unit_key(an.article)
     if not _has_embeddings(skeys) and any(k.lead is None for k in skeys):
         # some article has no doc vector: every article is compared by its words, so every lead is needed
         skeys = [story_key(spill.get(k.id), keep_lead=True) for k in skeys]

@@ -8,6 +8,7 @@ from . import __version__
 
 SCHEMA_ID = "corroborator.ledger/1"
 TABLES = ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline")
+READ_MEMORY_MB = 64          # DuckDB's cache while ledger.json is streamed from the store
 
 
 def article_record(a, derivations) -> dict:
@@ -138,7 +139,8 @@ def write_ledger_json(store, path):
         for table in TABLES:
             yield from _table_pieces(table, store.iter_records(table), first=False)
         yield "\n}\n"
-    return _write_pieces(path, pieces())
+    with store.memory_cap(READ_MEMORY_MB):     # DuckDB would otherwise cache every block it reads
+        return _write_pieces(path, pieces())
 
 
 class Ledger:

@@ -107,7 +107,7 @@ def _covered(later_sh: np.ndarray, earlier_sh: np.ndarray, n_words: int) -> int:
 def _pair_codes(members: np.ndarray, n: int) -> np.ndarray:
     """``lo * n + hi`` for every pair inside each row of ``members`` (k groups of the same size m)."""
     a, b = np.triu_indices(members.shape[1], 1)
-    x, y = members[:, a].ravel(), members[:, b].ravel()
+    x, y = members[:, a].ravel().astype(np.int64), members[:, b].ravel().astype(np.int64)
     return np.minimum(x, y) * n + np.maximum(x, y)
 
 
@@ -129,10 +129,13 @@ def _shingle_pairs(uniq: list, n: int) -> dict:
     if not any(len(u) for u in uniq):
         return {}
     hashes = np.concatenate(uniq)
-    docs = np.concatenate([np.full(len(u), i, dtype=np.int64) for i, u in enumerate(uniq)])
+    docs = np.repeat(np.arange(len(uniq), dtype=np.int32), [len(u) for u in uniq])
     del uniq
-    order = np.argsort(hashes, kind="stable")
-    hashes, docs = hashes[order], docs[order]
+    # grouped by shingle (the order of a shingle's articles does not matter: pairs are counted lo-hi); the
+    # hashes are sorted in place and the articles gathered once, to hold as few copies as possible
+    order = np.argsort(hashes)
+    hashes.sort()
+    docs = docs[order]
     del order
     starts = np.flatnonzero(np.concatenate([[True], hashes[1:] != hashes[:-1]]))
     sizes = np.diff(np.append(starts, len(hashes)))

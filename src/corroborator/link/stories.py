@@ -34,6 +34,7 @@ WORDS_AVERAGE_THRESHOLD = 0.20
 LSH_TABLES = 16
 LSH_BUCKET = 8               # target mean bucket size; bits per table grow with log2(n)
 NAME_BLOCK_MAX_DF = 40       # names in more articles than this are too common to block on
+PAIR_CHUNK = 2048            # candidate pairs scored at once (their two vectors each are gathered)
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "EVENT", "NORP", "OTHER"}
 
 
@@ -84,7 +85,8 @@ def _vectors(keys) -> np.ndarray:
         m = np.empty((len(keys), len(keys[0].vector)), dtype=np.float32)
         for i, k in enumerate(keys):
             m[i] = k.vector
-        m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+        for lo in range(0, len(m), 1024):     # in row blocks: the norm would square a copy of the whole matrix
+            m[lo:lo + 1024] /= np.maximum(np.linalg.norm(m[lo:lo + 1024], axis=1, keepdims=True), 1e-9)
         return m
     # without embeddings everywhere, compare all articles in one space (hashed bag of words)
     if any(k.lead is None for k in keys):
@@ -142,22 +144,33 @@ def _day_gaps(pub_a, nb_a, pub_b, nb_b) -> np.ndarray:
 
 
 def _unique(x: np.ndarray) -> np.ndarray:
+    """The distinct values of ``x``, sorted; ``x`` (a fresh array) is sorted in place, saving a copy."""
     if not len(x):
         return x
-    x = np.sort(x)
+    x.sort()
     return x[np.concatenate([[True], x[1:] != x[:-1]])]
 
 
-def _lsh_pairs(V: np.ndarray) -> np.ndarray:
-    """Candidate pairs ``(i, j)``, ``i < j``, that share a bucket in at least one LSH table."""
+def _merge_codes(parts: list) -> np.ndarray:
+    """The distinct codes of the arrays in ``parts`` (emptied: each array is freed once copied, so that the
+    merge holds the codes about twice, not three times)."""
+    merged = np.concatenate(parts)
+    parts.clear()
+    return _unique(merged)
+
+
+def _lsh_pairs(V: np.ndarray, more=None) -> np.ndarray:
+    """Candidate pairs ``i < j`` that share a bucket in at least one LSH table, and the pairs of ``more`` (codes),
+    as sorted distinct codes ``i * n + j`` (one integer a pair: half the memory of an array of pairs)."""
     n, d = V.shape
+    more = np.zeros(0, dtype=np.int64) if more is None else more
     if n < 2:
-        return np.zeros((0, 2), dtype=np.int64)
+        return more
     bits = int(round(math.log2(max(n / LSH_BUCKET, 1.0))))
     bits = min(max(bits, 1), 30)
     rng = np.random.default_rng(12345)
     weights = (1 << np.arange(bits, dtype=np.int64))
-    acc = np.zeros(0, dtype=np.int64)          # the distinct pair codes so far, merged table by table
+    acc = more                                 # the distinct pair codes so far, merged table by table
     cap = 8 * LSH_BUCKET                       # a degenerate bucket is cut: keep the work linear
     tri = {}
     for _ in range(LSH_TABLES):
@@ -180,36 +193,61 @@ def _lsh_pairs(V: np.ndarray) -> np.ndarray:
             lo, hi = np.minimum(x, y), np.maximum(x, y)
             codes.append(lo.astype(np.int64) * n + hi)
         if codes:
-            acc = _unique(np.concatenate([acc] + codes))
-    return np.stack([acc // n, acc % n], axis=1)
+            codes.append(acc)
+            acc = None
+            acc = _merge_codes(codes)
+    return acc
 
 
 def _name_pairs(names) -> tuple:
-    index = defaultdict(list)
-    for i, ns in enumerate(names):
-        for nm in ns.tolist():
-            index[nm].append(i)
+    """Candidate pairs (codes ``i * n + j``, sorted) of articles sharing a name that at most
+    ``NAME_BLOCK_MAX_DF`` articles have, and the idf
+    of every name as ``(sorted name hashes, their idf)``: arrays, where a dict of names to article lists
+    would take a hundred bytes per mention."""
     n = len(names)
-    idf = {nm: math.log((n + 1) / (len(ids) + 0.5)) for nm, ids in index.items()}
-    codes = []
-    for nm, ids in index.items():
-        if 2 <= len(ids) <= NAME_BLOCK_MAX_DF:
-            arr = np.array(ids, dtype=np.int64)
-            a, b = np.triu_indices(len(arr), 1)
-            codes.append(np.minimum(arr[a], arr[b]) * n + np.maximum(arr[a], arr[b]))
-    if not codes:
-        return np.zeros((0, 2), dtype=np.int64), idf
-    u = _unique(np.concatenate(codes))
-    return np.stack([u // n, u % n], axis=1), idf
+    lens = np.fromiter((len(ns) for ns in names), dtype=np.int64, count=n)
+    if not lens.sum():
+        return np.zeros(0, dtype=np.int64), (np.zeros(0, dtype=np.int64), np.zeros(0))
+    flat = np.concatenate([ns for ns in names if len(ns)]).astype(np.int64)
+    owner = np.repeat(np.arange(n, dtype=np.int32), lens)
+    order = np.argsort(flat, kind="stable")
+    flat = flat[order]
+    owner = owner[order]                             # each name's articles, in article order
+    del order
+    first = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
+    counts = np.diff(np.append(first, len(flat)))
+    uniq = flat[first]
+    del flat
+    idf = np.log((n + 1) / (counts + 0.5))
+    acc, codes, pending = np.zeros(0, dtype=np.int64), [], 0
+    for g in np.flatnonzero((counts >= 2) & (counts <= NAME_BLOCK_MAX_DF)).tolist():
+        arr = owner[first[g]:first[g] + counts[g]].astype(np.int64)
+        a, b = np.triu_indices(len(arr), 1)
+        codes.append(np.minimum(arr[a], arr[b]) * n + np.maximum(arr[a], arr[b]))
+        pending += len(a)
+        if pending >= 100_000:         # articles of one story share many names: keep the distinct pairs only
+            codes.append(acc)
+            acc, pending = None, 0
+            acc = _merge_codes(codes)
+    if codes:
+        codes.append(acc)
+        acc = None
+        acc = _merge_codes(codes)
+    return acc, (uniq, idf)
 
 
-def _name_sim(a, b, idf: dict) -> float:
-    a, b = set(a.tolist()), set(b.tolist())
-    if not a or not b:
+def _name_sim(a, b, idf: tuple) -> float:
+    """Share of the idf mass of two articles' names (sorted unique hash arrays) that they have in common."""
+    if not len(a) or not len(b):
         return 0.0
-    shared = sum(idf.get(x, 0.0) for x in a & b)
-    total = sum(idf.get(x, 0.0) for x in a | b)
-    return shared / total if total > 0 else 0.0
+    uniq, weights = idf
+    both = np.union1d(a, b)
+    w = weights[np.searchsorted(uniq, both)]
+    total = float(w.sum())
+    if total <= 0:
+        return 0.0
+    shared = np.isin(both, a, assume_unique=True) & np.isin(both, b, assume_unique=True)
+    return float(w[shared].sum()) / total
 
 
 def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
@@ -220,16 +258,11 @@ def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
     n = len(keys)
     names = [k.names for k in keys]
     days = np.array([(k.pub, k.nb) for k in keys], dtype=np.int64).reshape(-1, 2)
-    lsh = _lsh_pairs(V)
-    npairs, idf = _name_pairs(names)
-    both = np.concatenate([lsh, npairs]) if len(npairs) else lsh
-    if not len(both):
-        return []
-    u = _unique(both[:, 0] * max(n, 1) + both[:, 1])
-    del both, lsh, npairs
+    u, idf = _name_pairs(names)
+    u = _lsh_pairs(V, u)
     out = []
-    for c in range(0, len(u), 8192):         # chunks: only a chunk of pairs' vectors and terms at once
-        arr = np.stack([u[c:c + 8192] // n, u[c:c + 8192] % n], axis=1)
+    for c in range(0, len(u), PAIR_CHUNK):   # chunks: only a chunk of pairs' vectors and terms at once
+        arr = np.stack([u[c:c + PAIR_CHUNK] // n, u[c:c + PAIR_CHUNK] % n], axis=1)
         cos = np.einsum("ij,ij->i", V[arr[:, 0]], V[arr[:, 1]]).astype(np.float64)
         da, db = days[arr[:, 0]], days[arr[:, 1]]
         gap = _day_gaps(da[:, 0], da[:, 1], db[:, 0], db[:, 1])
@@ -264,7 +297,10 @@ def cluster_stories(analyses) -> list:
     V = _vectors(keys)
     parent = list(range(n))
     size = [1] * n
-    vsum = V.astype(np.float64).copy()
+    vsum = {}                  # root of a cluster of two or more -> the sum of its vectors (float64)
+
+    def vs(r):
+        return vsum[r] if r in vsum else V[r].astype(np.float64)
 
     def find(x):
         while parent[x] != x:
@@ -282,14 +318,15 @@ def cluster_stories(analyses) -> list:
         if ri == rj:
             continue
         if size[ri] > 1 or size[rj] > 1:
-            avg = float(vsum[ri] @ vsum[rj]) / (size[ri] * size[rj])
+            avg = float(vs(ri) @ vs(rj)) / (size[ri] * size[rj])
             if avg < avg_t:
                 continue
         if size[ri] < size[rj]:
             ri, rj = rj, ri
         parent[rj] = ri
         size[ri] += size[rj]
-        vsum[ri] += vsum[rj]
+        vsum[ri] = vs(ri) + vs(rj)
+        vsum.pop(rj, None)
     clusters = defaultdict(list)
     for i in range(n):
         clusters[find(i)].append(i)

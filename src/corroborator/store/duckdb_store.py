@@ -9,18 +9,25 @@ Two kinds of table:
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import pathlib
 
 from ..errors import LedgerError
 from .codec import decode_analysis, encode_analysis, encode_vectors
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# "1": the analyses' bytes were compressed by DuckDB (ZSTD), which decompresses a whole vector of 2,048 rows
+# to read any one of them (60 MB for one analysis of a large store). They are zlib-compressed already, so
+# "2" stores them uncompressed; a store of "1" is converted when opened for writing. The ledger tables are
+# the same in both, so a reader opens either.
+READABLE_VERSIONS = ("1", "2")
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS analyses (doc_key VARCHAR PRIMARY KEY, article_id VARCHAR, path VARCHAR,
-                                     payload BLOB, vectors BLOB);
+                                     payload BLOB USING COMPRESSION uncompressed,
+                                     vectors BLOB USING COMPRESSION uncompressed);
 CREATE TABLE IF NOT EXISTS inputs (path VARCHAR PRIMARY KEY, status VARCHAR, reason VARCHAR, article VARCHAR,
                                    doc_key VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (id VARCHAR PRIMARY KEY, outlet VARCHAR, title VARCHAR, published VARCHAR,
@@ -127,6 +134,7 @@ class Store:
         # DuckDB draws its own progress bar on stdout for long queries; the CLI shows its own on stderr
         self.con.execute("SET enable_progress_bar = false")
         if not read_only:
+            self._upgrade()
             self.con.execute(DDL)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         else:
@@ -134,8 +142,35 @@ class Store:
                 row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             except duckdb.Error as exc:
                 raise LedgerError(f"{self.path} is not a corroborator ledger store") from exc
-            if not row or row[0] != SCHEMA_VERSION:
+            if not row or row[0] not in READABLE_VERSIONS:
                 raise LedgerError(f"{self.path} has ledger store schema {row and row[0]}, expected {SCHEMA_VERSION}")
+
+    def _upgrade(self) -> None:
+        """Convert a store of an older schema to this one, in one transaction (nothing is lost if it fails)."""
+        import duckdb
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            return                      # a new store (or not a store at all: DDL makes it one)
+        if not row or row[0] == SCHEMA_VERSION:
+            return
+        if row[0] not in READABLE_VERSIONS:
+            raise LedgerError(f"{self.path} has ledger store schema {row[0]}, expected {SCHEMA_VERSION}")
+        ddl = _TABLE_DDL["analyses"].replace("TABLE IF NOT EXISTS analyses ", "TABLE analyses__v2 ")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DROP TABLE IF EXISTS analyses__v2")
+            self.con.execute(ddl)
+            self.con.execute("INSERT INTO analyses__v2 SELECT doc_key, article_id, path, payload, vectors "
+                             "FROM analyses ORDER BY rowid")
+            self.con.execute("DROP TABLE analyses")
+            self.con.execute("ALTER TABLE analyses__v2 RENAME TO analyses")
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("CHECKPOINT")
 
     # ------------------------------------------------------------ per-article work
     def known_doc_keys(self) -> set:
@@ -214,12 +249,23 @@ class Store:
         """Cap DuckDB's own memory (its cache of table blocks, its sorts) at ``megabytes``; beyond it, sorts
         spill to a temporary folder beside the store. ``None``: DuckDB's default. A store in memory is not
         capped (it has nowhere to spill)."""
+        self._cap = megabytes
         if self.path == ":memory:":
             return
         if megabytes is None:
             self.con.execute("RESET memory_limit")
         else:
             self.con.execute(f"SET memory_limit = '{int(megabytes)}MB'")
+
+    @contextlib.contextmanager
+    def memory_cap(self, megabytes: int | None):
+        """``limit_memory(megabytes)`` for the ``with`` block, then the cap there was before."""
+        before = getattr(self, "_cap", None)
+        self.limit_memory(megabytes)
+        try:
+            yield self
+        finally:
+            self.limit_memory(before)
 
     def article_keys(self, doc_keys) -> list:
         """``(doc_key, article id)`` of the stored analyses of ``doc_keys``, in doc_key order."""
@@ -242,8 +288,16 @@ class Store:
         self._blob_end = 0
 
     def stage_end(self) -> None:
+        """Drop the staging tables and scratch file, and write what the log holds into the store file now,
+        under the caller's memory cap (DuckDB would otherwise do it in the next reader, all at once)."""
         for name in STAGE_TABLES:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        if self.path != ":memory:":
+            import duckdb
+            try:
+                self.con.execute("CHECKPOINT")
+            except duckdb.Error:        # after a failure: DuckDB checkpoints later, and the failure is what counts
+                pass
         blobs = getattr(self, "_blobs", None)
         if blobs is not None:
             blobs.close()
@@ -304,11 +358,21 @@ class Store:
                     self.con.execute(f"INSERT INTO {table}__new SELECT {select}", columns)
                     chunk.clear()
 
-            for off, length in self.stage_query(f'SELECT "off", len FROM stage_{table} ORDER BY {STAGE_ORDER[table]}'):
+            # where each record lies, in the ledger's order, fetched whole (12 bytes a record) before writing:
+            # a cursor left open would hold a transaction, and DuckDB would not checkpoint the rows written
+            # until it closed, then write them all at once (hundreds of MB for 10,000 articles)
+            cur = self.con.cursor()
+            where = cur.execute(f'SELECT "off", len FROM stage_{table} ORDER BY {STAGE_ORDER[table]}').fetchnumpy()
+            cur.close()
+            size = 0
+            for off, length in zip(where["off"].tolist(), where["len"].tolist()):
                 chunk.append(self.stage_read(off, length))
-                if len(chunk) >= 2000:
+                size += length
+                if len(chunk) >= 2000 or size >= 2_000_000:    # DuckDB holds a statement's values at once
                     flush()
+                    size = 0
             flush()
+            del where
         batch = []
         value, ids = None, []
         cur = self.con.execute("SELECT DISTINCT value, claim FROM stage_timeline ORDER BY value, claim")
