@@ -102,3 +102,26 @@ def test_the_published_ledger_is_checkpointed_when_linking_returns(tmp_path):
         wal = out / "ledger.duckdb.wal"
         assert counts["articles"] == len(keys)
         assert not wal.exists() or wal.stat().st_size < 1024
+
+
+def test_a_large_ledger_is_reported_in_part_by_its_largest_stories(chunked_run):
+    import re
+
+    from corroborator.report import render_store_report
+    out, _ = chunked_run
+    data = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    by_size = sorted(data["stories"], key=lambda s: (-len(s["articles"]), s["title"], s["id"]))
+    budget = len(by_size[0]["articles"]) + len(by_size[1]["articles"])
+    with Store(out / "ledger.duckdb", read_only=True) as st:
+        part = render_store_report(st, max_articles=budget)
+        whole = render_store_report(st, max_articles=len(data["articles"]))
+    ids = set(re.findall(r'id="([^"]+)"', part))
+    stories = {i[len("story-"):] for i in ids if i.startswith("story-")}
+    articles = {i[len("article-"):] for i in ids if i.startswith("article-")}
+    expected = {s["id"] for s in by_size[:2]}
+    assert stories == expected                         # the two largest stories, within the budget
+    assert articles == {a for s in by_size[:2] for a in s["articles"]}
+    assert 'id="partial"' in part and f"of {len(data['articles'])} articles" in part
+    assert {r[1:] for r in re.findall(r'href="(#[^"]+)"', part)} <= ids      # no link to what was left out
+    assert 'id="partial"' not in whole
+    assert {i for i in re.findall(r'id="(article-[^"]+)"', whole)} == {"article-" + a["id"] for a in data["articles"]}

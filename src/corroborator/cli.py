@@ -69,11 +69,11 @@ def _analyze(args) -> int:
 
 
 def _report(args) -> int:
-    from .report import render_report
+    from .report import render_store_report
     from .store import open_store
     with open_store(args.ledger, read_only=True) as store:
-        data = store.read_ledger()
-    pathlib.Path(args.out).write_text(render_report(data), encoding="utf-8")
+        html = render_store_report(store)
+    pathlib.Path(args.out).write_text(html, encoding="utf-8")
     print(f"report written to {args.out}", file=sys.stderr)
     return EXIT_OK
 

@@ -21,7 +21,7 @@ from collections import defaultdict
 log = logging.getLogger("corroborator")
 
 CHUNK_ARTICLES = 256          # articles of the stories loaded at once
-DUCKDB_MEMORY_MB = 48         # DuckDB's cache and sorts while linking (it caches every block read otherwise)
+DUCKDB_MEMORY_MB = 32         # DuckDB's cache and sorts while linking (it caches every block read otherwise)
 SCAN_MEMORY_MB = 32           # ... while the analyses are read once, in storage order (a cache is of no use)
 
 
@@ -97,9 +97,9 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
     if not _has_embeddings(skeys) and any(k.lead is None for k in skeys):
         # some article has no doc vector: every article is compared by its words, so every lead is needed
         skeys = [story_key(spill.get(k.id), keep_lead=True) for k in skeys]
-    _dbg("features")
+    _dbg("features", store)
     stories = sorted(cluster_stories(skeys), key=lambda s: s.id)
-    _dbg("stories")
+    _dbg("stories", store)
     del skeys
     pairs = candidate_pairs(dkeys)
     del dkeys
@@ -122,7 +122,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
         store_s += time.perf_counter() - ts
         return out
 
-    _dbg("pairs")
+    _dbg("pairs", store)
     store.stage_begin()
     derivations = []
 
@@ -164,7 +164,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
     for d in derivations:
         derived[d.article].append(d)
     units = Units(ukeys, derivations)
-    _dbg("pass1")
+    _dbg("pass1", store)
 
     # ---- entities across stories: one strong name at a time, in name order
     merge = CrossStoryMerge()
@@ -215,7 +215,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
     store.stage("stage_entities", entity_rows)
     del final_rows, entity_rows, drop
 
-    _dbg("entities")
+    _dbg("entities", store)
     # ---- pass 2: claim vectors, claim groups and status, story by story; the ledger's records staged
     counts = {"articles": 0, "claims": 0, "claim_groups": 0, "stories": len(stories)}
     prog = progress(len(stories)) if progress is not None else None
@@ -262,7 +262,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
             prog.advance(len(chunk))
     if prog is not None:
         prog.finish()
-    _dbg("pass2")
+    _dbg("pass2", store)
     spill.close()
     ts = time.perf_counter()
     store.stage_publish(run() if callable(run) else run)
@@ -306,8 +306,10 @@ class _Spill:
 
 
 
-def _dbg(phase):
-    """Log (at debug level) the end of a phase with this process's resident memory: where memory goes."""
+def _dbg(phase, store=None):
+    """Log (at debug level) the end of a phase with this process's peak resident memory and what DuckDB holds
+    now: where memory goes."""
     if log.isEnabledFor(logging.DEBUG):
         from .pipeline import _peak_rss_mb
-        log.debug("linking: %s done, peak RSS %.0f MB", phase, _peak_rss_mb())
+        held = store.memory_mb() if store is not None else float("nan")
+        log.debug("linking: %s done, peak RSS %.0f MB, DuckDB now %.0f MB", phase, _peak_rss_mb(), held)

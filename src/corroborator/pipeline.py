@@ -455,9 +455,8 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
         if outdir is not None:
             write_ledger_json(store, outdir / "ledger.json")
             if write_report:
-                from .report import render_report
-                data = store.read_ledger()
-                (outdir / "report.html").write_text(render_report(data), encoding="utf-8")
+                from .report import render_store_report
+                (outdir / "report.html").write_text(render_store_report(store), encoding="utf-8")
             if data is None and not lazy:
                 data = store.read_ledger()
             ledger = Ledger(data) if data is not None else Ledger.lazy(outdir / "ledger.duckdb")

@@ -89,7 +89,8 @@ def _claim_vectors(an) -> np.ndarray:
 
 
 def _lex_matrix(texts) -> np.ndarray:
-    m = np.zeros((len(texts), _LEX_DIM), dtype=np.float32)
+    """Which hashed content stems each text holds, 0/1 as bytes (a story of 2,000 claims: 8 MB, not 32)."""
+    m = np.zeros((len(texts), _LEX_DIM), dtype=np.uint8)
     column = {}                       # stem -> its column (a story's claims share most of their words)
     for i, t in enumerate(texts):
         for w in set(content_stems(t)):
@@ -203,11 +204,12 @@ class _Story:
             self.V /= np.maximum(np.linalg.norm(self.V, axis=1, keepdims=True), 1e-9)
         # content words weighted by their rarity in the story: "Bakhmut" counts, the story's subject does not
         L = _lex_matrix(contents)
-        df = L.sum(0)
+        df = L.sum(0, dtype=np.float32)
         idf = np.log((len(texts) + 1) / (df + 0.5)).astype(np.float32)
-        self.L = L
-        self.Lw = L * idf[None, :]
-        self.lsize = self.Lw.sum(1)
+        self.L, self.idf = L, idf         # weighted rows are made for the claims compared, never all at once
+        self.lsize = (np.concatenate([self._weighted(np.arange(lo, min(lo + 512, len(L))))
+                                      for lo in range(0, len(L), 512)]).sum(1)
+                      if len(L) else np.zeros(0, dtype=np.float32))
         self.lfloor = float(3 * np.log((len(texts) + 1) / 1.5))   # three rare words
         self.E = _entity_matrix(ents)
         edf = self.E.sum(0)
@@ -220,9 +222,13 @@ class _Story:
         self.speaker = np.array([-1 if x is None else sp_index.setdefault(x, len(sp_index)) for x in speakers],
                                 dtype=np.int64)
 
+    def _weighted(self, rows) -> np.ndarray:
+        """The content-stem rows of claims ``rows``, each stem weighted by its rarity in the story."""
+        return self.L[rows].astype(np.float32) * self.idf[None, :]
+
     def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
         cos = self.V[ia] @ self.V[ib].T
-        inter = self.Lw[ia] @ self.L[ib].T
+        inter = self._weighted(ia) @ self.L[ib].T.astype(np.float32)
         dice = 2 * inter / np.maximum(self.lsize[ia][:, None] + self.lsize[ib][None, :], 1)
         # a short claim restated inside a longer, multi-clause one: Dice counts the long claim's other
         # clauses against it; the overlap coefficient (shared weight over the smaller claim's) does not

@@ -112,8 +112,11 @@ def _pair_codes(members: np.ndarray, n: int) -> np.ndarray:
 
 
 def _sampled(sh: np.ndarray) -> np.ndarray:
-    """The shingles used to find candidate pairs: those whose hash is 0 modulo SAMPLE, each once."""
-    return np.unique(sh[sh % SAMPLE == 0])
+    """The shingles used to find candidate pairs: those whose hash is 0 modulo SAMPLE, each once, as 32 bits
+    of their hash (half the memory of the key every article keeps; two shingles that meet in 32 bits only
+    make a candidate pair, which ``check_pair`` then measures on the full hashes)."""
+    picked = sh[sh % SAMPLE == 0] // SAMPLE
+    return np.unique((picked & 0xFFFFFFFF).astype(np.uint32))
 
 
 def _shingle_pairs(uniq: list, n: int) -> dict:
@@ -128,18 +131,23 @@ def _shingle_pairs(uniq: list, n: int) -> dict:
     # expected in the sample; the share reused is then measured on all shingles (``_covered``)
     if not any(len(u) for u in uniq):
         return {}
-    hashes = np.concatenate(uniq)
-    docs = np.repeat(np.arange(len(uniq), dtype=np.int32), [len(u) for u in uniq])
+    # one 64-bit word per (shingle, article): the shingle's 32 bits above the article's, sorted in place, groups
+    # each shingle's articles without an index array or a second copy
+    total = sum(len(u) for u in uniq)
+    both = np.empty(total, dtype=np.uint64)
+    off = 0
+    for i, u in enumerate(uniq):
+        both[off:off + len(u)] = (u.astype(np.uint64) << np.uint64(32)) | np.uint64(i)
+        off += len(u)
     del uniq
-    # grouped by shingle (the order of a shingle's articles does not matter: pairs are counted lo-hi); the
-    # hashes are sorted in place and the articles gathered once, to hold as few copies as possible
-    order = np.argsort(hashes)
-    hashes.sort()
-    docs = docs[order]
-    del order
-    starts = np.flatnonzero(np.concatenate([[True], hashes[1:] != hashes[:-1]]))
-    sizes = np.diff(np.append(starts, len(hashes)))
-    del hashes
+    both.sort()
+    docs = np.empty(total, dtype=np.int32)
+    for lo in range(0, total, 1 << 20):
+        docs[lo:lo + (1 << 20)] = both[lo:lo + (1 << 20)] & np.uint64(0xFFFFFFFF)
+    both >>= np.uint64(32)                   # now the shingles alone, in order
+    starts = np.flatnonzero(np.concatenate([[True], both[1:] != both[:-1]]))
+    sizes = np.diff(np.append(starts, total))
+    del both
     # pairs are counted chunk by chunk and the counts merged as they come: memory holds the distinct pairs,
     # not one code per shared shingle (copies share every shingle)
     pair = np.zeros(0, dtype=np.int64)

@@ -1,4 +1,4 @@
 """report: one self-contained HTML page of a ledger (no network, every piece of article text escaped)."""
-from .html import render_report
+from .html import REPORT_MAX_ARTICLES, render_report, render_store_report
 
-__all__ = ["render_report"]
+__all__ = ["REPORT_MAX_ARTICLES", "render_report", "render_store_report"]

@@ -257,6 +257,11 @@ class Store:
         else:
             self.con.execute(f"SET memory_limit = '{int(megabytes)}MB'")
 
+    def memory_mb(self) -> float:
+        """What DuckDB holds now (its cache of blocks, indexes, intermediate results), in MB."""
+        row = self.con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
+        return (row[0] or 0) / 1e6
+
     @contextlib.contextmanager
     def memory_cap(self, megabytes: int | None):
         """``limit_memory(megabytes)`` for the ``with`` block, then the cap there was before."""
@@ -457,14 +462,57 @@ class Store:
 
     def read_ledger(self) -> dict:
         """The whole ledger (contract format) as stored by the last run."""
+        out = self.read_ledger_head()
+        for t in ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline"):
+            out[t] = self.read_table(t)
+        return out
+
+    def table_counts(self) -> dict:
+        """Rows of each ledger table."""
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in LEDGER_TABLES}
+
+    def read_stories(self, story_ids) -> dict:
+        """The part of the ledger about ``story_ids``, in the contract's format: those stories, their claim
+        groups, articles, claims and quotes; the entities mentioned in those articles (with those mentions
+        only); the timeline's dates of those claims. Read table by table, never the whole ledger at once."""
+        ids = sorted(set(story_ids))
+        data = self.read_ledger_head()
+        data["stories"] = self._records("stories", "id", ids)
+        articles = sorted({a for s in data["stories"] for a in s["articles"]})
+        data["articles"] = self._records("articles", "id", articles)
+        data["quotes"] = self._records("quotes", "article", articles)
+        data["claims"] = self._records("claims", "article", articles)
+        data["claim_groups"] = self._records("claim_groups", "story", ids)
+        shown = set(articles)
+        data["entities"] = []
+        for rec in self.iter_records("entities"):
+            e = json.loads(rec)
+            mentions = [m for m in e["mentions"] if m["article"] in shown]
+            if mentions:
+                e["mentions"] = mentions
+                data["entities"].append(e)
+        claims = {c["id"] for c in data["claims"]}
+        data["timeline"] = []
+        for rec in self.iter_records("timeline"):
+            t = json.loads(rec)
+            t["claims"] = [c for c in t["claims"] if c in claims]
+            if t["claims"]:
+                data["timeline"].append(t)
+        return data
+
+    def read_ledger_head(self) -> dict:
+        """``schema`` and ``run`` of the stored ledger (a ``LedgerError`` when no run finished)."""
         row = self.con.execute("SELECT record FROM run WHERE id = 1").fetchone()
         if row is None:
             raise LedgerError(f"{self.path} holds no finished ledger yet; rerun 'corroborator analyze'")
         from ..ledger import SCHEMA_ID
-        out = {"schema": SCHEMA_ID, "run": json.loads(row[0])}
-        for t in ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline"):
-            out[t] = self.read_table(t)
-        return out
+        return {"schema": SCHEMA_ID, "run": json.loads(row[0])}
+
+    def _records(self, table: str, column: str, values: list) -> list:
+        if not values:
+            return []
+        return [json.loads(r[0]) for r in self.con.execute(
+            f"SELECT record FROM {table} WHERE {column} IN (SELECT unnest(?)) ORDER BY rowid", [values]).fetchall()]
 
     def close(self) -> None:
         self.con.close()
