@@ -125,3 +125,16 @@ def test_a_large_ledger_is_reported_in_part_by_its_largest_stories(chunked_run):
     assert {r[1:] for r in re.findall(r'href="(#[^"]+)"', part)} <= ids      # no link to what was left out
     assert 'id="partial"' not in whole
     assert {i for i in re.findall(r'id="(article-[^"]+)"', whole)} == {"article-" + a["id"] for a in data["articles"]}
+
+
+def test_linking_starts_again_with_more_memory_when_duckdb_needs_it(tmp_path, monkeypatch, caplog):
+    import logging
+    example = [ROOT / "examples" / "harbour-fire"]
+    ref = corroborator.analyze(example, out=tmp_path / "ref", workers=1, progress=False, write_report=False)
+    monkeypatch.setattr(corpus, "DUCKDB_MEMORY_MB", 1)       # too little for DuckDB's first query
+    monkeypatch.setattr(corpus, "SCAN_MEMORY_MB", 1)
+    with caplog.at_level(logging.INFO, logger="corroborator"):
+        got = corroborator.analyze(example, out=tmp_path / "small", workers=1, progress=False, write_report=False)
+    assert "linking again with" in caplog.text
+    for table in ("articles", "entities", "claims", "stories", "claim_groups"):
+        assert getattr(got, table) == getattr(ref, table), table

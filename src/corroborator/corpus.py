@@ -23,6 +23,7 @@ log = logging.getLogger("corroborator")
 CHUNK_ARTICLES = 256          # articles of the stories loaded at once
 DUCKDB_MEMORY_MB = 32         # DuckDB's cache and sorts while linking (it caches every block read otherwise)
 SCAN_MEMORY_MB = 32           # ... while the analyses are read once, in storage order (a cache is of no use)
+MAX_MEMORY_MB = 8192          # the caps are raised fourfold, up to this, when DuckDB needs more
 
 
 def _add(timings, key, seconds):
@@ -57,17 +58,31 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     """
     from .pipeline import _embed_cached
 
+    import duckdb
+
     embed = embed or _embed_cached
-    with store.memory_cap(DUCKDB_MEMORY_MB):
-        spill = _Spill(store.path)
+    store.stage_end()                  # what a killed run left (staging tables, its log) written out first
+    scale = 1
+    while True:
+        # the caps only keep DuckDB's cache small; where a store needs more (indexes, a large join), linking
+        # starts again with four times the memory rather than fail: it publishes nothing until it is done
         try:
-            return _link_store(store, doc_keys, run, timings, embed, progress, spill)
-        finally:
-            spill.close()
-            store.stage_end()          # after a failure too: no staging tables or scratch file left behind
+            with store.memory_cap(DUCKDB_MEMORY_MB * scale):
+                spill = _Spill(store.path)
+                try:
+                    return _link_store(store, doc_keys, run, timings, embed, progress, spill, scale)
+                finally:
+                    spill.close()
+                    store.stage_end()      # after a failure too: no staging tables or scratch file left behind
+        except duckdb.OutOfMemoryException:
+            if DUCKDB_MEMORY_MB * scale >= MAX_MEMORY_MB:
+                raise
+            scale *= 4
+            log.info("linking: DuckDB needed more than its cap; linking again with %d MB",
+                     DUCKDB_MEMORY_MB * scale)
 
 
-def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
+def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) -> dict:
     from .assess import assess_groups
     from .assess.status import Units, unit_key
     from .ledger import (article_record, claim_records, entity_record, group_record, quote_records,
@@ -85,7 +100,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill) -> dict:
     # ---- features: one pass over the store, keeping a few keys per article; each analysis is copied to a
     # scratch file, from which the passes over stories read it back by offset
     skeys, dkeys, ukeys, key_of = [], [], {}, {}
-    with store.memory_cap(SCAN_MEMORY_MB):
+    with store.memory_cap(SCAN_MEMORY_MB * scale):
         for key, payload, vectors in store.scan_analyses(doc_keys):
             an = decode_analysis(payload, vectors)
             aid = an.article.id

@@ -295,7 +295,7 @@ class Store:
     def stage_end(self) -> None:
         """Drop the staging tables and scratch file, and write what the log holds into the store file now,
         under the caller's memory cap (DuckDB would otherwise do it in the next reader, all at once)."""
-        for name in STAGE_TABLES:
+        for name in STAGE_TABLES + tuple(f"{t}__new" for t in LEDGER_TABLES):
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
         if self.path != ":memory:":
             import duckdb
