@@ -138,3 +138,29 @@ def test_linking_starts_again_with_more_memory_when_duckdb_needs_it(tmp_path, mo
     assert "linking again with" in caplog.text
     for table in ("articles", "entities", "claims", "stories", "claim_groups"):
         assert getattr(got, table) == getattr(ref, table), table
+
+
+def test_ledger_json_is_written_again_with_more_memory_when_duckdb_needs_it(example_run, tmp_path, monkeypatch,
+                                                                            caplog):
+    import logging
+
+    from corroborator import ledger
+    _, out = example_run
+    expected = (out / "ledger.json").read_text(encoding="utf-8")
+    monkeypatch.setattr(ledger, "READ_MEMORY_MB", 1)         # too little for DuckDB to read a window
+    with Store(out / "ledger.duckdb", read_only=True) as st, \
+            caplog.at_level(logging.INFO, logger="corroborator"):
+        ledger.write_ledger_json(st, tmp_path / "ledger.json")
+    assert "writing again with" in caplog.text
+    assert (tmp_path / "ledger.json").read_text(encoding="utf-8") == expected
+    assert not (tmp_path / "ledger.json.part").exists()
+
+
+def test_records_are_read_in_the_ledgers_order_whatever_the_window(example_run):
+    data, out = example_run
+    with Store(out / "ledger.duckdb", read_only=True) as st:
+        for table in ("articles", "claims"):
+            got = [json.loads(r)["id"] for r in st.iter_records(table, size=1, window_bytes=1)]
+            assert got == [r["id"] for r in data[table]]
+            got = [json.loads(r)["id"] for r in st.iter_records(table, size=3, window_bytes=10_000)]
+            assert got == [r["id"] for r in data[table]]

@@ -18,6 +18,10 @@ import logging
 import time
 from collections import defaultdict
 
+import numpy as np
+
+from .limits import release_free_memory
+
 log = logging.getLogger("corroborator")
 
 CHUNK_ARTICLES = 256          # articles of the stories loaded at once
@@ -100,22 +104,30 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     # ---- features: one pass over the store, keeping a few keys per article; each analysis is copied to a
     # scratch file, from which the passes over stories read it back by offset
     skeys, dkeys, ukeys, key_of = [], [], {}, {}
+    # the keys' arrays are packed in large blocks, one set for the story keys and one for the derivation keys:
+    # scattered among the other keys, each set would leave the heap full of holes once dropped
+    spack, dpack = _Packer(), _Packer()
     with store.memory_cap(SCAN_MEMORY_MB * scale):
         for key, payload, vectors in store.scan_analyses(doc_keys):
             an = decode_analysis(payload, vectors)
             aid = an.article.id
             key_of[aid] = key
             spill.put(aid, payload, vectors)
-            skeys.append(story_key(an))
-            dkeys.append(derivation_key(an.article))
+            k = story_key(an)
+            k.vector, k.names = spack.add(k.vector), spack.add(k.names)
+            skeys.append(k)
+            k = derivation_key(an.article)
+            k.sampled = dpack.add(k.sampled)
+            dkeys.append(k)
             ukeys[aid] = unit_key(an.article)
+    del spack, dpack
     if not _has_embeddings(skeys) and any(k.lead is None for k in skeys):
         # some article has no doc vector: every article is compared by its words, so every lead is needed
         skeys = [story_key(spill.get(k.id), keep_lead=True) for k in skeys]
-    _dbg("features", store)
+    _phase_done("features", store)
     stories = sorted(cluster_stories(skeys), key=lambda s: s.id)
-    _dbg("stories", store)
     del skeys
+    _phase_done("stories", store)
     pairs = candidate_pairs(dkeys)
     del dkeys
     chunk_of = {}
@@ -137,7 +149,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
         store_s += time.perf_counter() - ts
         return out
 
-    _dbg("pairs", store)
+    _phase_done("pairs", store)
     store.stage_begin()
     derivations = []
 
@@ -165,6 +177,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
         store.stage("stage_members", member_rows)
         store.stage("stage_entities", entity_rows)
         del ans, cache
+        release_free_memory()
     for lo in range(0, len(across), CHUNK_ARTICLES // 2):
         some = across[lo:lo + CHUNK_ARTICLES // 2]
         ans = load(sorted({a for p in some for a in p}))
@@ -179,7 +192,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     for d in derivations:
         derived[d.article].append(d)
     units = Units(ukeys, derivations)
-    _dbg("pass1", store)
+    _phase_done("pass1", store)
 
     # ---- entities across stories: one strong name at a time, in name order
     merge = CrossStoryMerge()
@@ -230,7 +243,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     store.stage("stage_entities", entity_rows)
     del final_rows, entity_rows, drop
 
-    _dbg("entities", store)
+    _phase_done("entities", store)
     # ---- pass 2: claim vectors, claim groups and status, story by story; the ledger's records staged
     counts = {"articles": 0, "claims": 0, "claim_groups": 0, "stories": len(stories)}
     prog = progress(len(stories)) if progress is not None else None
@@ -273,20 +286,44 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
         for table, rs in rows.items():
             store.stage(table, rs)
         del ans, rows, emap
+        release_free_memory()
         if prog is not None:
             prog.advance(len(chunk))
     if prog is not None:
         prog.finish()
-    _dbg("pass2", store)
+    _phase_done("pass2", store)
     spill.close()
     ts = time.perf_counter()
     store.stage_publish(run() if callable(run) else run)
     store.stage_end()
+    _phase_done("publish", store)
     store_s += time.perf_counter() - ts
     _add(timings, "embed", embed_s)
     _add(timings, "store", store_s)
     _add(timings, "link_assess", time.perf_counter() - t0 - embed_s - store_s)
     return counts
+
+
+class _Packer:
+    """Small arrays copied into large blocks (one per dtype), each returned as a view of its block: a million
+    keys' arrays are a few blocks, freed whole when the keys are dropped."""
+
+    BLOCK_BYTES = 4 << 20
+
+    def __init__(self):
+        self.blocks = {}                 # dtype -> (current block, next free index)
+
+    def add(self, a):
+        if a is None or a.ndim != 1:
+            return a
+        block, used = self.blocks.get(a.dtype, (None, 0))
+        if block is None or used + len(a) > len(block):
+            block = np.empty(max(self.BLOCK_BYTES // a.itemsize, len(a)), dtype=a.dtype)
+            used = 0
+        view = block[used:used + len(a)]
+        view[:] = a
+        self.blocks[a.dtype] = (block, used + len(a))
+        return view
 
 
 class _Spill:
@@ -319,11 +356,11 @@ class _Spill:
         self.fh.close()
 
 
-
-
-def _dbg(phase, store=None):
-    """Log (at debug level) the end of a phase with this process's peak resident memory and what DuckDB holds
-    now: where memory goes."""
+def _phase_done(phase, store=None):
+    """The end of a phase of linking: what it freed handed back to the system (else the allocator keeps it and
+    the next phase's arrays are mapped on top: the peak would be the phases' sum), and, at debug level, this
+    process's peak resident memory and what DuckDB holds now logged (``analyze --debug``)."""
+    release_free_memory()
     if log.isEnabledFor(logging.DEBUG):
         from .pipeline import _peak_rss_mb
         held = store.memory_mb() if store is not None else float("nan")

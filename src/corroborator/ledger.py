@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import json
+import logging
 import pathlib
 
 from . import __version__
 
+log = logging.getLogger("corroborator")
+
 SCHEMA_ID = "corroborator.ledger/1"
 TABLES = ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline")
-READ_MEMORY_MB = 64          # DuckDB's cache while ledger.json is streamed from the store
+READ_MEMORY_MB = 16          # DuckDB's cache while ledger.json is streamed from the store
+MAX_READ_MEMORY_MB = 4096    # ... raised up to this when a store needs more
 
 
 def article_record(a, derivations) -> dict:
@@ -122,9 +126,13 @@ def _table_pieces(key, records, first: bool):
 def _write_pieces(path, pieces):
     path = pathlib.Path(path)
     tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for piece in pieces:
-            fh.write(piece)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for piece in pieces:
+                fh.write(piece)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)                # a reader never sees half a ledger
     return path
 
@@ -139,8 +147,20 @@ def write_ledger_json(store, path):
         for table in TABLES:
             yield from _table_pieces(table, store.iter_records(table), first=False)
         yield "\n}\n"
-    with store.memory_cap(READ_MEMORY_MB):     # DuckDB would otherwise cache every block it reads
-        return _write_pieces(path, pieces())
+    import duckdb
+
+    cap = READ_MEMORY_MB
+    while True:
+        try:
+            with store.memory_cap(cap):     # DuckDB would otherwise cache every block it reads
+                return _write_pieces(path, pieces())
+        except duckdb.OutOfMemoryException:
+            # a store written by an older version holds its articles compressed in large blocks: read it with
+            # more memory rather than fail (the file written so far is discarded; ledger.json stays whole)
+            if cap >= MAX_READ_MEMORY_MB:
+                raise
+            cap *= 4
+            log.info("ledger.json: DuckDB needed more than its cap; writing again with %d MB", cap)
 
 
 class Ledger:

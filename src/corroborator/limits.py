@@ -177,3 +177,25 @@ def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
 __all__ = ["MAX_FILE_BYTES", "MAX_HTML_BYTES", "MAX_WARC_BYTES", "MAX_TEXT_CHARS", "MAX_HTML_DEPTH",
            "MAX_JSON_DEPTH", "MAX_GZIP_RATIO", "GZIP_RATIO_GRACE", "ARTICLE_TIME_BUDGET_S", "Budget",
            "article_budget", "check_size", "check_text_length", "json_depth_ok"]
+
+
+def release_free_memory() -> None:
+    """Hand the allocator's free pages back to the system (glibc's ``malloc_trim``; nothing elsewhere).
+
+    A phase that builds many small arrays (a key per article) and then drops them leaves its pages with the
+    allocator, scattered among live blocks, so the process keeps them; the next phase's large arrays are
+    mapped anew on top. Linking calls this between phases so that its peak is one phase's, not their sum."""
+    global _TRIM
+    if _TRIM is None:
+        try:
+            import ctypes
+            import ctypes.util
+            name = ctypes.util.find_library("c")
+            _TRIM = getattr(ctypes.CDLL(name), "malloc_trim", False) if name else False
+        except OSError:
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM = None

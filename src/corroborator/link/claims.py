@@ -207,8 +207,9 @@ class _Story:
         df = L.sum(0, dtype=np.float32)
         idf = np.log((len(texts) + 1) / (df + 0.5)).astype(np.float32)
         self.L, self.idf = L, idf         # weighted rows are made for the claims compared, never all at once
-        self.lsize = (np.concatenate([self._weighted(np.arange(lo, min(lo + 512, len(L))))
-                                      for lo in range(0, len(L), 512)]).sum(1)
+        # each block of rows is summed as it is made: the weighted matrix of a 2,000-claim story is 32 MB
+        self.lsize = (np.concatenate([self._weighted(np.arange(lo, min(lo + 128, len(L)))).sum(1)
+                                      for lo in range(0, len(L), 128)])
                       if len(L) else np.zeros(0, dtype=np.float32))
         self.lfloor = float(3 * np.log((len(texts) + 1) / 1.5))   # three rare words
         self.E = _entity_matrix(ents)
@@ -224,7 +225,9 @@ class _Story:
 
     def _weighted(self, rows) -> np.ndarray:
         """The content-stem rows of claims ``rows``, each stem weighted by its rarity in the story."""
-        return self.L[rows].astype(np.float32) * self.idf[None, :]
+        w = self.L[rows].astype(np.float32)
+        w *= self.idf[None, :]
+        return w
 
     def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
         cos = self.V[ia] @ self.V[ib].T

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS analyses (doc_key VARCHAR PRIMARY KEY, article_id VAR
 CREATE TABLE IF NOT EXISTS inputs (path VARCHAR PRIMARY KEY, status VARCHAR, reason VARCHAR, article VARCHAR,
                                    doc_key VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (id VARCHAR PRIMARY KEY, outlet VARCHAR, title VARCHAR, published VARCHAR,
-                                     path VARCHAR, record JSON);
+                                     path VARCHAR, record JSON USING COMPRESSION uncompressed);
 CREATE TABLE IF NOT EXISTS entities (id VARCHAR PRIMARY KEY, name VARCHAR, type VARCHAR, record JSON);
 CREATE TABLE IF NOT EXISTS quotes (id VARCHAR PRIMARY KEY, article VARCHAR, record JSON);
 CREATE TABLE IF NOT EXISTS claims (id VARCHAR PRIMARY KEY, article VARCHAR, text VARCHAR, modality VARCHAR,
@@ -63,6 +63,7 @@ LEDGER_TABLES = {
 
 
 _INSERT_CHUNK = 20_000
+PUBLISH_ROWS, PUBLISH_BYTES = 2000, 2_000_000     # records written by one statement when a ledger is published
 _TABLE_DDL = _table_ddl()
 
 # staging tables: a table per ledger table, and the entities of each story ("parts") with what the merge
@@ -373,7 +374,7 @@ class Store:
             for off, length in zip(where["off"].tolist(), where["len"].tolist()):
                 chunk.append(self.stage_read(off, length))
                 size += length
-                if len(chunk) >= 2000 or size >= 2_000_000:    # DuckDB holds a statement's values at once
+                if len(chunk) >= PUBLISH_ROWS or size >= PUBLISH_BYTES:   # a statement's values are held at once
                     flush()
                     size = 0
             flush()
@@ -410,18 +411,24 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def iter_records(self, table: str, size: int = 2048):
+    def iter_records(self, table: str, size: int = 256, window_bytes: int = 2_000_000):
         """The JSON text of each record of ledger table ``table``, in the ledger's order, streamed."""
         if table not in LEDGER_TABLES:
             raise LedgerError(f"unknown ledger table {table!r}")
-        # windows of rowids: one query over the whole table would be materialised (and sorted) at once
+        # windows of rowids: one query over the whole table would be materialised (and sorted) at once; a
+        # window holds about ``window_bytes`` of records (an article's record is ten times a claim's)
         top = self.con.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
         if top is None:
             return
         cur = self.con.cursor()
-        for lo in range(0, top + 1, size):
+        lo = 0
+        while lo <= top:
             rows = cur.execute(f"SELECT record FROM {table} WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
                                [lo, lo + size]).fetchall()
+            lo += size
+            got = sum(len(r) for (r,) in rows)
+            if rows:
+                size = max(16, min(8192, int(size * window_bytes / max(got, 1))))
             for (r,) in rows:
                 yield r
 
