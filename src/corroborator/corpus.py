@@ -20,7 +20,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .limits import release_free_memory
+from .limits import bound_heap, release_free_memory
 
 log = logging.getLogger("corroborator")
 
@@ -65,6 +65,7 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     import duckdb
 
     embed = embed or _embed_cached
+    bound_heap()
     store.stage_end()                  # what a killed run left (staging tables, its log) written out first
     scale = 1
     while True:
@@ -130,6 +131,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     _phase_done("stories", store)
     pairs = candidate_pairs(dkeys)
     del dkeys
+    _phase_done("pairs", store)
     chunk_of = {}
     chunks = list(_chunks(stories, CHUNK_ARTICLES))
     for ci, chunk in enumerate(chunks):
@@ -149,7 +151,6 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
         store_s += time.perf_counter() - ts
         return out
 
-    _phase_done("pairs", store)
     store.stage_begin()
     derivations = []
 
@@ -291,8 +292,10 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
             prog.advance(len(chunk))
     if prog is not None:
         prog.finish()
-    _phase_done("pass2", store)
     spill.close()
+    # what linking kept per article is not needed to publish: dropped first, so that publishing starts low
+    del chunks, chunk_of, pairs_in, across, derivations, derived, units, stories, key_of, ukeys
+    _phase_done("pass2", store)
     ts = time.perf_counter()
     store.stage_publish(run() if callable(run) else run)
     store.stage_end()
@@ -354,6 +357,7 @@ class _Spill:
 
     def close(self) -> None:
         self.fh.close()
+        self.index = {}
 
 
 def _phase_done(phase, store=None):

@@ -179,6 +179,38 @@ __all__ = ["MAX_FILE_BYTES", "MAX_HTML_BYTES", "MAX_WARC_BYTES", "MAX_TEXT_CHARS
            "article_budget", "check_size", "check_text_length", "json_depth_ok"]
 
 
+def _libc_function(name):
+    try:
+        import ctypes
+        import ctypes.util
+        lib = ctypes.util.find_library("c")
+        return getattr(ctypes.CDLL(lib), name, None) if lib else None
+    except OSError:
+        return None
+
+
+def bound_heap() -> None:
+    """Fix glibc's thresholds for mapping large blocks and trimming the heap (1 and 2 MB; nothing elsewhere).
+
+    By default glibc raises its mapping threshold to the size of the largest block freed (up to 32 MB): after
+    one large array, arrays of up to that size are carved from the heap, and their pages stay with the process
+    once freed. Linking frees large arrays between phases, so it fixes the thresholds once; measured on the 10k
+    bench, the peak fell by 6 MB and the time did not move. Process-wide, and only about when memory is handed
+    back."""
+    global _BOUND
+    if _BOUND:
+        return
+    _BOUND = True
+    mallopt = _libc_function("mallopt")
+    if mallopt is not None:
+        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+        mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        mallopt(M_TRIM_THRESHOLD, 2 << 20)
+
+
+_BOUND = False
+
+
 def release_free_memory() -> None:
     """Hand the allocator's free pages back to the system (glibc's ``malloc_trim``; nothing elsewhere).
 
@@ -187,13 +219,7 @@ def release_free_memory() -> None:
     mapped anew on top. Linking calls this between phases so that its peak is one phase's, not their sum."""
     global _TRIM
     if _TRIM is None:
-        try:
-            import ctypes
-            import ctypes.util
-            name = ctypes.util.find_library("c")
-            _TRIM = getattr(ctypes.CDLL(name), "malloc_trim", False) if name else False
-        except OSError:
-            _TRIM = False
+        _TRIM = _libc_function("malloc_trim") or False
     if _TRIM:
         _TRIM(0)
 

@@ -63,7 +63,7 @@ LEDGER_TABLES = {
 
 
 _INSERT_CHUNK = 20_000
-PUBLISH_ROWS, PUBLISH_BYTES = 2000, 2_000_000     # records written by one statement when a ledger is published
+PUBLISH_ROWS, PUBLISH_BYTES = 1000, 1_000_000     # records written by one statement when a ledger is published
 _TABLE_DDL = _table_ddl()
 
 # staging tables: a table per ledger table, and the entities of each story ("parts") with what the merge
