@@ -61,7 +61,6 @@ def test_dask_engine_bounds_batches_in_flight():
     assert state["max_ahead"] <= 3        # 2 in flight + the one being submitted as one is consumed
 
 
-@pytest.mark.slow
 def test_dask_two_workers_gives_the_local_ledger(tmp_path):
     inputs = tmp_path / "in"
     shutil.copytree(FIXTURES, inputs)
@@ -71,6 +70,28 @@ def test_dask_two_workers_gives_the_local_ledger(tmp_path):
     assert len(local["articles"]) == 4
     assert local["claims"], "the fixture articles should yield claims"
     assert dask == local
+
+
+def test_cli_runs_on_an_existing_dask_scheduler_and_gives_the_local_ledger(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from distributed import LocalCluster
+
+    inputs = tmp_path / "in"
+    shutil.copytree(FIXTURES, inputs)
+    analyze([inputs], out=tmp_path / "local", engine="local", write_report=False)
+    # a cluster the user started elsewhere: corroborator connects to it and leaves it running
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+        r = subprocess.run([sys.executable, "-m", "corroborator", "analyze", str(inputs), "--out",
+                            str(tmp_path / "remote"), "--engine", "dask", "--scheduler", cluster.scheduler_address],
+                           capture_output=True, text=True, env=env, timeout=600)
+        assert r.returncode == 0, r.stderr
+        assert len(cluster.scheduler_info["workers"]) == 2      # still up after the run
+    assert _ledger_without_times(tmp_path / "remote") == _ledger_without_times(tmp_path / "local")
 
 
 def test_local_engine_overlaps_finish_in_order_with_one_batch_in_flight():
