@@ -34,6 +34,16 @@ def one(text):
     ("Officials expect 10-20 million visitors.", "10-20 million", None, 10e6, 20e6, None, False),
     ("The bill passed 251 - 174 on Friday.", "251 - 174", None, 174, 251, "score", False),
     ("Up to 700 contract workers may go.", "Up to 700", 700, None, 700, None, True),
+    ("Nearly two-thirds of the council backed it.", "Nearly two-thirds", 2 / 3, None, 2 / 3, None, True),
+    ("More than half of the ferries were idle.", "More than half", 0.5, 0.5, None, None, True),
+    ("A quarter of the budget goes to roads.", "A quarter", 0.25, None, None, None, False),
+    ("Some two and a half million tickets sold.", "Some two and a half million", 2.5e6, None, None, None, True),
+    ("Output shrank -0.4% in May.", "-0.4%", -0.4, None, None, "percent", False),
+    ("The low was minus 12 degrees overnight.", "minus 12 degrees", -12, None, None, "degree", False),
+    ("More than 10 and less than 40 boats sank.", "More than 10 and less than 40", None, 10, 40, None, True),
+    ("at least 20, but no more than 30 trucks", "at least 20, but no more than 30", None, 20, 30, None, True),
+    ("Fares will be 5k-20k a year.", "5k-20k", None, 5000, 20000, None, False),
+    ("About five hundred or more came.", "About five hundred or more", 500, 500, None, None, True),
 ])
 def test_values(text, span, value, low, high, unit, approx):
     q = one(text)
@@ -47,6 +57,11 @@ def test_vote_written_two_ways_compares_equal():
     assert (one("voted 217-207").low, one("voted 217-207").high) != (a.low, a.high)
 
 
+def test_quarters_counted_are_not_a_fraction():
+    assert [q.value for q in find_quantities("Profits fell in the last three quarters.")] == [3]
+    assert [q.value for q in find_quantities("Three quarters of the seats changed hands.")] == [0.75]
+
+
 def test_a_change_is_two_quantities_not_a_range():
     assert [q.value for q in find_quantities("Prices fell from 30 to 25 dollars.")] == [30, 25]
 
@@ -54,7 +69,8 @@ def test_a_change_is_two_quantities_not_a_range():
 @pytest.mark.parametrize("text", [
     "The summit opened on June 16, 2022 in Vilnius.", "It was built in 1998.", "the 1990s", "at 10:30 a.m.",
     "the 3rd battalion", "M16 rifles and COVID-19 cases", "Section 230 of the act", "9 p.m. on 4/5/2021",
-    "One official said", "by 16 March 2023",
+    "One official said", "by 16 March 2023", "She won a third term.",
+    "the second half of the match", "an hour and a half of talks",
 ])
 def test_not_quantities(text):
     assert find_quantities(text) == []

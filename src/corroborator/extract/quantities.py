@@ -2,14 +2,18 @@
 
 A rule-based grammar (regular expressions plus a little logic), fast enough to run on every article:
 
-- exact numbers in digits or words: "127,000", "5.2", "$ 10,000", "five thousand", "a dozen";
+- exact numbers in digits or words: "127,000", "5.2", "$ 10,000", "five thousand", "a dozen"; signed ones:
+  "-0.4%", "minus 12 degrees" (a hyphen after a number or a word is a range or a code, not a sign);
+- fractions: "3/4", "½", "two-thirds", "three fifths", "two and a half million"; "a third", "a quarter",
+  "half" only before "of" ("a quarter of the budget"; "a third term" is an ordinal);
 - scales and units: "$732 billion" (732e9, USD), "155-millimeter" (155, millimetre), "5 %" (percent),
   "32-year-old" (32, year), and ages written as apposition: "Caesar, 50," (50, year);
 - vague amounts as ranges: "hundreds" / "several hundred" / "a few hundred" (200-999), "dozens" (24-99),
   "thousands" (2000-9999), "tens of thousands" (20000-99999), all ``approximate``;
 - bounds: "more than 127,000" / "topped 5,000" (value and low, approximate), "up to 700" / "nearly 100"
   (value and high, approximate), "about 300" (approximate);
-- ranges: "between 10 and 20", "10-20", "10 to 20 million" (low, high; value None);
+- ranges: "between 10 and 20", "10-20", "5k-20k", "10 to 20 million", and two bounds joined by "and" / "but" /
+  a comma: "more than 10 and less than 40" (low, high; value None);
 - votes and scores: a pair written high first, "251-174", "251 to 174", is ONE quantity with unit "score",
   ``low``/``high`` the smaller/larger number and value None (so "251-174" and "the vote was 251 to 174" compare
   equal, "251-174" and "250-175" do not). "from 20 to 10" (a change) gives two quantities.
@@ -25,7 +29,7 @@ from bisect import bisect_right
 from ..records import Quantity
 from .quantities_units import (ATTACHED_ONLY, CURRENCY_ALT, SCALE_ATTACHED, SCALE_SPACED, UNIT_ALT,
                                canonical_unit, currency_of, scale_of)
-from .quantities_words import WORDNUM, parse_words
+from .quantities_words import WORDFRAC, WORDNUM, parse_fraction_words, parse_words
 from .times_grammar import masked_spans
 
 _DIGITS = (r"(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|\d{1,3}(?:\ \d{3}){2,}(?!\d)|\d+)"
@@ -38,16 +42,18 @@ _VAGUE = (r"(?:(?:many|several|a\sfew|few|some)\s)?"
 
 QTY_RE = re.compile(
     r"(?P<cur>" + CURRENCY_ALT + r")?\s?"
-    r"(?:(?P<frac>" + _FRACTION + r")|(?P<dig>" + _DIGITS + r")|(?P<vague>\b(?:" + _VAGUE + r"))\b"
+    r"(?:(?P<frac>" + _FRACTION + r")|(?P<wfrac>\b(?:" + WORDFRAC + r"))\b|(?P<dig>" + _DIGITS + r")|(?P<vague>\b(?:" + _VAGUE + r"))\b"
     r"|(?P<word>\b" + WORDNUM + r")\b)"
     r"(?:(?P<ssep>\s?-?\s?)(?P<scale>" + SCALE_SPACED + r")\b|(?P<sattach>" + SCALE_ATTACHED + r")(?![A-Za-z]))?"
     r"(?:(?P<usep>\s?-\s?|\s?)(?P<unit>" + UNIT_ALT + r")(?![A-Za-z0-9²]))?",
     re.I)
 
 _LOWER = r"(?:greater|more|bigger|larger|higher)\s(?:than\s)?or\sequal\s(?:to|than)|equal\sto\sor\s(?:more|greater)\sthan|" \
+         r"(?:bigger|larger|higher)\sthan|" \
          r">\s?=|>|≥|more\sthan|over|at\sleast|upwards\sof|in\sexcess\sof|greater\sthan|above|no\s(?:fewer|less)\sthan|north\sof|" \
          r"a\sminimum\sof|well\sover|just\sover|well\sabove|not\sless\sthan|exceeding|beyond"
 _UPPER = r"(?:less|smaller|fewer|lower)\s(?:than\s)?or\sequal\s(?:to|than)|equal\sto\sor\s(?:less|fewer)\sthan|" \
+         r"(?:smaller|lower)\sthan|" \
          r"<\s?=|<|≤|less\sthan|fewer\sthan|under|below|up\sto|at\smost|no\smore\sthan|not\smore\sthan|as\smany\sas|" \
          r"as\smuch\sas|a\smaximum\sof|just\sunder|nearly|almost|close\sto|just\sshy\sof|barely"
 _APPROX = r"about|around|roughly|approximately|approx\.|some|an\sestimated|estimated|circa|c\.|~|" \
@@ -69,6 +75,10 @@ _LABEL_BEFORE = re.compile(r"\b(?:article|section|no\.?|number|page|chapter|flig
                            r"district|ward|precinct|squad|brigade|battalion|regiment|division|corps|fleet|"
                            r"group|stage|tier|step|paragraph|clause|rule|bus|train|pier|terminal|exit|"
                            r"interstate|i-|us-|sr-|camp|zone|sector|cell|block|lot)\s?#?$", re.I)
+# a sign: "-3.2%", "−40", "minus 5 degrees"; not the hyphen of a range or score ("10-20", "251 -174") or a code
+_NEG_BEFORE = re.compile(r"(?:(?<![\w.,)%\]\-−])(?<!\d\s)[-−]|\b(?:minus|negative)\s)$", re.I)
+# a conjunction between two bounds of one range: "more than 10 and less than 40", "at least 20, at most 100"
+_BOUNDS_GAP = re.compile(r"^\s?(?:,\s?)?(?:and|but)\s$|^,\s$")
 _AGE_BEFORE = re.compile(r"(?:[A-Z][\w'’.\-]+\s?,\s?$)|(?:\b(?:aged|age|ages)\s$)")
 _AGE_AFTER = re.compile(r"^\s?(?:,|\)|;|\.\s|$|\sand\s[A-Z])")
 
@@ -157,7 +167,7 @@ def _build(text, m, lo, hi):
             unit = canonical_unit(unit_form)
     if unit_form is None:
         e = m.end("scale") if m.group("scale") else (m.end("sattach") if m.group("sattach") else
-                                                     max(m.end(g) for g in ("frac", "dig", "vague", "word")
+                                                     max(m.end(g) for g in ("frac", "wfrac", "dig", "vague", "word")
                                                          if m.group(g) is not None))
     if cur and not m.group("cur").strip():
         cur = None
@@ -174,6 +184,8 @@ def _build(text, m, lo, hi):
         plain_int = value is not None and value == int(value) and "." not in m.group("dig")
     elif m.group("frac") is not None:
         value = _parse_fraction(m.group("frac"))
+    elif m.group("wfrac") is not None:
+        value = parse_fraction_words(m.group("wfrac"))
     elif m.group("vague") is not None:
         rng = _vague_range(m.group("vague"))
         if rng is None:
@@ -192,12 +204,14 @@ def _build(text, m, lo, hi):
     before = text[max(lo, num_start - 12):num_start] if num_start > lo else ""
     after_i = e
     after = text[after_i] if after_i < hi else ""
-    if before and (before[-1].isalpha() or (before[-1] == "-" and len(before) > 1 and before[-2].isalpha())
+    scaled_range = re.search(r"\d(?:k|m|bn)-$", before, re.I) is not None        # "5k-20k"
+    if before and (before[-1].isalpha() or (before[-1] == "-" and len(before) > 1 and before[-2].isalpha()
+                                            and not scaled_range)
                    or (before[-1] == "/" and len(before) > 1 and before[-2].isalnum())
                    or before[-1] in "#@_" or (before[-1] == "." and len(before) > 1 and before[-2].isdigit())):
-        if kind == "num" and m.group("word") is None:
+        if kind == "num" and m.group("word") is None and m.group("wfrac") is None:
             return None
-    if after and (after.isalnum() or after == "_") and m.group("word") is None:
+    if after and (after.isalnum() or after == "_") and m.group("word") is None and m.group("wfrac") is None:
         return None            # "16th", "1990s", "4G", "3D"
     if after in ("/", ":") and m.group("dig") and after_i + 1 < hi and text[after_i + 1].isdigit():
         return None
@@ -221,6 +235,10 @@ def _build(text, m, lo, hi):
         plain_int = False
     if cur:
         unit = currency_of(cur) or "USD"
+    if kind == "num" and not cur and value is not None:
+        sign = _NEG_BEFORE.search(text[max(lo, s - 9):s])
+        if sign:
+            value, s, plain_int = -value, s - len(sign.group(0)), False
     q = _Q(s, e, value=value, low=low, high=high, unit=unit, approximate=approximate, scaled=scale or 1.0,
            plain_int=plain_int and not unit, kind=kind)
     if kind == "num" and m.group("word") is None and not unit and not scale and _LABEL_BEFORE.search(
@@ -286,7 +304,9 @@ def _apply_modifiers(text, q, lo, hi):
     head = text[max(lo, q.start - 30):q.start]
     m = LEFT_MOD_RE.search(head)
     base = q.value if q.value is not None else None
-    if m and (m.start() == 0 or not head[m.start() - 1].isalnum()):
+    if m and not (m.start() == 0 or not head[m.start() - 1].isalnum() or m.group(0)[0] in "<>≤≥~"):
+        m = None
+    if m:
         q.start -= len(head) - m.start()
         q.approximate = True
         if base is not None:
@@ -298,13 +318,45 @@ def _apply_modifiers(text, q, lo, hi):
         q.approximate, q.low = True, base
     tail = text[q.end:min(hi, q.end + 14)]
     r = RIGHT_MOD_RE.match(tail)
-    if r and base is not None and not m:
+    if r and base is not None and (not m or m.group("approx")):
         q.end += r.end()
         q.approximate = True
         if r.group("lower"):
             q.low = base
         elif r.group("upper"):
             q.high = base
+
+
+def _bound(q):
+    """"lower" / "upper" for a one-sided bound ("more than 10", "at most 100"), else None."""
+    if q.kind != "num" or q.value is None:
+        return None
+    if q.low is not None and q.high is None:
+        return "lower"
+    if q.high is not None and q.low is None:
+        return "upper"
+    return None
+
+
+def _merge_bounds(text, qs):
+    """A lower and an upper bound joined by "and" / "but" / a comma are one range: "more than 10 and less than 40"."""
+    out, i = [], 0
+    while i < len(qs):
+        a = qs[i]
+        if i + 1 < len(qs):
+            b = qs[i + 1]
+            kinds = (_bound(a), _bound(b))
+            if kinds in (("lower", "upper"), ("upper", "lower")) and _BOUNDS_GAP.match(text[a.end:b.start]) \
+                    and (a.unit is None or b.unit is None or a.unit == b.unit):
+                lower, upper = (a, b) if kinds[0] == "lower" else (b, a)
+                if lower.low <= upper.high:
+                    out.append(_Q(a.start, b.end, value=None, low=lower.low, high=upper.high,
+                                  unit=a.unit or b.unit, approximate=True, kind="range"))
+                    i += 2
+                    continue
+        out.append(a)
+        i += 1
+    return out
 
 
 def _inside(spans, starts, s, e):
@@ -333,9 +385,10 @@ def find_quantities(text, start=0, end=None) -> list:
             continue
         qs.append(q)
     qs = _merge_ranges(text, qs, start)
-    out = []
     for q in qs:
         _apply_modifiers(text, q, start, end)
+    out = []
+    for q in _merge_bounds(text, qs):
         out.append(Quantity(q.start, q.end, text[q.start:q.end], value=q.value, low=q.low, high=q.high,
                             unit=q.unit, approximate=q.approximate))
     return out

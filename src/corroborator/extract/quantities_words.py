@@ -48,3 +48,45 @@ def parse_words(s):
     if not seen:
         return None
     return float((total + current) * factor)
+
+
+# Fractions in words: "two-thirds", "three fifths", "one eighth", "two and a half" are always fractions; "a third",
+# "a quarter", "three quarters", "half" only before "of" ("a quarter of the budget"): "a third term", "the last
+# three quarters" are not.
+DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+                "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+                "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
+_DEN = "|".join(sorted(DENOMINATORS, key=len, reverse=True))
+_SINGULAR = r"(?:half|third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+_PLURAL = r"(?:thirds|fourths|fifths|sixths|sevenths|eighths|ninths|tenths)"
+_NUMER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine)"
+WORDFRAC = (r"(?:(?:" + WORDNUM + r"|\d+)\sand\s(?:a|an|one)\s" + _SINGULAR
+            + r"|" + _NUMER + r"-(?:" + _DEN + r")"
+            + r"|(?:two|three|four|five|six|seven|eight|nine)\s" + _PLURAL
+            + r"|one\s(?:third|fifth|sixth|seventh|eighth|ninth|tenth)"
+            # not "the second half of", "an hour and a half of"
+            + r"|(?<!first\s)(?<!second\s)(?<!other\s)(?<!and\s)(?<!\ba\s)(?<!\ban\s)(?:" + _NUMER + r"\s)?(?:" + _DEN + r")(?=\sof\b))"
+            + r"(?!-)")
+
+
+def parse_fraction_words(s):
+    """Value of a fraction in words, or None. "two-thirds" -> 0.667, "two and a half" -> 2.5, "half" -> 0.5."""
+    words = [w for w in _SPLIT.split(s.lower()) if w]
+    if not words or words[-1] not in DENOMINATORS:
+        return None
+    den = DENOMINATORS[words[-1]]
+    head = words[:-1]
+    whole = 0.0
+    if "and" in head:
+        k = head.index("and")
+        w = " ".join(head[:k])
+        whole = float(w) if w.isdigit() else parse_words(w)
+        if whole is None:
+            return None
+        head = head[k + 1:]
+    num = 1.0
+    if head:
+        num = 1.0 if head == ["a"] or head == ["an"] else parse_words(" ".join(head))
+        if num is None or num >= den:
+            return None
+    return whole + num / den
