@@ -233,6 +233,36 @@ def link_child(n, workdir):
                       "rss_before_mb": round(rss_before, 1), "peak_rss_mb": round(_rss_peak_mb(), 1)}))
 
 
+def serve_child(mode, workdir):
+    """Start what ``corroborator serve`` needs over the store ``workdir/ledger.duckdb`` and a first request of
+    each kind of page: ``reader`` (the server as it is: the store read piece by piece) or ``whole`` (the anchor:
+    the whole ledger read into memory, indexed for display and search, as the server did before)."""
+    from fastapi.testclient import TestClient
+
+    store = pathlib.Path(workdir) / "ledger.duckdb"
+    rss_before = _rss_now_mb()
+    t0 = time.perf_counter()
+    if mode == "reader":
+        from corroborator.serve.app import create_app
+        client = TestClient(create_app(store))
+        start_s = time.perf_counter() - t0
+        story = client.get("/api/stories?limit=1&offset=10").json()["items"][0]["id"]
+        article = client.get("/api/articles?limit=1&offset=10").json()["items"][0]["id"]
+        for url in ("/", f"/stories/{story}", f"/articles/{article}", "/entities", "/timeline", "/search?q=said"):
+            assert client.get(url).status_code == 200, url
+    else:
+        from corroborator.report.view import LedgerView
+        from corroborator.serve.app import load_ledger
+        from corroborator.store.search import ClaimIndex
+        data = load_ledger(store)
+        view = LedgerView(data)
+        index = ClaimIndex((c["id"], c["text"]) for c in data["claims"])
+        start_s = time.perf_counter() - t0
+        assert view.story_list and len(index) == len(data["claims"])
+    print(json.dumps({"mode": mode, "start_s": round(start_s, 2), "rss_before_mb": round(rss_before, 1),
+                      "peak_rss_mb": round(_rss_peak_mb(), 1)}))
+
+
 # ------------------------------------------------------------------ spaCy alone
 def spacy_child(texts_file, n_process):
     """Time ``nlp.pipe`` over the texts in ``texts_file`` (model loaded and warmed first); print the seconds."""
@@ -289,8 +319,14 @@ def _link_scale(sizes, source_store, tmp):
                                 capture_output=True, text=True)
         if cp.returncode != 0:
             link.append({"articles": size, "error": cp.stderr.strip().splitlines()[-1:]})
-        else:
-            link.append(dict(json.loads(cp.stdout.strip().splitlines()[-1]), **made))
+            continue
+        link.append(dict(json.loads(cp.stdout.strip().splitlines()[-1]), **made))
+        for mode in ("reader", "whole"):
+            _say(f"serving {size} synthetic articles ({mode})")
+            cp = subprocess.run([sys.executable, __file__, "--serve-child", mode, str(d)], capture_output=True,
+                                text=True)
+            link[-1][f"serve_{mode}"] = (json.loads(cp.stdout.strip().splitlines()[-1]) if cp.returncode == 0
+                                         else {"error": cp.stderr.strip().splitlines()[-1:]})
     return link
 
 
@@ -326,12 +362,15 @@ def main(argv=None):
                     help="only the linking scale, from the analyses in an existing ledger.duckdb")
     ap.add_argument("--make-store", nargs=3, metavar=("N", "SOURCE", "DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--link-child", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
+    ap.add_argument("--serve-child", nargs=2, metavar=("MODE", "DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--spacy-child", nargs=2, metavar=("TEXTS", "N_PROCESS"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.make_store:
         return make_store_child(int(args.make_store[0]), args.make_store[1], args.make_store[2])
     if args.link_child:
         return link_child(int(args.link_child[0]), args.link_child[1])
+    if args.serve_child:
+        return serve_child(*args.serve_child)
     if args.spacy_child:
         return spacy_child(args.spacy_child[0], int(args.spacy_child[1]))
     if args.link_only:
@@ -500,6 +539,11 @@ def print_table(r):
             print(f"linking {x['articles']:>6} articles ({x['synthetic_stories']} synthetic stories, "
                   f"{x['stories']} found): link+assess {x['link_assess_s']:.2f}s, ledger.json {x['ledger_json_s']:.2f}s, "
                   f"{x['claim_groups']} groups, peak RSS {x['peak_rss_mb']:.0f} MB")
+            sr, sw = x.get("serve_reader", {}), x.get("serve_whole", {})
+            if "peak_rss_mb" in sr and "peak_rss_mb" in sw:
+                print(f"  serve over it: start {sr['start_s']:.1f}s, peak RSS {sr['peak_rss_mb']:.0f} MB (first page of "
+                      f"each kind included); whole ledger in memory (the anchor): {sw['start_s']:.1f}s, "
+                      f"{sw['peak_rss_mb']:.0f} MB")
     if "link_time_ratio" in r:
         print(f"linking time ratio {r['link_time_ratio']}x for {r['link_size_ratio']}x articles (target <= 15x for 10x); "
               f"peak RSS ratio {r['link_peak_rss_ratio']} (target <= 1.3)")

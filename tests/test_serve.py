@@ -340,8 +340,75 @@ def test_missing_store_is_a_ledger_error(tmp_path):
 
 
 def test_store_is_opened_read_only(store_path):
+    import hashlib
+    import subprocess
+    import sys
+
+    from fastapi.testclient import TestClient
+
     from corroborator.serve.app import create_app
-    create_app(store_path)
+    before = hashlib.sha256(store_path.read_bytes()).hexdigest()
+    c = TestClient(create_app(store_path))
+    for url in ("/", "/stories/story-dunmore", "/articles", "/api/claims", "/search?q=fire"):
+        assert c.get(url).status_code == 200, url
+    # another reader (a second server, a notebook) can open the store while this one runs
+    code = ("import sys; from corroborator.store import Store\n"
+            "with Store(sys.argv[1], read_only=True) as s: print(len(s.read_table('claims')))")
+    r = subprocess.run([sys.executable, "-c", code, str(store_path)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "8", r.stderr
+    assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before     # nothing written
+
+
+def test_serve_reads_the_store_piece_by_piece_not_the_whole_ledger(store_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from corroborator.serve import app as app_module
     from corroborator.store import Store
-    with Store(store_path) as s:  # a writer can still open the store while the app runs
-        assert len(s.read_table("claims")) == 8
+
+    def whole_ledger(*args, **kwargs):
+        raise AssertionError("serve read the whole ledger")
+
+    monkeypatch.setattr(Store, "read_ledger", whole_ledger)
+    monkeypatch.setattr(Store, "read_table", whole_ledger)
+    c = TestClient(app_module.create_app(store_path))
+    for url in ("/", "/stories/story-dunmore", "/articles", "/entities", "/timeline", "/api/stories",
+                "/api/claims?status=conflicting", "/api/entities/ent-mira"):
+        assert c.get(url).status_code == 200, url
+
+
+def test_a_long_timeline_is_paged_and_its_bars_link_to_their_page(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from corroborator.serve.app import PAGE_SIZE, create_app
+    ledger = sample_ledger()
+    days = [f"2031-{m:02d}-{d:02d}" for m in range(1, 4) for d in range(1, 29)][:PAGE_SIZE + 10]
+    ledger["timeline"] = [{"value": v, "claims": ["c-resume"]} for v in days]
+    c = TestClient(create_app(write_store(tmp_path / "ledger.duckdb", ledger)))
+    first = c.get("/timeline").text
+    assert f'id="t-{days[0]}"' in first and f'id="t-{days[PAGE_SIZE]}"' not in first
+    assert f'href="/timeline?offset={PAGE_SIZE}#t-{days[PAGE_SIZE]}"' in first      # its bar points to page 2
+    assert f'href="#t-{days[1]}"' in first                                          # ... and this page's to itself
+    second = c.get(f"/timeline?offset={PAGE_SIZE}").text
+    assert f'id="t-{days[PAGE_SIZE]}"' in second and f'id="t-{days[0]}"' not in second
+    assert 'rel="prev"' in second
+
+
+def test_claim_and_group_links_outside_a_page_redirect_to_their_story(client):
+    r = client.get("/claims/c-damage", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/stories/story-dunmore#claim-c-damage"
+    r = client.get("/claim-groups/g-bridge", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/stories/story-kestrel#group-g-bridge"
+    assert client.get("/claims/nope").status_code == 404
+
+
+def test_the_readers_scratch_files_go_with_it(store_path):
+    import gc
+    import pathlib
+
+    from corroborator.store.reader import LedgerReader
+    reader = LedgerReader.open(store_path)
+    scratch = pathlib.Path(reader.scratch)
+    assert scratch.is_dir() and reader.record("claims", "c-damage")["article"] == "art-ledger"
+    del reader
+    gc.collect()
+    assert not scratch.exists()

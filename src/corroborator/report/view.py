@@ -186,22 +186,27 @@ class LedgerView:
 
     # ------------------------------------------------------------ timeline
     def timeline_rows(self) -> list:
-        """Timeline entries with their claims joined (outlet, status), oldest first."""
+        """Timeline entries with their claims joined (outlet, status), oldest first; ``more``: the entry's
+        claims left out of this view (a page of a large timeline shows the first claims of each date)."""
         rows = []
         for t in self.ledger["timeline"]:
             claims = [{"claim": self.claims[c], "outlet": self.outlet(self.claims[c]["article"]),
                        "status": self.status_of_claim(c)} for c in t["claims"] if c in self.claims]
-            rows.append({"value": t["value"], "claims": claims})
+            rows.append({"value": t["value"], "claims": claims, "more": t.get("more", 0)})
         return rows
 
-    def timeline_chart(self, width: int = 860, height: int = 220) -> dict:
+    def timeline_chart(self, width: int = 860, height: int = 220, counts=None) -> dict:
         """Geometry of an SVG bar chart of dated claims: one bar per timeline value (day, month or year),
-        as wide as the period it names, as tall as its number of claims."""
+        as wide as the period it names, as tall as its number of claims. ``counts``: ``[(value, claims)]``
+        of the whole timeline when this view holds only a part of it; each bar's ``index`` is its entry's
+        position in the timeline."""
+        if counts is None:
+            counts = [(t["value"], len(t["claims"])) for t in self.ledger["timeline"]]
         entries = []
-        for t in self.ledger["timeline"]:
-            span = _period(t["value"])
+        for i, (value, n) in enumerate(counts):
+            span = _period(value)
             if span is not None:
-                entries.append((t["value"], span[0], span[1], len(t["claims"])))
+                entries.append((value, span[0], span[1], n, i))
         left, right, top, bottom = 40, 20, 16, 36
         chart = {"width": width, "height": height, "bars": [], "ticks": [], "yticks": [],
                  "x0": left, "x1": width - right, "y0": height - bottom, "y1": top}
@@ -213,13 +218,14 @@ class LedgerView:
         scale = (width - left - right) / days
         peak = max(e[3] for e in entries)
         plot_h = height - top - bottom
-        for value, start, end, n in entries:
+        for value, start, end, n, index in entries:
             x = left + (start - lo).days * scale
             w = max((end - start).days * scale - 1, 3)
             h = max(plot_h * n / peak, 2)
             chart["bars"].append({"value": value, "n": n, "x": round(x, 1), "w": round(w, 1),
                                   "y": round(height - bottom - h, 1), "h": round(h, 1),
-                                  "precision": {4: "year", 7: "month"}.get(len(value), "day")})
+                                  "precision": {4: "year", 7: "month"}.get(len(value), "day"), "index": index,
+                                  "href": None})
         for i in range(6):
             d = lo + dt.timedelta(days=round(days * i / 5))
             chart["ticks"].append({"x": round(left + (d - lo).days * scale, 1), "label": d.isoformat()})

@@ -1,29 +1,34 @@
 """The web pages and JSON API of ``corroborator serve`` (FastAPI), over a ledger store opened read-only.
 
-At start the ledger is read once from the store (a snapshot: restart to see a newer run) and indexed for
-display (:class:`~corroborator.report.view.LedgerView`) and for full-text search over claims
-(:class:`~corroborator.store.search.ClaimIndex`). Pages use the report's templates; all article text is
-autoescaped. JSON endpoints that only read memory are ``async`` (no thread hop); search and pages run in
-the thread pool (DuckDB releases the GIL; rendering a large story takes tens of milliseconds). JSON lives under ``/api`` (OpenAPI at ``/openapi.json``; no docs UI, as it would load scripts from a CDN); every list is
-paginated with ``limit`` (1-500) and ``offset``; errors are JSON ``{"error": {"status", "message"}}``.
+The store is read piece by piece (:class:`~corroborator.store.reader.LedgerReader`): a list is one page of a
+query, a story, article or entity page reads the part of the ledger it shows and renders it with the report's
+:class:`~corroborator.report.view.LedgerView` and templates, so memory stays small whatever the ledger's size.
+At start a full-text index over claims is built (:class:`~corroborator.store.search.ClaimIndex`); the store
+is a snapshot (restart to see a newer run). All article text is autoescaped. Endpoints run in the thread
+pool (DuckDB releases the GIL). JSON lives under ``/api`` (OpenAPI at ``/openapi.json``; no docs UI, as it
+would load scripts from a CDN); every list is paginated with ``limit`` (1-500) and ``offset``; errors are JSON
+``{"error": {"status", "message"}}``. ``/claims/{id}`` and ``/claim-groups/{id}`` redirect to their place in
+a story page.
 """
 from __future__ import annotations
 
+import functools
 import pathlib
 from typing import Literal, Optional
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from ..report.html import environment
-from ..report.view import STATUSES, LedgerView
+from ..report.view import LedgerView
 from ..store import Store
-from .guard import RequestGuard
+from ..store.reader import LedgerReader
 from ..store.search import ClaimIndex
+from .guard import RequestGuard
 
 HERE = pathlib.Path(__file__).parent
 STATIC = HERE / "static"
@@ -54,12 +59,6 @@ class Error(BaseModel):
 ERRORS = {400: {"model": Error}, 404: {"model": Error}, 422: {"model": Error}}
 
 
-def _page(items, limit, offset) -> dict:
-    total = len(items)
-    nxt = offset + limit if offset + limit < total else None
-    return {"total": total, "limit": limit, "offset": offset, "next_offset": nxt, "items": items[offset:offset + limit]}
-
-
 def load_ledger(ledger_path) -> dict:
     """The ledger stored at ``ledger_path`` (raises ``LedgerError`` when missing or not a ledger store)."""
     with Store(ledger_path, read_only=True) as store:
@@ -71,38 +70,41 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
 
     ``allowed_hosts`` (e.g. the loopback names) makes the app refuse other Host headers.
     """
-    data = ledger if ledger is not None else load_ledger(ledger_path)
-    view = LedgerView(data)
-    index = ClaimIndex((c["id"], c["text"]) for c in data["claims"])
+    reader = LedgerReader.from_ledger(ledger) if ledger is not None else LedgerReader.open(ledger_path)
+    index = ClaimIndex(reader.claim_texts(), directory=reader.scratch)
     env = environment([HERE / "templates"])
     statics = {p.name: p.read_bytes() for p in STATIC.iterdir() if p.is_file() and p.suffix in STATIC_TYPES}
-    story_claims = {sid: {cid for g in gs for cid in g["claims"]} for sid, gs in view.groups_by_story.items()}
+    run_record = {"version": None, "finished": None, **reader.run}
 
-    app = FastAPI(title="corroborator", version=str(view.run.get("version", "")),
+    app = FastAPI(title="corroborator", version=str(run_record.get("version", "")),
                   description="Read-only JSON API over a corroborator ledger: stories, claim groups, claims, "
                               "articles, entities, quotes, timeline and full-text search over claims.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
 
     # ------------------------------------------------------------ links and rendering
-    def href(kind: str, ident: str | None = None, **params) -> str:
+    def href(kind: str, ident: str | None = None, _view: LedgerView | None = None, **params) -> str:
         q = ("?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})) if params else ""
         if kind == "home":
             return "/" + q
         if kind in ("timeline", "search", "articles", "entities"):
             return f"/{kind}{q}"
         if kind == "claim":
-            c = view.claims.get(ident)
-            sid = c and view.story_of_article.get(c["article"])
+            # a claim of the page's own part links to its place; any other goes through /claims/{id}
+            c = _view.claims.get(ident) if _view is not None else None
+            sid = c and _view.story_of_article.get(c["article"])
             if sid:
                 return f"/stories/{quote(sid, safe='')}#claim-{ident}"
-            return f"/articles/{quote(c['article'], safe='')}" if c else "/"
+            return f"/claims/{quote(str(ident), safe='')}"
         if kind == "group":
-            g = view.groups.get(ident)
-            return f"/stories/{quote(g['story'], safe='')}#group-{ident}" if g else "/"
+            g = _view.groups.get(ident) if _view is not None else None
+            if g:
+                return f"/stories/{quote(g['story'], safe='')}#group-{ident}"
+            return f"/claim-groups/{quote(str(ident), safe='')}"
         return f"/{PLURAL[kind]}/{quote(str(ident), safe='')}"
 
-    def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
-        html = env.get_template(name).render(href=href, run=view.run, view=view, inline_css=None, **ctx)
+    def render(name: str, status: int = 200, view: LedgerView | None = None, **ctx) -> HTMLResponse:
+        html = env.get_template(name).render(href=functools.partial(href, _view=view), run=run_record, view=view,
+                                             inline_css=None, **ctx)
         return HTMLResponse(html, status_code=status)
 
     def pages(kind, total, offset, **params):
@@ -139,193 +141,200 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
     def missing(kind: str, ident: str):
         raise HTTPException(404, f"no {kind} with id {ident!r}")
 
+    def page_of(total, items, limit, offset) -> dict:
+        nxt = offset + limit if offset + limit < total else None
+        return {"total": total, "limit": limit, "offset": offset, "next_offset": nxt, "items": items}
+
+    def with_members(g: dict) -> dict:
+        members = reader.claims(g["claims"])
+        return {**g, "members": [members[c] for c in g["claims"] if c in members]}
+
     # ------------------------------------------------------------ JSON API
+    # Every endpoint queries the store (DuckDB releases the GIL), so all run in the thread pool.
     @app.get("/api", tags=["api"], summary="What the ledger holds", responses=ERRORS)
-    async def api_index():
-        return JSONResponse({"version": view.run.get("version"), "finished": view.run.get("finished"),
-                             "counts": {t: len(data[t]) for t in ("articles", "entities", "quotes", "claims",
-                                                                  "stories", "claim_groups", "timeline")},
-                             "claim_groups_by_status": {s: sum(1 for g in data["claim_groups"] if g["status"] == s)
-                                                        for s in STATUSES}})
+    def api_index():
+        return JSONResponse({"version": run_record.get("version"), "finished": run_record.get("finished"),
+                             "counts": reader.counts(), "claim_groups_by_status": reader.group_status_counts()})
 
     @app.get("/api/stories", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Stories with their counts of claims and claim groups by status")
-    async def api_stories(q: Optional[str] = Query(None, max_length=200, description="words in the title"),
+    def api_stories(q: Optional[str] = Query(None, max_length=200, description="words in the title"),
                     limit: int = LIMIT, offset: int = OFFSET):
-        items = view.story_list
-        if q:
-            words = q.lower().split()
-            items = [s for s in items if all(w in s["title"].lower() for w in words)]
-        return JSONResponse(_page(items, limit, offset))
+        total, items = reader.story_summaries(q, limit, offset)
+        return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/stories/{story_id}", tags=["api"], responses=ERRORS,
              summary="One story: its articles and claim groups (with member claims and conflicts)")
-    async def api_story(story_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
-        s = view.stories.get(story_id) or missing("story", story_id)
-        groups = []
-        for g in view.groups_by_story.get(story_id, []):
-            groups.append({**g, "members": [view.claims[c] for c in g["claims"] if c in view.claims]})
-        articles = [_article_meta(view.articles[a]) for a in s["articles"] if a in view.articles]
-        return JSONResponse({"story": s, "summary": view.story_summaries[story_id], "articles": articles,
-                             "claim_groups": groups})
+    def api_story(story_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
+        part = reader.story_part(story_id) or missing("story", story_id)
+        view = LedgerView(part)
+        groups = [{**g, "members": [view.claims[c] for c in g["claims"] if c in view.claims]}
+                  for g in view.groups_by_story.get(story_id, [])]
+        articles = [_article_meta(view.articles[a]) for a in view.stories[story_id]["articles"] if a in view.articles]
+        return JSONResponse({"story": view.stories[story_id], "summary": view.story_summaries[story_id],
+                             "articles": articles, "claim_groups": groups})
 
     @app.get("/api/claim-groups", tags=["api"], response_model=Page, responses=ERRORS, summary="Claim groups")
-    async def api_groups(story: Optional[str] = Query(None, max_length=200), status: Optional[Status] = None,
+    def api_groups(story: Optional[str] = Query(None, max_length=200), status: Optional[Status] = None,
                    limit: int = LIMIT, offset: int = OFFSET):
-        items = view.groups_by_story.get(story, []) if story else data["claim_groups"]
-        if status:
-            items = [g for g in items if g["status"] == status]
-        return JSONResponse(_page(items, limit, offset))
+        total, items = reader.claim_groups_page(story, status, limit, offset)
+        return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/claim-groups/{group_id}", tags=["api"], responses=ERRORS, summary="One claim group")
-    async def api_group(group_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
-        g = view.groups.get(group_id) or missing("claim group", group_id)
-        return JSONResponse({**g, "members": [view.claims[c] for c in g["claims"] if c in view.claims]})
+    def api_group(group_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
+        g = reader.record("claim_groups", group_id) or missing("claim group", group_id)
+        return JSONResponse(with_members(g))
 
     @app.get("/api/claims", tags=["api"], response_model=Page, responses=ERRORS, summary="Claims")
-    async def api_claims(article: Optional[str] = Query(None, max_length=200), status: Optional[Status] = None,
+    def api_claims(article: Optional[str] = Query(None, max_length=200), status: Optional[Status] = None,
                    limit: int = LIMIT, offset: int = OFFSET):
-        items = view.claims_by_article.get(article, []) if article else data["claims"]
-        if status:
-            items = [c for c in items if view.status_of_claim(c["id"]) == status]
-        return JSONResponse(_page(items, limit, offset))
+        total, items = reader.claims_page(article, status, limit, offset)
+        return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/claims/{claim_id}", tags=["api"], responses=ERRORS, summary="One claim, with its group")
-    async def api_claim(claim_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
-        c = view.claims.get(claim_id) or missing("claim", claim_id)
-        g = view.group_of_claim.get(claim_id)
-        return JSONResponse({"claim": c, "claim_group": g, "article": _article_meta(view.articles.get(c["article"]))})
+    def api_claim(claim_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
+        c = reader.record("claims", claim_id) or missing("claim", claim_id)
+        grp = reader.groups_of([claim_id]).get(claim_id)
+        return JSONResponse({"claim": c, "claim_group": grp and reader.record("claim_groups", grp[0]),
+                             "article": _article_meta(reader.record("articles", c["article"]))})
 
     @app.get("/api/articles", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Articles (metadata only; the text is in /api/articles/{id})")
-    async def api_articles(outlet: Optional[str] = Query(None, max_length=200), limit: int = LIMIT, offset: int = OFFSET):
-        items = data["articles"]
-        if outlet:
-            items = [a for a in items if a["outlet"] == outlet]
-        page = _page(items, limit, offset)
-        page["items"] = [_article_meta(a) for a in page["items"]]
-        return JSONResponse(page)
+    def api_articles(outlet: Optional[str] = Query(None, max_length=200), limit: int = LIMIT, offset: int = OFFSET):
+        total, items = reader.articles_page(outlet, limit, offset)
+        return JSONResponse(page_of(total, [_article_meta(a) for a in items], limit, offset))
 
     @app.get("/api/articles/{article_id}", tags=["api"], responses=ERRORS,
              summary="One article: the whole ledger record (text, captions, removed items, source map)")
-    async def api_article(article_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
-        a = view.articles.get(article_id) or missing("article", article_id)
-        return JSONResponse(a)
+    def api_article(article_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
+        return JSONResponse(reader.record("articles", article_id) or missing("article", article_id))
 
     @app.get("/api/entities", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Entities (mentions counted; listed in /api/entities/{id})")
-    async def api_entities(type: Optional[EntityType] = None, q: Optional[str] = Query(None, max_length=200),
+    def api_entities(type: Optional[EntityType] = None, q: Optional[str] = Query(None, max_length=200),
                      limit: int = LIMIT, offset: int = OFFSET):
-        items = data["entities"]
-        if type:
-            items = [e for e in items if e["type"] == type]
-        if q:
-            ql = q.lower()
-            items = [e for e in items if ql in e["name"].lower() or any(ql in a.lower() for a in e["aliases"])]
-        page = _page(items, limit, offset)
-        page["items"] = [{k: v for k, v in e.items() if k != "mentions"} | {"mention_count": len(e["mentions"])}
-                         for e in page["items"]]
-        return JSONResponse(page)
+        total, items = reader.entities_page(type, q, limit, offset)
+        items = [{k: v for k, v in e.items() if k != "mentions"} | {"mention_count": len(e["mentions"])}
+                 for e in items]
+        return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/entities/{entity_id}", tags=["api"], responses=ERRORS,
              summary="One entity: aliases, mentions, the quotes it speaks and the claims attributed to it")
-    async def api_entity(entity_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
-        e = view.entities.get(entity_id) or missing("entity", entity_id)
-        return JSONResponse({"entity": e, "quotes": view.quotes_by_speaker.get(entity_id, []),
-                             "claims": view.claims_by_speaker.get(entity_id, [])})
+    def api_entity(entity_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
+        part = reader.entity_part(entity_id) or missing("entity", entity_id)
+        return JSONResponse({"entity": part["entities"][0], "quotes": part["quotes"], "claims": part["claims"]})
 
     @app.get("/api/quotes", tags=["api"], response_model=Page, responses=ERRORS, summary="Quotes")
-    async def api_quotes(article: Optional[str] = Query(None, max_length=200),
+    def api_quotes(article: Optional[str] = Query(None, max_length=200),
                    speaker: Optional[str] = Query(None, max_length=200, description="an entity id"),
                    limit: int = LIMIT, offset: int = OFFSET):
-        items = data["quotes"]
-        if article:
-            items = view.quotes_by_article.get(article, [])
-        if speaker:
-            items = [q for q in items if q["speaker"].get("entity") == speaker]
-        return JSONResponse(_page(items, limit, offset))
+        total, items = reader.quotes_page(article, speaker, limit, offset)
+        return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/timeline", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Dated claims, by date (YYYY, YYYY-MM or YYYY-MM-DD), oldest first")
-    async def api_timeline(limit: int = LIMIT, offset: int = OFFSET):
-        return JSONResponse(_page(data["timeline"], limit, offset))
+    def api_timeline(limit: int = LIMIT, offset: int = OFFSET):
+        total, items = reader.timeline_page(limit, offset)
+        return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/search", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Full-text search over claims (BM25; every word must match)")
     def api_search(q: str = Query(..., min_length=1, max_length=200, description="words to find"),
                    story: Optional[str] = Query(None, max_length=200), limit: int = LIMIT, offset: int = OFFSET):
         total, hits = _search(q, story, limit, offset)
-        items = [{"claim": view.claims[cid], "score": round(score, 4), "status": view.status_of_claim(cid),
-                  "claim_group": (view.group_of_claim.get(cid) or {}).get("id"),
-                  "story": view.story_of_article.get(view.claims[cid]["article"])} for cid, score in hits]
-        nxt = offset + limit if offset + limit < total else None
-        return JSONResponse({"total": total, "limit": limit, "offset": offset, "next_offset": nxt, "items": items})
+        claims = reader.claims(cid for cid, _ in hits)
+        groups = reader.groups_of(claims)
+        stories = reader.story_of(c["article"] for c in claims.values())
+        items = [{"claim": claims[cid], "score": round(score, 4), "status": (groups.get(cid) or (None, None))[1],
+                  "claim_group": (groups.get(cid) or (None, None))[0],
+                  "story": stories.get(claims[cid]["article"])} for cid, score in hits if cid in claims]
+        return JSONResponse(page_of(total, items, limit, offset))
 
     def _search(q, story, limit, offset):
-        if story and story not in view.stories:
+        if story and reader.record("stories", story) is None:
             missing("story", story)
-        return index.search(q, limit=limit, offset=offset, allowed=story_claims.get(story, set()) if story else None)
+        return index.search(q, limit=limit, offset=offset, allowed=reader.claim_ids_of_story(story) if story else None)
 
     # ------------------------------------------------------------ web pages
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page_stories(q: Optional[str] = Query(None, max_length=200), offset: int = OFFSET):
-        items = view.story_list
-        if q:
-            words = q.lower().split()
-            items = [s for s in items if all(w in s["title"].lower() for w in words)]
-        totals = {"claims": {k: 0 for k in STATUSES}}
-        for s in view.story_list:
-            for k, v in s["claim_counts"].items():
-                totals["claims"][k] += v
-        return render("stories.html", stories=items[offset:offset + PAGE_SIZE], q=q or "", totals=totals,
-                      pages=pages("home", len(items), offset, q=q))
+        total, items = reader.story_summaries(q, PAGE_SIZE, offset)
+        return render("stories.html", stories=items, q=q or "", counts=reader.counts(),
+                      totals={"claims": reader.claim_status_counts()}, pages=pages("home", total, offset, q=q))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_story(story_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
-        d = view.story_detail(story_id) or missing("story", story_id)
-        return render("story.html", d=d)
+        part = reader.story_part(story_id) or missing("story", story_id)
+        view = LedgerView(part)
+        return render("story.html", view=view, d=view.story_detail(story_id))
+
+    @app.get("/claims/{claim_id}", include_in_schema=False)
+    def page_claim(claim_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
+        c = reader.record("claims", claim_id) or missing("claim", claim_id)
+        sid = reader.story_of([c["article"]]).get(c["article"])
+        target = (f"/stories/{quote(sid, safe='')}#claim-{quote(claim_id, safe='')}" if sid
+                  else f"/articles/{quote(c['article'], safe='')}")
+        return RedirectResponse(target, status_code=303)
+
+    @app.get("/claim-groups/{group_id}", include_in_schema=False)
+    def page_group(group_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
+        g = reader.record("claim_groups", group_id) or missing("claim group", group_id)
+        return RedirectResponse(f"/stories/{quote(g['story'], safe='')}#group-{quote(group_id, safe='')}",
+                                status_code=303)
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def page_articles(offset: int = OFFSET):
-        items = data["articles"]
-        return render("articles.html", articles=items[offset:offset + PAGE_SIZE],
-                      pages=pages("articles", len(items), offset))
+        total, items = reader.articles_meta_page(PAGE_SIZE, offset)
+        return render("articles.html", articles=items, pages=pages("articles", total, offset))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_article(article_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
-        d = view.article_detail(article_id) or missing("article", article_id)
-        return render("article.html", d=d)
+        part = reader.article_part(article_id) or missing("article", article_id)
+        view = LedgerView(part)
+        return render("article.html", view=view, d=view.article_detail(article_id))
 
     @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
     def page_entities(q: Optional[str] = Query(None, max_length=200), offset: int = OFFSET):
-        items = sorted(data["entities"], key=lambda e: (-len(e["mentions"]), e["name"]))
-        if q:
-            ql = q.lower()
-            items = [e for e in items if ql in e["name"].lower() or any(ql in a.lower() for a in e["aliases"])]
-        return render("entities.html", entities=items[offset:offset + PAGE_SIZE], q=q or "",
-                      pages=pages("entities", len(items), offset, q=q))
+        total, items = reader.entities_page(q=q, limit=PAGE_SIZE, offset=offset, by_mentions=True)
+        return render("entities.html", entities=items, q=q or "", pages=pages("entities", total, offset, q=q))
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_entity(entity_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
-        d = view.entity_detail(entity_id) or missing("entity", entity_id)
-        return render("entity.html", d=d)
+        part = reader.entity_part(entity_id) or missing("entity", entity_id)
+        view = LedgerView(part)
+        return render("entity.html", view=view, d=view.entity_detail(entity_id))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def page_timeline():
-        return render("timeline.html", chart=view.timeline_chart(), rows=view.timeline_rows())
+    def page_timeline(offset: int = OFFSET):
+        counts = reader.timeline_counts()
+        view = LedgerView(reader.timeline_part(PAGE_SIZE, offset))
+        chart = view.timeline_chart(counts=counts)
+        for b in chart["bars"]:        # a bar whose date is on another page links to that page
+            if not offset <= b["index"] < offset + PAGE_SIZE:
+                b["href"] = href("timeline", offset=(b["index"] // PAGE_SIZE) * PAGE_SIZE or None) + f"#t-{b['value']}"
+        return render("timeline.html", view=view, chart=chart, rows=view.timeline_rows(),
+                      pages=pages("timeline", len(counts), offset))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def page_search(q: str = Query("", max_length=200), story: Optional[str] = Query(None, max_length=200),
                     offset: int = OFFSET):
         total, hits = _search(q, story, PAGE_SIZE, offset) if q.strip() else (0, [])
+        claims = reader.claims(cid for cid, _ in hits)
+        groups = reader.groups_of(claims)
+        stories = reader.story_of(c["article"] for c in claims.values())
+        titles = {s: (reader.record("stories", s) or {}) for s in set(stories.values())}
+        outlets = {a["id"]: a for a in reader.articles_meta(c["article"] for c in claims.values())}
         results = []
         for cid, score in hits:
-            c = view.claims[cid]
-            results.append({"claim": c, "score": score, "status": view.status_of_claim(cid),
-                            "outlet": view.outlet(c["article"]),
-                            "story": view.stories.get(view.story_of_article.get(c["article"], ""))})
-        return render("search.html", q=q, story=view.stories.get(story or ""), results=results,
-                      pages=pages("search", total, offset, q=q, story=story))
+            c = claims.get(cid)
+            if c is None:
+                continue
+            a = outlets.get(c["article"], {})
+            results.append({"claim": c, "score": score, "status": (groups.get(cid) or (None, None))[1],
+                            "outlet": a.get("outlet") or a.get("title") or a.get("path") or c["article"],
+                            "story": titles.get(stories.get(c["article"], ""))})
+        return render("search.html", q=q, story=reader.record("stories", story) if story else None,
+                      results=results, pages=pages("search", total, offset, q=q, story=story))
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str = Path(..., max_length=64)):

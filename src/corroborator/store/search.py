@@ -2,13 +2,15 @@
 
 DuckDB's own ``fts`` extension is used nowhere: it is downloaded on first use (no network here) and the PyPI
 package ``duckdb-extension-fts`` has no build for every DuckDB version. The index is therefore plain tables
-(``terms``: claim, term, tf; ``docs``: length) and the BM25 score is one SQL query. Tokens are lower-cased
+(``terms``: claim, term hash, tf; ``docs``: length) and the BM25 score is one SQL query. Tokens are lower-cased
 runs of letters and digits with a light plural stem; every query term must match (AND).
 """
 from __future__ import annotations
 
+import pathlib
 import re
 import threading
+import weakref
 
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 STOPWORDS = frozenset("a an and are as at be by for from has have in is it its of on or that the to was were "
@@ -32,16 +34,46 @@ def tokens(text: str) -> list:
 
 
 class ClaimIndex:
-    """BM25 search over ``[(claim_id, text)]``. Thread-safe: each search runs on its own DuckDB cursor."""
+    """BM25 search over ``[(claim_id, text)]``. Thread-safe: each search runs on its own DuckDB cursor.
 
-    def __init__(self, docs):
+    Built a chunk of ``CHUNK`` claims at a time, each term stored as its 64-bit hash, so building it never
+    holds more than one chunk in Python. In memory by default; with ``directory`` the index is a DuckDB file
+    there, cached up to ``memory_mb`` (the index of a 270,000-claim ledger is about 120 MB).
+    """
+    CHUNK = 16384
+
+    def __init__(self, docs, directory=None, memory_mb: int = 64):
         import duckdb
-        self._con = duckdb.connect(":memory:")
-        self._lock = threading.Lock()
         import pyarrow as pa
+        self._con = duckdb.connect(":memory:" if directory is None else str(pathlib.Path(directory) / "search.duckdb"))
+        self._lock = threading.Lock()
+        con = self._con
+        weakref.finalize(self, con.close)     # before the folder holding its file is removed
+        con.execute("SET enable_progress_bar = false")
+        if directory is not None:
+            con.execute(f"SET memory_limit = '{int(memory_mb)}MB'")
+        con.execute("CREATE TABLE docs (doc INTEGER, id VARCHAR, len INTEGER)")
+        con.execute("CREATE TABLE terms (doc INTEGER, term UBIGINT, tf INTEGER)")
+        n_docs = 0
+
+        def flush(ids, lens, t_doc, t_term, t_tf):
+            # Bulk-load through Arrow: row-by-row inserts take seconds for a few thousand claims.
+            con.register("docs_in", pa.table({"doc": pa.array(range(n_docs - len(lens), n_docs), pa.int32()),
+                                              "id": pa.array(ids, pa.string()),
+                                              "len": pa.array(lens, pa.int32())}))
+            con.register("terms_in", pa.table({"doc": pa.array(t_doc, pa.int32()),
+                                               "term": pa.array(t_term, pa.string()),
+                                               "tf": pa.array(t_tf, pa.int32())}))
+            con.execute("INSERT INTO docs SELECT * FROM docs_in")
+            con.execute("INSERT INTO terms SELECT doc, hash(term), tf FROM terms_in")
+            con.unregister("docs_in")
+            con.unregister("terms_in")
+
         ids, lens, t_doc, t_term, t_tf = [], [], [], [], []
-        for n, (cid, text) in enumerate(docs):
+        for cid, text in docs:
             toks = tokens(text)
+            n = n_docs
+            n_docs += 1
             ids.append(cid)
             lens.append(len(toks))
             counts: dict = {}
@@ -51,25 +83,18 @@ class ClaimIndex:
                 t_doc.append(n)
                 t_term.append(t)
                 t_tf.append(c)
-        self._ids = ids
-        con = self._con
-        # Bulk-load through Arrow: row-by-row inserts take seconds for a few thousand claims.
-        docs_tbl = pa.table({"doc": pa.array(range(len(ids)), pa.int32()), "len": pa.array(lens, pa.int32())})
-        terms_tbl = pa.table({"doc": pa.array(t_doc, pa.int32()), "term": pa.array(t_term, pa.string()),
-                              "tf": pa.array(t_tf, pa.int32())})
-        con.register("docs_in", docs_tbl)
-        con.register("terms_in", terms_tbl)
-        con.execute("CREATE TABLE docs AS SELECT * FROM docs_in")
-        con.execute("CREATE TABLE terms AS SELECT * FROM terms_in")
-        con.unregister("docs_in")
-        con.unregister("terms_in")
+            if len(lens) >= self.CHUNK:
+                flush(ids, lens, t_doc, t_term, t_tf)
+                ids, lens, t_doc, t_term, t_tf = [], [], [], [], []
+        if lens:
+            flush(ids, lens, t_doc, t_term, t_tf)
         con.execute("CREATE TABLE df AS SELECT term, count(*) AS df FROM terms GROUP BY term")
-        n_docs = max(len(ids), 1)
         avg = con.execute("SELECT coalesce(avg(len), 1) FROM docs").fetchone()[0] or 1
-        self._n, self._avg = n_docs, float(avg)
+        self._size = n_docs
+        self._n, self._avg = max(n_docs, 1), float(avg)
 
     def __len__(self):
-        return len(self._ids)
+        return self._size
 
     def search(self, query: str, limit: int = 50, offset: int = 0, allowed=None):
         """``(total, [(claim_id, score)])`` for claims containing every term of ``query``, best first.
@@ -84,7 +109,7 @@ class ClaimIndex:
         try:
             rows = cur.execute(
                 """
-                WITH q AS (SELECT unnest(?::VARCHAR[]) AS term),
+                WITH q AS (SELECT hash(unnest(?::VARCHAR[])) AS term),
                 hits AS (
                   SELECT t.doc,
                          sum(ln(1 + (? - df.df + 0.5) / (df.df + 0.5))
@@ -92,11 +117,12 @@ class ClaimIndex:
                          count(*) AS matched
                   FROM terms t JOIN q USING (term) JOIN df USING (term) JOIN docs d ON d.doc = t.doc
                   GROUP BY t.doc)
-                SELECT doc, score FROM hits WHERE matched = ? ORDER BY score DESC, doc
+                SELECT d.id, h.score FROM hits h JOIN docs d ON d.doc = h.doc WHERE h.matched = ?
+                ORDER BY h.score DESC, h.doc
                 """, [terms, self._n, K1, K1, B, B, self._avg, len(terms)]).fetchall()
         finally:
             cur.close()
-        hits = [(self._ids[d], float(s)) for d, s in rows]
+        hits = [(cid, float(s)) for cid, s in rows]
         if allowed is not None:
             hits = [h for h in hits if h[0] in allowed]
         return len(hits), hits[offset:offset + limit]
