@@ -501,7 +501,12 @@ def main(argv=None):
     results["machine"]["load_avg_at_end"] = os.getloadavg()
     pathlib.Path(args.out).write_text(json.dumps(results, indent=1), encoding="utf-8")
     print_table(results)
-    if not args.keep:
+    # a linking size that misses its target keeps its synthetic store, so that the very corpus can be linked
+    # again (``--link-child N DIR``) and examined: each run resamples its synthetic stories
+    missed = results.get("link_time_ratio", 0) > 15 or results.get("link_peak_rss_ratio", 0) > 1.3
+    if missed and not args.keep:
+        print(f"bench: a linking target was missed; the synthetic stores are kept in {tmp}")
+    if not args.keep and not missed:
         import shutil
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
