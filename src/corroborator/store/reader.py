@@ -144,6 +144,12 @@ class LedgerReader:
         return (self._count(table, where, params),
                 self._records(table, where, params, order, limit, offset))
 
+    @staticmethod
+    def _where(*conditions) -> tuple:
+        """``(sql, params)`` joining the conditions ``(sql with one ?, value)`` whose value is given."""
+        given = [(sql, value) for sql, value in conditions if value]
+        return " AND ".join(sql for sql, _ in given) or "TRUE", [value for _, value in given]
+
     def _in(self, table: str, column: str, values) -> list:
         values = sorted(set(v for v in values if v is not None))
         if not values:
@@ -236,30 +242,18 @@ class LedgerReader:
         return items[0] if items else None
 
     def claim_groups_page(self, story=None, status=None, limit=50, offset=0) -> tuple:
-        where, params = ["TRUE"], []
-        if story:
-            where.append("story = ?")
-            params.append(story)
-        if status:
-            where.append("status = ?")
-            params.append(status)
+        where, params = self._where(("story = ?", story), ("status = ?", status))
         order = f"{STATUS_ORDER_SQL}, -json_array_length(record->'claims'), id" if story else "rowid"
-        return self._page("claim_groups", " AND ".join(where), params, order, limit, offset)
+        return self._page("claim_groups", where, params, order, limit, offset)
 
     def claims_page(self, article=None, status=None, limit=50, offset=0) -> tuple:
-        where, params = ["TRUE"], []
-        if article:
-            where.append("article = ?")
-            params.append(article)
-        if status:
-            where.append("id IN (SELECT claim FROM ix_group_of WHERE status = ?)")
-            params.append(status)
-        return self._page("claims", " AND ".join(where), params, "rowid", limit, offset)
+        where, params = self._where(("article = ?", article),
+                                    ("id IN (SELECT claim FROM ix_group_of WHERE status = ?)", status))
+        return self._page("claims", where, params, "rowid", limit, offset)
 
     def articles_page(self, outlet=None, limit=50, offset=0) -> tuple:
-        if outlet:
-            return self._page("articles", "outlet = ?", [outlet], "rowid", limit, offset)
-        return self._page("articles", limit=limit, offset=offset)
+        where, params = self._where(("outlet = ?", outlet))
+        return self._page("articles", where, params, "rowid", limit, offset)
 
     _META = ("SELECT a.id, a.outlet, a.title, a.published, (a.record->>'published_not_before'), a.path, o.story, "
              "s.title FROM {db}articles a LEFT JOIN ix_story_of o ON o.article = a.id "
@@ -282,14 +276,7 @@ class LedgerReader:
         return [dict(zip(self._META_KEYS, r)) for r in rows]
 
     def entities_page(self, type=None, q=None, limit=50, offset=0, by_mentions=False) -> tuple:
-        where, params = ["TRUE"], []
-        if type:
-            where.append("type = ?")
-            params.append(type)
-        if q:
-            where.append("contains(names, ?)")
-            params.append(q.lower())
-        cond = " AND ".join(where)
+        cond, params = self._where(("type = ?", type), ("contains(names, ?)", q and q.lower()))
         total = self._q(f"SELECT count(*) FROM ix_entities WHERE {cond}", params)[0][0]
         order = "mentions DESC, name, id" if by_mentions else "rid"
         ids = [r[0] for r in self._q(f"SELECT id FROM ix_entities WHERE {cond} ORDER BY {order} "
@@ -298,14 +285,9 @@ class LedgerReader:
         return total, [got[i] for i in ids if i in got]
 
     def quotes_page(self, article=None, speaker=None, limit=50, offset=0) -> tuple:
-        where, params = ["TRUE"], []
-        if article:
-            where.append("article = ?")
-            params.append(article)
-        if speaker:
-            where.append("rowid IN (SELECT rid FROM ix_quote_speaker WHERE speaker = ?)")
-            params.append(speaker)
-        return self._page("quotes", " AND ".join(where), params, "rowid", limit, offset)
+        where, params = self._where(("article = ?", article),
+                                    ("rowid IN (SELECT rid FROM ix_quote_speaker WHERE speaker = ?)", speaker))
+        return self._page("quotes", where, params, "rowid", limit, offset)
 
     def timeline_page(self, limit=50, offset=0) -> tuple:
         return self._page("timeline", limit=limit, offset=offset)
