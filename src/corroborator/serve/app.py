@@ -242,18 +242,23 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
     def api_search(q: str = Query(..., min_length=1, max_length=200, description="words to find"),
                    story: Optional[str] = Query(None, max_length=200), limit: int = LIMIT, offset: int = OFFSET):
         total, hits = _search(q, story, limit, offset)
-        claims = reader.claims(cid for cid, _ in hits)
-        groups = reader.groups_of(claims)
-        stories = reader.story_of(c["article"] for c in claims.values())
-        items = [{"claim": claims[cid], "score": round(score, 4), "status": (groups.get(cid) or (None, None))[1],
-                  "claim_group": (groups.get(cid) or (None, None))[0],
-                  "story": stories.get(claims[cid]["article"])} for cid, score in hits if cid in claims]
+        items = [{"claim": h["claim"], "score": round(h["score"], 4), "status": h["status"],
+                  "claim_group": h["group"], "story": h["article"].get("story")} for h in hits]
         return JSONResponse(page_of(total, items, limit, offset))
 
     def _search(q, story, limit, offset):
+        """``(total, [hit])``: each hit the claim, its score, group id and status, and its article's metadata
+        (outlet, story id and title)."""
         if story and reader.record("stories", story) is None:
             missing("story", story)
-        return index.search(q, limit=limit, offset=offset, allowed=reader.claim_ids_of_story(story) if story else None)
+        total, hits = index.search(q, limit=limit, offset=offset,
+                                   allowed=reader.claim_ids_of_story(story) if story else None)
+        claims = reader.claims(cid for cid, _ in hits)
+        groups = reader.groups_of(claims)
+        articles = {a["id"]: a for a in reader.articles_meta(c["article"] for c in claims.values())}
+        return total, [{"claim": claims[cid], "score": score, "group": (groups.get(cid) or (None, None))[0],
+                        "status": (groups.get(cid) or (None, None))[1],
+                        "article": articles.get(claims[cid]["article"], {})} for cid, score in hits if cid in claims]
 
     # ------------------------------------------------------------ web pages
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -319,20 +324,12 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
     def page_search(q: str = Query("", max_length=200), story: Optional[str] = Query(None, max_length=200),
                     offset: int = OFFSET):
         total, hits = _search(q, story, PAGE_SIZE, offset) if q.strip() else (0, [])
-        claims = reader.claims(cid for cid, _ in hits)
-        groups = reader.groups_of(claims)
-        stories = reader.story_of(c["article"] for c in claims.values())
-        titles = {s: (reader.record("stories", s) or {}) for s in set(stories.values())}
-        outlets = {a["id"]: a for a in reader.articles_meta(c["article"] for c in claims.values())}
         results = []
-        for cid, score in hits:
-            c = claims.get(cid)
-            if c is None:
-                continue
-            a = outlets.get(c["article"], {})
-            results.append({"claim": c, "score": score, "status": (groups.get(cid) or (None, None))[1],
-                            "outlet": a.get("outlet") or a.get("title") or a.get("path") or c["article"],
-                            "story": titles.get(stories.get(c["article"], ""))})
+        for h in hits:
+            a = h["article"]
+            results.append({"claim": h["claim"], "score": h["score"], "status": h["status"],
+                            "outlet": a.get("outlet") or a.get("title") or a.get("path") or h["claim"]["article"],
+                            "story": {"id": a["story"], "title": a["story_title"]} if a.get("story") else None})
         return render("search.html", q=q, story=reader.record("stories", story) if story else None,
                       results=results, pages=pages("search", total, offset, q=q, story=story))
 
