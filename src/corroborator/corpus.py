@@ -95,7 +95,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     from .link import cluster_stories, group_claims
     from .link.derivation import candidate_pairs, check_pair, derivation_key
     from .link.entities import CrossStoryMerge, Part, entity_of_parts, story_parts
-    from .link.stories import _has_embeddings, story_key
+    from .link.stories import story_key
     from .pipeline import embed_claims_where_needed
     from .store.codec import decode_analysis
 
@@ -105,29 +105,45 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     # ---- features: one pass over the store, keeping a few keys per article; each analysis is copied to a
     # scratch file, from which the passes over stories read it back by offset
     skeys, dkeys, ukeys, key_of = [], [], {}, {}
-    # the keys' arrays are packed in large blocks, one set for the story keys and one for the derivation keys:
-    # scattered among the other keys, each set would leave the heap full of holes once dropped
+    # the doc vectors go into one matrix, as stored (float16), in scan order: story clustering reads them there
+    # (a key per article and a float32 copy of them all would hold them three times over)
+    vectors, width = None, None
+    # the other arrays of the keys are packed in large blocks, one set for the story keys and one for the
+    # derivation keys: scattered among the other keys, each set would leave the heap full of holes once dropped
     spack, dpack = _Packer(), _Packer()
     with store.memory_cap(SCAN_MEMORY_MB * scale):
-        for key, payload, vectors in store.scan_analyses(doc_keys):
-            an = decode_analysis(payload, vectors)
+        for key, payload, vectors_blob in store.scan_analyses(doc_keys):
+            an = decode_analysis(payload, vectors_blob)
             aid = an.article.id
             key_of[aid] = key
-            spill.put(aid, payload, vectors)
+            spill.put(aid, payload, vectors_blob)
             k = story_key(an)
-            k.vector, k.names = spack.add(k.vector), spack.add(k.names)
+            v, k.vector = k.vector, None
+            if width is None and v is not None:
+                width = len(v)
+                vectors = np.empty((len(doc_keys), width), dtype=v.dtype)
+            if v is not None and len(v) == width and len(skeys) < len(vectors):
+                vectors[len(skeys)] = v
+            else:
+                width = -1                  # an article without one, or of another width: no matrix
+            k.names = spack.add(k.names)
             skeys.append(k)
             k = derivation_key(an.article)
             k.sampled = dpack.add(k.sampled)
             dkeys.append(k)
             ukeys[aid] = unit_key(an.article)
     del spack, dpack
-    if not _has_embeddings(skeys) and any(k.lead is None for k in skeys):
-        # some article has no doc vector: every article is compared by its words, so every lead is needed
-        skeys = [story_key(spill.get(k.id), keep_lead=True) for k in skeys]
+    if width is None or width < 0:
+        vectors = None
+        if any(k.lead is None for k in skeys):
+            # some article has no doc vector: every article is compared by its words, so every lead is needed
+            skeys = [story_key(spill.get(k.id), keep_lead=True) for k in skeys]
+            for k in skeys:
+                k.vector = None
     _phase_done("features", store)
-    stories = sorted(cluster_stories(skeys), key=lambda s: s.id)
-    del skeys
+    stories = sorted(cluster_stories(skeys, None if vectors is None else vectors[:len(skeys)]),
+                     key=lambda s: s.id)
+    del skeys, vectors
     _phase_done("stories", store)
     pairs = candidate_pairs(dkeys)
     del dkeys

@@ -80,18 +80,58 @@ def _has_embeddings(keys) -> bool:
     return bool(vecs) and all(v is not None for v in vecs) and len({len(v) for v in vecs}) == 1
 
 
-def _vectors(keys) -> np.ndarray:
+class UnitRows:
+    """The articles' doc vectors, each scaled to unit length as it is read: the matrix stays as it was given
+    (float16 as stored: a float32 copy would double it) and in its own row order (``order[i]``: the row of
+    article ``i``), so that clustering a corpus's keys copies none of its vectors."""
+
+    BLOCK = 1024
+
+    def __init__(self, m: np.ndarray, order=None, normalize: bool = True):
+        self.m = m
+        self.order = None if order is None else np.asarray(order, dtype=np.int64)
+        self.shape = (len(m) if order is None else len(self.order), m.shape[1])
+        self.norms = None
+        if normalize:
+            norms = np.empty(self.shape[0], dtype=np.float32)
+            for lo in range(0, self.shape[0], self.BLOCK):
+                rows = self._raw(np.arange(lo, min(lo + self.BLOCK, self.shape[0])))
+                norms[lo:lo + len(rows)] = np.linalg.norm(rows, axis=1)
+            self.norms = np.maximum(norms, np.float32(1e-9))
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _raw(self, idx) -> np.ndarray:
+        return self.m[idx if self.order is None else self.order[idx]].astype(np.float32)
+
+    def rows(self, idx) -> np.ndarray:
+        """Unit rows of articles ``idx`` (an index array), float32."""
+        idx = np.asarray(idx, dtype=np.int64)
+        out = self._raw(idx)
+        if self.norms is not None:
+            out /= self.norms[idx][:, None]
+        return out
+
+    def row(self, i: int) -> np.ndarray:
+        return self.rows(np.array([i]))[0]
+
+    def blocks(self):
+        """The unit rows in blocks of ``BLOCK`` rows, in article order."""
+        for lo in range(0, self.shape[0], self.BLOCK):
+            yield self.rows(np.arange(lo, min(lo + self.BLOCK, self.shape[0])))
+
+
+def _vectors(keys) -> UnitRows:
     if _has_embeddings(keys):
         m = np.empty((len(keys), len(keys[0].vector)), dtype=np.float32)
         for i, k in enumerate(keys):
             m[i] = k.vector
-        for lo in range(0, len(m), 1024):     # in row blocks: the norm would square a copy of the whole matrix
-            m[lo:lo + 1024] /= np.maximum(np.linalg.norm(m[lo:lo + 1024], axis=1, keepdims=True), 1e-9)
-        return m
-    # without embeddings everywhere, compare all articles in one space (hashed bag of words)
+        return UnitRows(m)
+    # without embeddings everywhere, compare all articles in one space (hashed bag of words, unit rows)
     if any(k.lead is None for k in keys):
         raise ValueError("story keys without doc vectors need their leads (story_key(..., keep_lead=True))")
-    return hashed_vectors([k.lead for k in keys])
+    return UnitRows(hashed_vectors([k.lead for k in keys]), normalize=False)
 
 
 def _name_keys(names) -> np.ndarray:
@@ -159,7 +199,7 @@ def _merge_codes(parts: list) -> np.ndarray:
     return _unique(merged)
 
 
-def _lsh_pairs(V: np.ndarray, more=None) -> np.ndarray:
+def _lsh_pairs(V: UnitRows, more=None) -> np.ndarray:
     """Candidate pairs ``i < j`` that share a bucket in at least one LSH table, and the pairs of ``more`` (codes),
     as sorted distinct codes ``i * n + j`` (one integer a pair: half the memory of an array of pairs)."""
     n, d = V.shape
@@ -176,7 +216,7 @@ def _lsh_pairs(V: np.ndarray, more=None) -> np.ndarray:
     for _ in range(LSH_TABLES):
         codes = []
         planes = rng.standard_normal((d, bits)).astype(np.float32)
-        keys = ((V @ planes) > 0).astype(np.int64) @ weights
+        keys = np.concatenate([((b @ planes) > 0).astype(np.int64) @ weights for b in V.blocks()])
         order = np.argsort(keys, kind="stable")
         sk = keys[order]
         bounds = np.flatnonzero(np.diff(sk)) + 1
@@ -263,7 +303,7 @@ def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
     out = []
     for c in range(0, len(u), PAIR_CHUNK):   # chunks: only a chunk of pairs' vectors and terms at once
         arr = np.stack([u[c:c + PAIR_CHUNK] // n, u[c:c + PAIR_CHUNK] % n], axis=1)
-        cos = np.einsum("ij,ij->i", V[arr[:, 0]], V[arr[:, 1]]).astype(np.float64)
+        cos = np.einsum("ij,ij->i", V.rows(arr[:, 0]), V.rows(arr[:, 1])).astype(np.float64)
         da, db = days[arr[:, 0]], days[arr[:, 1]]
         gap = _day_gaps(da[:, 0], da[:, 1], db[:, 0], db[:, 1])
         pen = np.where(gap > DATE_GRACE_DAYS,
@@ -278,29 +318,34 @@ def pair_scores(analyses, V=None, min_score=-np.inf) -> list:
     return out
 
 
-def _title(keys, members, V) -> str:
-    centroid = V[members].sum(0)
-    best = max(members, key=lambda i: (float(V[i] @ centroid), keys[i].id))
+def _title(keys, members, V: UnitRows) -> str:
+    rows = V.rows(members)
+    centroid = rows.sum(0)
+    at = {m: r for m, r in zip(members, rows)}
+    best = max(members, key=lambda i: (float(at[i] @ centroid), keys[i].id))
     for i in [best] + [m for m in members if m != best]:
         if keys[i].title:
             return keys[i].title
     return keys[best].first_line or ""
 
 
-def cluster_stories(analyses) -> list:
+def cluster_stories(analyses, vectors=None) -> list:
     """Group articles (``ArticleAnalysis`` or ``StoryKey`` records) into ``Story`` records (every article in
-    exactly one story)."""
-    keys = sorted(_keys(analyses), key=lambda k: k.id)
+    exactly one story). ``vectors``: the articles' doc vectors as the rows of one matrix, in the order of
+    ``analyses`` (the keys' own vectors are then not read): a corpus's keys are clustered without a copy."""
+    keys = _keys(analyses)
+    order = sorted(range(len(keys)), key=lambda i: keys[i].id)
+    keys = [keys[i] for i in order]
     n = len(keys)
     if n == 0:
         return []
-    V = _vectors(keys)
+    V = _vectors(keys) if vectors is None else UnitRows(vectors, order)
     parent = list(range(n))
     size = [1] * n
     vsum = {}                  # root of a cluster of two or more -> the sum of its vectors (float64)
 
     def vs(r):
-        return vsum[r] if r in vsum else V[r].astype(np.float64)
+        return vsum[r] if r in vsum else V.row(r).astype(np.float64)
 
     def find(x):
         while parent[x] != x:
@@ -308,7 +353,7 @@ def cluster_stories(analyses) -> list:
             x = parent[x]
         return x
 
-    embedded = _has_embeddings(keys)
+    embedded = vectors is not None or _has_embeddings(keys)
     pair_t = PAIR_THRESHOLD if embedded else WORDS_PAIR_THRESHOLD
     avg_t = AVERAGE_THRESHOLD if embedded else WORDS_AVERAGE_THRESHOLD
     edges = pair_scores(keys, V, min_score=pair_t)
