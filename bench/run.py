@@ -229,6 +229,7 @@ def link_child(n, workdir):
     store.close()
     print(json.dumps({"articles": n, "stories": counts["stories"], "largest_story": max(sizes, default=0),
                       "claims": counts["claims"], "claim_groups": counts["claim_groups"],
+                      "memory_retries": counts["memory_retries"], "restarts": counts["restarts"],
                       "link_assess_s": round(link_s, 3), "ledger_json_s": round(ledger_s, 3),
                       "rss_before_mb": round(rss_before, 1), "peak_rss_mb": round(_rss_peak_mb(), 1)}))
 
@@ -543,7 +544,9 @@ def print_table(r):
         else:
             print(f"linking {x['articles']:>6} articles ({x['synthetic_stories']} synthetic stories, "
                   f"{x['stories']} found): link+assess {x['link_assess_s']:.2f}s, ledger.json {x['ledger_json_s']:.2f}s, "
-                  f"{x['claim_groups']} groups, peak RSS {x['peak_rss_mb']:.0f} MB")
+                  f"{x['claim_groups']} groups, peak RSS {x['peak_rss_mb']:.0f} MB"
+                  + (f", DuckDB memory cap raised for {x['memory_retries']} statements" if x.get("memory_retries") else "")
+                  + (f", LINKING RESTARTED {x['restarts']} times for memory" if x.get("restarts") else ""))
             sr, sw = x.get("serve_reader", {}), x.get("serve_whole", {})
             if "peak_rss_mb" in sr and "peak_rss_mb" in sw:
                 print(f"  serve over it: start {sr['start_s']:.1f}s, peak RSS {sr['peak_rss_mb']:.0f} MB (first page of "

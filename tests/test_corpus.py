@@ -127,12 +127,37 @@ def test_a_large_ledger_is_reported_in_part_by_its_largest_stories(chunked_run):
     assert {i for i in re.findall(r'id="(article-[^"]+)"', whole)} == {"article-" + a["id"] for a in data["articles"]}
 
 
-def test_linking_starts_again_with_more_memory_when_duckdb_needs_it(tmp_path, monkeypatch, caplog):
+def test_a_statement_that_needs_more_memory_than_the_cap_runs_again_not_the_whole_linking(tmp_path, monkeypatch,
+                                                                                       caplog):
     import logging
     example = [ROOT / "examples" / "harbour-fire"]
     ref = corroborator.analyze(example, out=tmp_path / "ref", workers=1, progress=False, write_report=False)
-    monkeypatch.setattr(corpus, "DUCKDB_MEMORY_MB", 1)       # too little for DuckDB's first query
+    monkeypatch.setattr(corpus, "DUCKDB_MEMORY_MB", 4)       # too little for some of DuckDB's joins
+    monkeypatch.setattr(corpus, "SCAN_MEMORY_MB", 4)
+    counts = {}
+    real = corpus._link_store
+
+    def spy(*args, **kwargs):
+        counts.update(real(*args, **kwargs))
+        return counts
+    monkeypatch.setattr(corpus, "_link_store", spy)
+    with caplog.at_level(logging.INFO, logger="corroborator"):
+        got = corroborator.analyze(example, out=tmp_path / "small", workers=1, progress=False, write_report=False)
+    assert "running it again under" in caplog.text and "linking again" not in caplog.text
+    assert counts["memory_retries"] >= 1 and counts["restarts"] == 0
+    for table in ("articles", "entities", "claims", "stories", "claim_groups"):
+        assert getattr(got, table) == getattr(ref, table), table
+
+
+def test_linking_starts_again_with_more_memory_when_a_statement_cannot_be_run_again(tmp_path, monkeypatch, caplog):
+    import logging
+
+    from corroborator.store import duckdb_store
+    example = [ROOT / "examples" / "harbour-fire"]
+    ref = corroborator.analyze(example, out=tmp_path / "ref", workers=1, progress=False, write_report=False)
+    monkeypatch.setattr(corpus, "DUCKDB_MEMORY_MB", 1)
     monkeypatch.setattr(corpus, "SCAN_MEMORY_MB", 1)
+    monkeypatch.setattr(duckdb_store, "RETRY_MAX_MB", 1)     # no statement is run again: the last resort
     with caplog.at_level(logging.INFO, logger="corroborator"):
         got = corroborator.analyze(example, out=tmp_path / "small", workers=1, progress=False, write_report=False)
     assert "linking again with" in caplog.text

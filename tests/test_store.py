@@ -84,3 +84,18 @@ def test_a_store_of_an_unknown_schema_is_refused_not_rewritten(example_run, tmp_
     for read_only in (True, False):
         with pytest.raises(LedgerError, match="schema 99"):
             Store(path, read_only=read_only)
+
+
+def test_a_statement_short_of_memory_runs_again_under_a_raised_cap_then_the_cap_is_restored(tmp_path):
+    import duckdb
+    with Store(tmp_path / "s.duckdb") as st:
+        st.con.execute("CREATE TABLE t AS SELECT (i % 5000)::VARCHAR AS k, i FROM range(200000) r(i)")
+        sql = "SELECT count(*) FROM t WHERE k IN (SELECT k FROM t GROUP BY k HAVING count(*) > 1)"
+        setting = "SELECT current_setting('memory_limit')"
+        with st.memory_cap(1):
+            cap = st.con.execute(setting).fetchone()[0]
+            with pytest.raises(duckdb.OutOfMemoryException):
+                st.con.execute(sql)               # a hash join needs more than 1 MB whatever its input
+            assert st.run(sql).fetchone()[0] == 200000
+            assert st.memory_retries >= 1
+            assert st.con.execute(setting).fetchone()[0] == cap

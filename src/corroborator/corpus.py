@@ -27,6 +27,8 @@ log = logging.getLogger("corroborator")
 CHUNK_ARTICLES = 256          # articles of the stories loaded at once
 DUCKDB_MEMORY_MB = 32         # DuckDB's cache and sorts while linking (it caches every block read otherwise)
 SCAN_MEMORY_MB = 32           # ... while the analyses are read once, in storage order (a cache is of no use)
+SCAN_WINDOW = 64              # analyses fetched at once in that pass (a stored analysis takes 50-100 KB, twice:
+                              # DuckDB's result and Python's bytes)
 MAX_MEMORY_MB = 8192          # the caps are raised fourfold, up to this, when DuckDB needs more
 
 
@@ -67,24 +69,38 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     embed = embed or _embed_cached
     bound_heap()
     store.stage_end()                  # what a killed run left (staging tables, its log) written out first
-    scale = 1
+    scale, restarts, retries = 1, 0, store.memory_retries
     while True:
-        # the caps only keep DuckDB's cache small; where a store needs more (indexes, a large join), linking
-        # starts again with four times the memory rather than fail: it publishes nothing until it is done
+        # the caps only keep DuckDB's cache small; a statement that needs more runs again under a raised cap
+        # (``Store.run``). Where memory runs out elsewhere, linking starts again with four times the memory
+        # rather than fail (it publishes nothing until it is done), at the cost of the time spent so far
         try:
             with store.memory_cap(DUCKDB_MEMORY_MB * scale):
                 spill = _Spill(store.path)
                 try:
-                    return _link_store(store, doc_keys, run, timings, embed, progress, spill, scale)
+                    counts = _link_store(store, doc_keys, run, timings, embed, progress, spill, scale)
+                    counts["memory_retries"] = store.memory_retries - retries
+                    counts["restarts"] = restarts
+                    return counts
                 finally:
                     spill.close()
                     store.stage_end()      # after a failure too: no staging tables or scratch file left behind
-        except duckdb.OutOfMemoryException:
-            if DUCKDB_MEMORY_MB * scale >= MAX_MEMORY_MB:
+        except (duckdb.OutOfMemoryException, duckdb.TransactionException) as exc:
+            if DUCKDB_MEMORY_MB * scale >= MAX_MEMORY_MB or not _short_of_memory(exc):
                 raise
             scale *= 4
-            log.info("linking: DuckDB needed more than its cap; linking again with %d MB",
-                     DUCKDB_MEMORY_MB * scale)
+            restarts += 1
+            log.warning("linking: DuckDB ran out of memory (%s); linking again with %d MB",
+                        str(exc).splitlines()[0], DUCKDB_MEMORY_MB * scale)
+
+
+def _short_of_memory(exc) -> bool:
+    """DuckDB ran out of memory: in a statement, or where a commit wrote out what it holds (a failed commit
+    leaves what it wrote behind, so that statement is not run again: linking starts again)."""
+    import duckdb
+    text = str(exc)
+    return isinstance(exc, duckdb.OutOfMemoryException) or any(
+        s in text for s in ("could not allocate block", "failed to pin block", "Out of Memory"))
 
 
 def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) -> dict:
@@ -112,7 +128,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     # derivation keys: scattered among the other keys, each set would leave the heap full of holes once dropped
     spack, dpack = _Packer(), _Packer()
     with store.memory_cap(SCAN_MEMORY_MB * scale):
-        for key, payload, vectors_blob in store.scan_analyses(doc_keys):
+        for key, payload, vectors_blob in store.scan_analyses(doc_keys, window=SCAN_WINDOW):
             an = decode_analysis(payload, vectors_blob)
             aid = an.article.id
             key_of[aid] = key
@@ -256,7 +272,7 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     parts = None
     store.stage("stage_final", final_rows)
     if drop:
-        store.con.execute("DELETE FROM stage_entities WHERE pidx IN (SELECT pidx FROM stage_roots)")
+        store.run("DELETE FROM stage_entities WHERE pidx IN (SELECT pidx FROM stage_roots)")
     store.stage("stage_entities", entity_rows)
     del final_rows, entity_rows, drop
 
@@ -379,7 +395,10 @@ class _Spill:
 def _phase_done(phase, store=None):
     """The end of a phase of linking: what it freed handed back to the system (else the allocator keeps it and
     the next phase's arrays are mapped on top: the peak would be the phases' sum), and, at debug level, this
-    process's peak resident memory and what DuckDB holds now logged (``analyze --debug``)."""
+    process's peak resident memory and what DuckDB holds now logged (``analyze --debug``). DuckDB's cache is
+    emptied too: each phase reads other tables than the last."""
+    if store is not None:
+        store.release_cache()
     release_free_memory()
     if log.isEnabledFor(logging.DEBUG):
         from .pipeline import _peak_rss_mb

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import pathlib
 
 from ..errors import LedgerError
 from .codec import decode_analysis, encode_analysis, encode_vectors
+
+log = logging.getLogger("corroborator")
 
 SCHEMA_VERSION = "2"
 # "1": the analyses' bytes were compressed by DuckDB (ZSTD), which decompresses a whole vector of 2,048 rows
@@ -30,15 +33,15 @@ CREATE TABLE IF NOT EXISTS analyses (doc_key VARCHAR PRIMARY KEY, article_id VAR
                                      vectors BLOB USING COMPRESSION uncompressed);
 CREATE TABLE IF NOT EXISTS inputs (path VARCHAR PRIMARY KEY, status VARCHAR, reason VARCHAR, article VARCHAR,
                                    doc_key VARCHAR);
-CREATE TABLE IF NOT EXISTS articles (id VARCHAR PRIMARY KEY, outlet VARCHAR, title VARCHAR, published VARCHAR,
+CREATE TABLE IF NOT EXISTS articles (id VARCHAR, outlet VARCHAR, title VARCHAR, published VARCHAR,
                                      path VARCHAR, record JSON USING COMPRESSION uncompressed);
-CREATE TABLE IF NOT EXISTS entities (id VARCHAR PRIMARY KEY, name VARCHAR, type VARCHAR, record JSON);
-CREATE TABLE IF NOT EXISTS quotes (id VARCHAR PRIMARY KEY, article VARCHAR, record JSON);
-CREATE TABLE IF NOT EXISTS claims (id VARCHAR PRIMARY KEY, article VARCHAR, text VARCHAR, modality VARCHAR,
+CREATE TABLE IF NOT EXISTS entities (id VARCHAR, name VARCHAR, type VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS quotes (id VARCHAR, article VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS claims (id VARCHAR, article VARCHAR, text VARCHAR, modality VARCHAR,
                                    record JSON);
-CREATE TABLE IF NOT EXISTS stories (id VARCHAR PRIMARY KEY, title VARCHAR, record JSON);
-CREATE TABLE IF NOT EXISTS claim_groups (id VARCHAR PRIMARY KEY, story VARCHAR, status VARCHAR, record JSON);
-CREATE TABLE IF NOT EXISTS timeline (value VARCHAR PRIMARY KEY, record JSON);
+CREATE TABLE IF NOT EXISTS stories (id VARCHAR, title VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS claim_groups (id VARCHAR, story VARCHAR, status VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS timeline (value VARCHAR, record JSON);
 CREATE TABLE IF NOT EXISTS run (id INTEGER PRIMARY KEY, record JSON);
 """
 
@@ -63,6 +66,8 @@ LEDGER_TABLES = {
 
 
 _INSERT_CHUNK = 20_000
+RETRY_MAX_MB = 8192        # a statement that DuckDB cannot run within the memory cap runs again under a doubled
+                           # cap, up to this
 PUBLISH_ROWS, PUBLISH_BYTES = 1000, 1_000_000     # records written by one statement when a ledger is published
 _TABLE_DDL = _table_ddl()
 
@@ -126,6 +131,7 @@ class Store:
     def __init__(self, path, read_only: bool = False):
         import duckdb
         self.path = str(path)
+        self.memory_retries = 0          # statements run again under a raised memory cap (``run``)
         if read_only and self.path != ":memory:" and not pathlib.Path(self.path).exists():
             raise LedgerError(f"no ledger store at {self.path}; run 'corroborator analyze ... --out DIR' first")
         try:
@@ -197,16 +203,10 @@ class Store:
     def put_vectors(self, analyses) -> None:
         """Replace the stored vectors of ``[(doc_key, ArticleAnalysis)]`` (claims embedded at link time)."""
         vectors = {doc_key: encode_vectors(an) for doc_key, an in analyses}   # the last one of a key wins
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            if vectors:
-                self.con.execute("UPDATE analyses SET vectors = v.vectors FROM (SELECT unnest(?::VARCHAR[]) AS doc_key, "
-                                 "unnest(?::BLOB[]) AS vectors) AS v WHERE analyses.doc_key = v.doc_key",
-                                 [list(vectors), list(vectors.values())])
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
+        if vectors:                     # one statement: all of it or none
+            self.run("UPDATE analyses SET vectors = v.vectors FROM (SELECT unnest(?::VARCHAR[]) AS doc_key, "
+                     "unnest(?::BLOB[]) AS vectors) AS v WHERE analyses.doc_key = v.doc_key",
+                     [list(vectors), list(vectors.values())])
 
     def put_inputs(self, inputs) -> None:
         self.put_results([], inputs)
@@ -239,8 +239,8 @@ class Store:
         if top is None:
             return
         for lo in range(0, top + 1, window):
-            rows = self.con.execute("SELECT doc_key, payload, vectors FROM analyses WHERE rowid >= ? AND rowid < ?",
-                                    [lo, lo + window]).fetchall()
+            rows = self.run("SELECT doc_key, payload, vectors FROM analyses WHERE rowid >= ? AND rowid < ?",
+                            [lo, lo + window]).fetchall()
             for row in rows:
                 if wanted is None or row[0] in wanted:
                     yield row
@@ -249,14 +249,43 @@ class Store:
     def limit_memory(self, megabytes: int | None) -> None:
         """Cap DuckDB's own memory (its cache of table blocks, its sorts) at ``megabytes``; beyond it, sorts
         spill to a temporary folder beside the store. ``None``: DuckDB's default. A store in memory is not
-        capped (it has nowhere to spill)."""
+        capped (it has nowhere to spill). Where DuckDB holds more than a lower cap and cannot let it go yet
+        (pinned blocks), the cap in effect stays higher until the next statement run through ``run``."""
         self._cap = megabytes
+        self._apply_cap()
+
+    def _apply_cap(self) -> None:
+        """Set DuckDB's cap to the one asked for (``_cap``), through a connection of its own (a statement on
+        the store's connection would discard a result not yet read); where it cannot lower it yet, no matter."""
+        import duckdb
+        want = getattr(self, "_cap", None)
+        if self.path == ":memory:" or getattr(self, "_in_effect", "default") == want:
+            return
+        cur = self.con.cursor()
+        try:
+            cur.execute("RESET memory_limit" if want is None else f"SET memory_limit = '{int(want)}MB'")
+            self._in_effect = want
+        except duckdb.OutOfMemoryException:
+            pass
+        finally:
+            cur.close()
+
+    def release_cache(self) -> None:
+        """Hand back what DuckDB caches of the blocks it read (it keeps them up to its cap, and a pass that reads
+        a table once leaves the cache full for nothing): the cap is lowered to 1 MB, which evicts every block
+        not in use, and set back."""
+        import duckdb
         if self.path == ":memory:":
             return
-        if megabytes is None:
-            self.con.execute("RESET memory_limit")
-        else:
-            self.con.execute(f"SET memory_limit = '{int(megabytes)}MB'")
+        cur = self.con.cursor()
+        try:
+            cur.execute("SET memory_limit = '1MB'")
+            self._in_effect = 1
+        except duckdb.OutOfMemoryException:
+            pass                                    # blocks in use: what could be evicted was
+        finally:
+            cur.close()
+        self._apply_cap()
 
     def memory_mb(self) -> float:
         """What DuckDB holds now (its cache of blocks, indexes, intermediate results), in MB."""
@@ -272,6 +301,35 @@ class Store:
             yield self
         finally:
             self.limit_memory(before)
+
+    def run(self, sql: str, params=(), con=None):
+        """``con.execute(sql, params)`` (the store's connection by default) under the memory cap.
+
+        Some statements need a floor of memory whatever their input (a hash join takes some 10 MB of blocks for
+        a few hundred rows, an index grows with its table), and what else DuckDB holds pinned at that moment
+        varies: a statement that fails for want of memory runs again with the cap doubled (up to
+        ``RETRY_MAX_MB``), and the cap is set back after it (DuckDB has run the statement by then; reading its
+        result takes no more). A failed statement changes nothing, so running it again is safe. Counted in
+        ``memory_retries``."""
+        import duckdb
+        con = self.con if con is None else con
+        self._apply_cap()                  # a cap raised for an earlier statement lowered again where it can be
+        cap = getattr(self, "_cap", None)
+        try:
+            while True:
+                try:
+                    return con.execute(sql, list(params))
+                except duckdb.OutOfMemoryException:
+                    if cap is None or self.path == ":memory:" or cap >= RETRY_MAX_MB:
+                        raise
+                    cap = min(cap * 2, RETRY_MAX_MB)
+                    self.memory_retries += 1
+                    log.info("store: DuckDB needed more memory than its cap for one statement; "
+                             "running it again under %d MB", cap)
+                    self.con.execute(f"SET memory_limit = '{int(cap)}MB'")
+                    self._in_effect = cap
+        finally:
+            self._apply_cap()
 
     def article_keys(self, doc_keys) -> list:
         """``(doc_key, article id)`` of the stored analyses of ``doc_keys``, in doc_key order."""
@@ -330,13 +388,13 @@ class Store:
         types = STAGE_TYPES[table]
         columns = [list(c) for c in zip(*rows)]
         select = ", ".join(f"unnest(?::{t}[])" for t in types)
-        self.con.execute(f"INSERT INTO {table} SELECT {select}", columns)
+        self.run(f"INSERT INTO {table} SELECT {select}", columns)
 
     def stage_query(self, sql: str, params=(), size: int = 2048):
         """Rows of a query over the staging tables, streamed (through a cursor of its own: the store may be
         written while they are read)."""
         cur = self.con.cursor()
-        cur.execute(sql, list(params))
+        self.run(sql, params, con=cur)
         while True:
             rows = cur.fetchmany(size)
             if not rows:
@@ -361,27 +419,30 @@ class Store:
                 if chunk:
                     recs = [json.loads(r) for r in chunk]
                     columns = [[_text(rec.get(c)) for rec in recs] for c in cols] + [chunk[:]]
-                    self.con.execute(f"INSERT INTO {table}__new SELECT {select}", columns)
+                    self.run(f"INSERT INTO {table}__new SELECT {select}", columns)
                     chunk.clear()
 
             # where each record lies, in the ledger's order, fetched whole (12 bytes a record) before writing:
             # a cursor left open would hold a transaction, and DuckDB would not checkpoint the rows written
             # until it closed, then write them all at once (hundreds of MB for 10,000 articles)
             cur = self.con.cursor()
-            where = cur.execute(f'SELECT "off", len FROM stage_{table} ORDER BY {STAGE_ORDER[table]}').fetchnumpy()
+            where = self.run(f'SELECT "off", len FROM stage_{table} ORDER BY {STAGE_ORDER[table]}', con=cur).fetchnumpy()
             cur.close()
             size = 0
-            for off, length in zip(where["off"].tolist(), where["len"].tolist()):
-                chunk.append(self.stage_read(off, length))
-                size += length
-                if len(chunk) >= PUBLISH_ROWS or size >= PUBLISH_BYTES:   # a statement's values are held at once
-                    flush()
-                    size = 0
+            for lo in range(0, len(where["off"]), PUBLISH_ROWS):
+                # a slice at a time: the whole column as Python ints would take ten times the array
+                offs, lens = where["off"][lo:lo + PUBLISH_ROWS].tolist(), where["len"][lo:lo + PUBLISH_ROWS].tolist()
+                for off, length in zip(offs, lens):
+                    chunk.append(self.stage_read(off, length))
+                    size += length
+                    if len(chunk) >= PUBLISH_ROWS or size >= PUBLISH_BYTES:   # a statement's values are held at once
+                        flush()
+                        size = 0
             flush()
             del where
         batch = []
         value, ids = None, []
-        cur = self.con.execute("SELECT DISTINCT value, claim FROM stage_timeline ORDER BY value, claim")
+        cur = self.run("SELECT DISTINCT value, claim FROM stage_timeline ORDER BY value, claim")
         while True:
             rows = cur.fetchmany(4096)
             for v, c in rows:
@@ -396,8 +457,8 @@ class Store:
             batch.append((value, json.dumps({"value": value, "claims": ids}, ensure_ascii=False)))
         for lo in range(0, len(batch), _INSERT_CHUNK):
             part = batch[lo:lo + _INSERT_CHUNK]
-            self.con.execute("INSERT INTO timeline__new SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])::JSON",
-                             [[v for v, _ in part], [r for _, r in part]])
+            self.run("INSERT INTO timeline__new SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])::JSON",
+                     [[v for v, _ in part], [r for _, r in part]])
         del batch
         self.con.execute("BEGIN TRANSACTION")
         try:
