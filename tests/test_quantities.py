@@ -37,6 +37,8 @@ def one(text):
     ("Nearly two-thirds of the council backed it.", "Nearly two-thirds", 2 / 3, None, 2 / 3, None, True),
     ("More than half of the ferries were idle.", "More than half", 0.5, 0.5, None, None, True),
     ("A quarter of the budget goes to roads.", "A quarter", 0.25, None, None, None, False),
+    ("One in five adults skip breakfast.", "One in five", 0.2, None, None, None, False),
+    ("About 3 out of 10 voters agreed.", "About 3 out of 10", 0.3, None, None, None, True),
     ("Some two and a half million tickets sold.", "Some two and a half million", 2.5e6, None, None, None, True),
     ("Output shrank -0.4% in May.", "-0.4%", -0.4, None, None, "percent", False),
     ("The low was minus 12 degrees overnight.", "minus 12 degrees", -12, None, None, "degree", False),
@@ -131,3 +133,14 @@ def test_vague_amount_inside_quotation_marks_keeps_its_range():
     (q,) = find_quantities(text)
     assert text[q.start:q.end] == "few hundred"
     assert (q.low, q.high, q.value, q.approximate) == (200, 999, None, True)
+
+
+def test_a_count_over_a_span_of_time_is_not_a_share():
+    qs = find_quantities("Two in three days were lost to rain, and 4 in 2019.")
+    assert [q.value for q in qs] == [2, 3, 4]
+
+
+def test_one_in_five_and_two_out_of_ten_are_the_same_share():
+    a = one("One in five households lack broadband.")
+    b = one("Two out of ten households lack broadband.")
+    assert a.value == b.value == 0.2

@@ -5,7 +5,8 @@ A rule-based grammar (regular expressions plus a little logic), fast enough to r
 - exact numbers in digits or words: "127,000", "5.2", "$ 10,000", "five thousand", "a dozen"; signed ones:
   "-0.4%", "minus 12 degrees" (a hyphen after a number or a word is a range or a code, not a sign);
 - fractions: "3/4", "½", "two-thirds", "three fifths", "two and a half million"; "a third", "a quarter",
-  "half" only before "of" ("a quarter of the budget"; "a third term" is an ordinal);
+  "half" only before "of" ("a quarter of the budget"; "a third term" is an ordinal); shares: "one in five",
+  "3 out of 10" (0.2, 0.3; not "two in three days");
 - scales and units: "$732 billion" (732e9, USD), "155-millimeter" (155, millimetre), "5 %" (percent),
   "32-year-old" (32, year), and ages written as apposition: "Caesar, 50," (50, year);
 - vague amounts as ranges: "hundreds" / "several hundred" / "a few hundred" (200-999), "dozens" (24-99),
@@ -359,6 +360,34 @@ def _merge_bounds(text, qs):
     return out
 
 
+_RATIO_BEFORE = re.compile(r"(?<![\w.,])(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})\s"
+                           r"(?P<link>out\sof|in)\s$", re.I)
+_SMALL_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10}
+_TIME_AFTER = re.compile(r"^\s(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|decades?|centur(?:y|ies)|"
+                         r"games?|matches|seasons?|races?)\b", re.I)
+
+
+def _merge_ratios(text, qs, lo):
+    """"one in five", "3 out of 10", "nine in ten": a share, one quantity of value num/den ("one" alone is not
+    a quantity, so the numerator is read from the text before the denominator). Not after "in" where a span of
+    time or of events follows ("two in three days"), nor when the denominator is not the larger number."""
+    out = []
+    for q in qs:
+        m = _RATIO_BEFORE.search(text, max(lo, q.start - 16), q.start)
+        if (m and q.kind == "num" and q.value is not None and q.low is None and q.high is None and q.unit is None
+                and q.plain_int and not (m.group("link").lower() == "in" and _TIME_AFTER.match(text[q.end:]))):
+            w = m.group("num").lower()
+            num = float(_SMALL_WORDS[w]) if w in _SMALL_WORDS else float(w)
+            if 0 < num < q.value and not (1500 <= q.value <= 2100):
+                if out and out[-1].end == m.end("num") and out[-1].start >= m.start("num"):
+                    out.pop()                          # the numerator, read as a quantity of its own
+                out.append(_Q(m.start("num"), q.end, value=num / q.value, kind="num"))
+                continue
+        out.append(q)
+    return out
+
+
 def _inside(spans, starts, s, e):
     k = bisect_right(starts, s) - 1
     return k >= 0 and spans[k][0] <= s < spans[k][1] or (k + 1 < len(spans) and s <= spans[k + 1][0] < e)
@@ -384,7 +413,7 @@ def find_quantities(text, start=0, end=None) -> list:
         if spans and _inside(spans, starts, q.start, q.end):
             continue
         qs.append(q)
-    qs = _merge_ranges(text, qs, start)
+    qs = _merge_ratios(text, _merge_ranges(text, qs, start), start)
     for q in qs:
         _apply_modifiers(text, q, start, end)
     out = []
