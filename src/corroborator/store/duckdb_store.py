@@ -255,36 +255,34 @@ class Store:
         self._apply_cap()
 
     def _apply_cap(self) -> None:
-        """Set DuckDB's cap to the one asked for (``_cap``), through a connection of its own (a statement on
-        the store's connection would discard a result not yet read); where it cannot lower it yet, no matter."""
-        import duckdb
+        """Set DuckDB's cap to the one asked for (``_cap``) where it is not in effect yet; where DuckDB cannot
+        lower it yet, no matter (the next statement run through ``run`` tries again)."""
         want = getattr(self, "_cap", None)
-        if self.path == ":memory:" or getattr(self, "_in_effect", "default") == want:
-            return
+        if self.path != ":memory:" and getattr(self, "_in_effect", "unset") != want:
+            self._set_limit(want)
+
+    def _set_limit(self, megabytes) -> bool:
+        """DuckDB's cap set to ``megabytes`` (None: its default) through a cursor of its own (a statement on the
+        store's connection would discard a result not yet read); False where DuckDB holds more than that in
+        blocks in use and cannot lower it yet."""
+        import duckdb
         cur = self.con.cursor()
         try:
-            cur.execute("RESET memory_limit" if want is None else f"SET memory_limit = '{int(want)}MB'")
-            self._in_effect = want
+            cur.execute("RESET memory_limit" if megabytes is None else f"SET memory_limit = '{int(megabytes)}MB'")
         except duckdb.OutOfMemoryException:
-            pass
+            return False
         finally:
             cur.close()
+        self._in_effect = megabytes
+        return True
 
     def release_cache(self) -> None:
         """Hand back what DuckDB caches of the blocks it read (it keeps them up to its cap, and a pass that reads
         a table once leaves the cache full for nothing): the cap is lowered to 1 MB, which evicts every block
         not in use, and set back."""
-        import duckdb
         if self.path == ":memory:":
             return
-        cur = self.con.cursor()
-        try:
-            cur.execute("SET memory_limit = '1MB'")
-            self._in_effect = 1
-        except duckdb.OutOfMemoryException:
-            pass                                    # blocks in use: what could be evicted was
-        finally:
-            cur.close()
+        self._set_limit(1)
         self._apply_cap()
 
     def memory_mb(self) -> float:
@@ -326,8 +324,7 @@ class Store:
                     self.memory_retries += 1
                     log.info("store: DuckDB needed more memory than its cap for one statement; "
                              "running it again under %d MB", cap)
-                    self.con.execute(f"SET memory_limit = '{int(cap)}MB'")
-                    self._in_effect = cap
+                    self._set_limit(cap)
         finally:
             self._apply_cap()
 
