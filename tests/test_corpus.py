@@ -189,3 +189,21 @@ def test_records_are_read_in_the_ledgers_order_whatever_the_window(example_run):
             assert got == [r["id"] for r in data[table]]
             got = [json.loads(r)["id"] for r in st.iter_records(table, size=3, window_bytes=10_000)]
             assert got == [r["id"] for r in data[table]]
+
+
+@pytest.mark.parametrize("missing", [0, -1])
+def test_an_article_without_a_doc_vector_puts_every_article_on_the_words_path(chunked_run, tmp_path, missing):
+    # the first or the last article scanned lacks its doc vector: the store's stories are the in-memory ones
+    from corroborator.link import cluster_stories
+    out, _ = chunked_run
+    with Store(out / "ledger.duckdb", read_only=True) as st:
+        stored = list(st.analyses())
+    stored[missing][1].doc_vector = None
+    st = Store(tmp_path / "ledger.duckdb")
+    st.put_results(stored, [])
+    corpus.link_store(st, [k for k, _ in stored], {"version": "test", "started": None, "finished": None,
+                                                   "inputs": []})
+    got = sorted(s["articles"] for s in st.read_table("stories"))
+    st.close()
+    want = sorted(s.articles for s in cluster_stories([an for _, an in stored]))
+    assert got == want and len(want) >= 3

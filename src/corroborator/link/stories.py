@@ -72,7 +72,11 @@ def story_key(an, keep_lead: bool = False) -> StoryKey:
 
 
 def _keys(items) -> list:
-    return [x if isinstance(x, StoryKey) else story_key(x) for x in items]
+    keys = [x if isinstance(x, StoryKey) else story_key(x) for x in items]
+    if not _has_embeddings(keys) and any(k.lead is None for k in keys):
+        # some article has no doc vector: every article is compared by its words, so every lead is needed
+        keys = [x if isinstance(x, StoryKey) else story_key(x, keep_lead=True) for x in items]
+    return keys
 
 
 def _has_embeddings(keys) -> bool:
