@@ -10,6 +10,24 @@ EXAMPLE = ROOT / "examples" / "harbour-fire"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 
+# ../shared (the seeds and the public data sets) sits beside a working copy of the project, never inside it; a
+# fresh clone has none, and every test that reads it is skipped with this one-line reason.
+NO_SHARED = "../shared/seeds not present (a clone without the shared seeds and data sets)"
+needs_seeds = pytest.mark.skipif(not (SEEDS / "seeds-gold.json").exists(), reason=NO_SHARED)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name the suites that were skipped, one line each with its reason, at the end of every run."""
+    suites = {}
+    for rep in terminalreporter.stats.get("skipped", []):
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        suites.setdefault((rep.nodeid.split("::", 1)[0], reason), []).append(rep.nodeid)
+    if suites:
+        terminalreporter.section("skipped suites")
+        for (module, reason), ids in sorted(suites.items()):
+            terminalreporter.write_line(f"{module}: {len(ids)} skipped: {reason}")
+
 
 def validated(data: dict) -> dict:
     """Every ledger a test makes is validated against the JSON Schema shipped in the package."""

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, needs_seeds
+
+pytestmark = needs_seeds
 
 sys.path.insert(0, str(ROOT / "eval"))
 from seeds_eval import SeedScorer  # noqa: E402
