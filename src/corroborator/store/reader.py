@@ -243,7 +243,8 @@ class LedgerReader:
 
     def claim_groups_page(self, story=None, status=None, limit=50, offset=0) -> tuple:
         where, params = self._where(("story = ?", story), ("status = ?", status))
-        order = f"{STATUS_ORDER_SQL}, -json_array_length(record->'claims'), id" if story else "rowid"
+        # json_array_length is unsigned: negating it overflows, so the order is DESC
+        order = f"{STATUS_ORDER_SQL}, json_array_length(record->'claims') DESC, id" if story else "rowid"
         return self._page("claim_groups", where, params, order, limit, offset)
 
     def claims_page(self, article=None, status=None, limit=50, offset=0) -> tuple:
