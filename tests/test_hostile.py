@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,10 @@ try:
     from hypothesis import strategies as st
 except ImportError:  # pragma: no cover
     pytest.skip("hypothesis is not installed", allow_module_level=True)
+
+
+# an exception's class name in a reason ("AttributeError", "ArchiveLoadFailed" is caught by the second form)
+EXCEPTION_NAME = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Failed)\b|Traceback|NoneType|Errno")
 
 
 def run_cli(*args, timeout=300):
@@ -72,6 +77,7 @@ def test_every_input_is_accounted_for_with_a_reason(hostile_run):
             assert i["reason"] and i["reason"].strip(), i
             assert "\n" not in i["reason"], i            # one line
             assert "Traceback" not in i["reason"]
+            assert not EXCEPTION_NAME.search(i["reason"]), i      # words, never an exception's name
     # every failed input is also reported on stderr, one line each
     for i in inputs:
         if i["status"] == "failed":
@@ -148,6 +154,33 @@ def test_truncated_warc_record_is_reported_as_truncated(tmp_path):
         assert arts[1]["text"].split("\n\n")[0][:40] in docs[1].content
         assert len(docs) == 2 and fails and "truncat" in fails[-1].reason.lower(), \
             [(type(i).__name__, i.path) for i in items]
+
+
+def test_a_warc_cut_anywhere_is_reported_in_words(tmp_path):
+    """Cut at every few bytes (inside headers, payloads, gzip members): the reason says what is wrong in words."""
+    from corroborator.ingest import read_input
+    from corroborator.records import InputFailure
+
+    arts = [hostile_corpus.invented_article(i, seed=5) for i in range(2)]
+    for gz in (True, False):
+        whole = hostile_corpus.warc_bytes(arts, gz=gz)
+        p = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+        reasons = []
+        for cut in range(1, len(whole), max(1, len(whole) // 150)):
+            p.write_bytes(whole[:cut])
+            reasons += [i.reason for i in read_input(p) if isinstance(i, InputFailure)]
+        assert reasons and not [r for r in reasons if EXCEPTION_NAME.search(r)], set(reasons)
+        assert any("ends in the middle of" in r for r in reasons)
+
+
+def test_an_unforeseen_error_is_a_plain_sentence():
+    from corroborator.errors import InputError, plain_reason
+    assert plain_reason(InputError("empty file")) == "empty file"
+    for exc in (AttributeError("'NoneType' object has no attribute 'x'"), KeyError("k"), ValueError("bad"),
+                RecursionError(), PermissionError(13, "Permission denied")):
+        reason = plain_reason(exc)
+        assert reason and not EXCEPTION_NAME.search(reason) and "NoneType" not in reason, reason
+    assert "permission denied" in plain_reason(PermissionError(13, "Permission denied"))
 
 
 def test_json_nested_100000_deep_fails_alone(tmp_path):

@@ -34,3 +34,33 @@ class LedgerError(CorroboratorError):
 
 class ModelError(CorroboratorError):
     """A packaged model is missing or cannot be loaded."""
+
+
+def plain_reason(exc: BaseException) -> str:
+    """One line that says, in words, why an input could not be analysed.
+
+    corroborator's own errors carry such a line already. Anything else (a bug, or a library's error the
+    readers did not foresee) is named by what went wrong, never by its class or raw message: those go to
+    the debug log (``--debug``), where the caller logs the traceback.
+    """
+    import zlib
+
+    if isinstance(exc, CorroboratorError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to be read"
+    if isinstance(exc, MemoryError):
+        return "too large to analyse in the memory available"
+    if isinstance(exc, UnicodeError):
+        return "its text could not be decoded"
+    if isinstance(exc, TimeoutError):
+        return "reading it took too long"
+    if isinstance(exc, EOFError):
+        return "it ends unexpectedly (the file was cut short)"
+    if isinstance(exc, zlib.error):
+        return "its compressed data is damaged"
+    if isinstance(exc, OSError):
+        return f"cannot read it: {exc.strerror.lower()}" if exc.strerror else "cannot read it"
+    if type(exc).__module__.startswith("lxml"):
+        return "the HTML could not be parsed"
+    return "could not be analysed: an unexpected error (run with --debug for details)"

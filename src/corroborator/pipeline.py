@@ -11,7 +11,7 @@ import pathlib
 import time
 
 from . import __version__
-from .errors import CorroboratorError, InputError
+from .errors import plain_reason
 from .ids import make_id
 from .ledger import Ledger, write_ledger_json
 from .records import InputDoc, InputFailure
@@ -32,9 +32,7 @@ def doc_key(doc: InputDoc) -> str:
 
 
 def _failure_reason(exc: Exception) -> str:
-    if isinstance(exc, CorroboratorError):
-        return str(exc)
-    return f"internal error while analysing ({type(exc).__name__}: {str(exc)[:200]})"
+    return plain_reason(exc)      # words only; the traceback is in the debug log
 
 
 EMBED_BATCH = 256        # texts tokenised at once (each runs through the model alone: see annotate.embed)
@@ -275,7 +273,7 @@ def _engine_embedder(eng):
     return embed
 
 
-def link_and_assess(analyses, timings=None, on_embedded=None, embed=None):
+def link_and_assess(analyses, timings=None, on_embedded=None, embed=None, details=False):
     """The cross-article stages over analyses held in memory: returns the pieces of the ledger. ``analyze``
     runs the same stages story by story over its store (``corpus.link_store``); this is their in-memory
     composition, for small lists and as the reference a test compares that with.
@@ -295,6 +293,8 @@ def link_and_assess(analyses, timings=None, on_embedded=None, embed=None):
     groups = group_claims(analyses, stories, entity_map)
     assess_groups(groups, analyses, derivations, entity_map)
     timeline = build_timeline(analyses, groups)
+    if details:
+        return stories, entities, entity_map, derivations, groups, timeline, {}
     return stories, entities, entity_map, derivations, groups, timeline
 
 

@@ -9,16 +9,18 @@ import contextlib
 import datetime as _dt
 import io
 import json
+import logging
 import pathlib
 import re
 import zlib
 
-from ..errors import InputError, LimitExceeded
+from ..errors import InputError, LimitExceeded, plain_reason
 from ..limits import (GZIP_RATIO_GRACE, MAX_FILE_BYTES, MAX_GZIP_RATIO, MAX_HTML_BYTES, MAX_WARC_BYTES,
                       check_size)
 from ..records import InputDoc, InputFailure
 
 META_FIELDS = ("url", "outlet", "published", "title", "authors")
+log = logging.getLogger("corroborator")
 _CONTAINER_SUFFIXES = (".warc.gz", ".html", ".htm", ".txt", ".jsonl", ".json", ".warc")
 _CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{2,40})""", re.I)
 _HTML_START_RE = re.compile(r"\A(?:\ufeff)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
@@ -114,8 +116,12 @@ def _sidecar(path: pathlib.Path) -> dict:
         return {}
     try:
         obj = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"sidecar {meta.name} is not valid JSON ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"sidecar {meta.name} is not valid JSON ({exc.msg.lower()}, line {exc.lineno})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"sidecar {meta.name} is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the sidecar {meta.name}: {plain_reason(exc)}") from None
     if not isinstance(obj, dict):
         raise InputError(f"sidecar {meta.name} must hold a JSON object")
     return obj
@@ -196,7 +202,8 @@ def read_input(path):
     except InputError as exc:
         yield InputFailure(str(path), "failed", str(exc))
     except OSError as exc:
-        yield InputFailure(str(path), "failed", f"cannot read file: {exc.strerror or exc}")
+        reason = exc.strerror.lower() if exc.strerror else "the system refused it"
+        yield InputFailure(str(path), "failed", f"cannot read file: {reason}")
 
 
 def _record_doc(sub: str, rec, meta: dict):
@@ -285,6 +292,28 @@ def _missing_bytes(record) -> int:
     return max(0, int(raw.limit))
 
 
+_WARC_CUT = "the WARC file ends in the middle of a record"
+
+
+def _truncated(missing: int) -> str:
+    return f"{_WARC_CUT} (truncated: {missing} of its declared bytes are missing)"
+
+
+def _warc_damage(exc: Exception, n: int) -> str:
+    """What a WARC that warcio could not read further means, in words (the exception goes to the debug log).
+
+    warcio meets the end of a file cut inside a record's headers as a missing line (an ``AttributeError`` on
+    None, or an ``EOFError``); a file that is not gzip or WARC at all as an unknown format."""
+    if isinstance(exc, (AttributeError, EOFError, zlib.error)):
+        return f"{_WARC_CUT} (truncated after record {n})" if n else \
+            "the WARC file ends in the middle of its first record (truncated)"
+    if "unknown archive format" in str(exc).lower():
+        return "not a readable WARC file (an unknown archive format, or cut short at its start)" if not n else \
+            f"the WARC file is damaged after record {n}: the next record is not in a known archive format"
+    return f"the WARC file is damaged after record {n}: the next record cannot be read" if n else \
+        "the WARC file is damaged: its first record cannot be read"
+
+
 def _read_warc(path: pathlib.Path, meta: dict):
     """Stream the HTML responses of a WARC; warcio's own warnings about malformed records (which can carry raw
     bytes) are kept off the user's terminal: every problem is reported as a failed input instead."""
@@ -324,13 +353,13 @@ def _read_warc_records(path: pathlib.Path, meta: dict):
                     continue
                 try:
                     payload = record.content_stream().read(MAX_FILE_BYTES + 1)
-                except (EOFError, zlib.error, OSError, ValueError) as exc:
-                    yield InputFailure(sub, "failed", f"truncated or corrupt WARC record ({type(exc).__name__})")
+                except (EOFError, zlib.error, OSError, ValueError):
+                    log.debug("reading WARC record %s failed", sub, exc_info=True)
+                    yield InputFailure(sub, "failed", f"{_WARC_CUT} (truncated), or its compressed data is damaged")
                     return
                 short = _missing_bytes(record)
                 if short:
-                    yield InputFailure(sub, "failed", f"truncated WARC record: {short} of its declared "
-                                                      f"Content-Length bytes are missing (the file ends early)")
+                    yield InputFailure(sub, "failed", _truncated(short))
                     return
                 produced += len(payload)
                 _check_ratio(produced, counter.count)
@@ -361,21 +390,19 @@ def _read_warc_records(path: pathlib.Path, meta: dict):
             short = _missing_bytes(record) if record is not None else 0
             if short:
                 # a plain .warc cut inside a record: warcio just stops, so compare with the declared length
-                yield InputFailure(f"{path}#{n}", "failed", f"truncated WARC record: {short} of its declared "
-                                                            f"Content-Length bytes are missing (the file ends early)")
+                yield InputFailure(f"{path}#{n}", "failed", _truncated(short))
                 return
             if archive.offset < size:
                 # the iterator stopped before the end of the file: the last record was cut short
                 yield InputFailure(f"{path}#{n + 1}", "failed",
-                                   f"truncated or corrupt WARC record at byte {archive.offset} of {size}")
+                                   f"{_WARC_CUT} (truncated, or damaged at byte {archive.offset} of {size})")
                 return
         except LimitExceeded as exc:
             yield InputFailure(f"{path}#{n}" if n else str(path), "failed", str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a truncated/corrupt archive
-            where = f"{path}#{n + 1}"
-            yield InputFailure(where, "failed",
-                               f"truncated or corrupt WARC data after record {n} ({type(exc).__name__}: {str(exc)[:120]})")
+            log.debug("reading WARC %s failed after record %d", path, n, exc_info=True)
+            yield InputFailure(f"{path}#{n + 1}", "failed", _warc_damage(exc, n))
             return
     if n_html == 0:
         yield InputFailure(str(path), "skipped", "WARC holds no HTML response records")
