@@ -1,27 +1,17 @@
-"""Floors shared by the evaluations: each eval's pinned minimums live in eval/floors/NAME.json.
-
-A floor is raised when a figure improves and lowered only with a written reason in the commit.
+"""Deprecated: use eval/_gate.py (``Gate``), which also says SKIPPED, records the data digest and is what
+eval/run_all.py reads. Kept so a script not yet moved to the gate still reads the floors files (both forms).
 """
 from __future__ import annotations
 
-import json
-import pathlib
-
-FLOORS_DIR = pathlib.Path(__file__).resolve().parent / "floors"
+from _gate import FLOORS_DIR, judge, load_floors
 
 
 def below_floors(name: str, figures: dict) -> list:
-    """The figures under their floor, as lines to print; a numeric floor whose figure is missing counts too."""
-    floors = json.loads((FLOORS_DIR / f"{name}.json").read_text(encoding="utf-8"))
-    bad = []
-    for key, floor in floors.items():
-        if isinstance(floor, bool) or not isinstance(floor, (int, float)):
-            continue
-        if key not in figures:
-            bad.append(f"{key}: no figure measured (floor {floor})")
-        elif figures[key] < floor:
-            bad.append(f"{key} = {figures[key]:.4f} < floor {floor}")
-    return bad
+    """The figures missing or under their floor in eval/floors/NAME.json, as lines to print."""
+    doc = load_floors(FLOORS_DIR / f"{name}.json")
+    if doc is None:
+        return [f"no floors file eval/floors/{name}.json"]
+    return [line.split(": ", 1)[1] for line in judge(doc["floors"], figures)]
 
 
 def report(bad: list) -> int:

@@ -23,7 +23,9 @@ a claim of one sentence and a claim of the other are in one claim group. Figures
   different articles of a story aligned when their cosine reaches a threshold, linked transitively): at
   the cosine threshold that gives it its best F1 on this data, a generous anchor.
 
-Run: .venv/bin/python eval/alignment_eval.py [--check] [--topics 1-35] [--work DIR] [-v]
+Run: .venv/bin/python eval/alignment_eval.py [--check] [--update-floors] [--topics 1-35] [--work DIR] [-v]
+SKIPPED (exit 0) without the data; figures are gated by eval/_gate.py against eval/floors/alignment_eval.json
+(a run on other topics than 1-35 is not checked).
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "eval"))
 DATA = ROOT.parent / "shared" / "data" / "coref" / "ecbplus"
+from _gate import Gate, add_arguments  # noqa: E402
 
 EVENT_CLASSES = {"ACTION_OCCURRENCE", "ACTION_PERCEPTION", "ACTION_ASPECTUAL", "ACTION_STATE",
                  "ACTION_CAUSATIVE", "NEG_ACTION_OCCURRENCE", "NEG_ACTION_PERCEPTION", "NEG_ACTION_ASPECTUAL",
@@ -162,16 +165,16 @@ def prf(sys_pairs, gold, evaluated):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="exit 1 when a figure is below its floor")
+    add_arguments(ap)
     ap.add_argument("--data", default=str(DATA))
     ap.add_argument("--topics", default="1-35")
     ap.add_argument("--work", help="keep each topic's inputs and store under this folder (reruns only relink)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the system's wrong alignments")
     args = ap.parse_args(argv)
     data = pathlib.Path(args.data)
+    gate = Gate.from_args("alignment_eval", [data], args)
     if not (data / "ECBplus_coreference_sentences.csv").exists():
-        print(f"alignment_eval: {data} is absent; skipped")
-        return 0
+        return gate.skip(f"no ECB+ data at {data}")
     from ecbplus_eval import read_whitelist
 
     import corroborator
@@ -294,10 +297,7 @@ def main(argv=None) -> int:
     if args.verbose:
         for a, b in sorted(sp - gold)[:40]:
             print("  wrong:", a, b, "cross" if (a, b) in cross else "")
-    if args.check:
-        from _floors import below_floors, report
-        return report(below_floors("alignment_eval", figures))
-    return 0
+    return gate.finish(figures, partial=None if args.topics == "1-35" else f"--topics {args.topics}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ a fixed threshold.
 
     .venv/bin/python eval/basil_eval.py [--check] [--limit N]
 
-Reads ../shared/data/stories/basil at run time; exits 0 with a message when it is absent.
+Reads ../shared/data/stories/basil at run time; SKIPPED (exit 0) when it is absent. Figures are gated by
+eval/_gate.py against eval/floors/basil_eval.json (--check, --update-floors; a --limit run is not checked).
 """
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ from collections import Counter, defaultdict
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "stories" / "basil" / "articles"
-FLOORS = ROOT / "eval" / "floors" / "basil_eval.json"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "eval"))
+from _gate import Gate, add_arguments  # noqa: E402
 
 
 def load(limit=None):
@@ -120,12 +122,12 @@ def baseline(recs, threshold=0.2):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="exit 1 if a figure is below eval/floors/basil_eval.json")
+    add_arguments(ap)
     ap.add_argument("--limit", type=int, default=None, help="only the first N/3 events (for iterating)")
     args = ap.parse_args(argv)
+    gate = Gate.from_args("basil_eval", [DATA], args)
     if not DATA.is_dir():
-        print(f"basil_eval: {DATA} not found; skipping")
-        return 0
+        return gate.skip(f"no BASIL data at {DATA}")
     from corroborator.link.stories import cluster_stories
 
     recs = load(args.limit)
@@ -152,16 +154,7 @@ def main(argv=None):
     print(f"  {'corroborator':<28} {p:7.4f} {r:7.4f} {f:7.4f}  {len(stories)}")
     print(f"  {'baseline tf-idf cos>=0.2':<28} {bp:7.4f} {br:7.4f} {bf:7.4f}  {len(set(base.values()))}")
     print(f"  (prepare {t1 - t0:.1f}s, cluster_stories {t2 - t1:.2f}s)")
-    if args.check:
-        floors = json.loads(FLOORS.read_text())
-        bad = [k for k, v in floors.items() if k in figures and figures[k] < v]
-        if args.limit:
-            print("basil_eval: --check ignores floors with --limit (sampled run)")
-            return 0
-        for k in bad:
-            print(f"basil_eval: {k} = {figures[k]} below floor {floors[k]}", file=sys.stderr)
-        return 1 if bad else 0
-    return 0
+    return gate.finish(figures, partial=args.limit and f"--limit {args.limit}")
 
 
 if __name__ == "__main__":

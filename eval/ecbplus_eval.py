@@ -2,7 +2,8 @@
 
 Data: ../shared/data/coref/ecbplus (one folder per topic, ``N_Mecb.xml`` / ``N_Mecbplus.xml`` with tokens,
 markables and CROSS_DOC_COREF relations; ``ECBplus_coreference_sentences.csv`` lists the sentences whose
-mentions were annotated). Skips cleanly (exit 0) when the data is absent.
+mentions were annotated). SKIPPED (exit 0) when the data is absent; figures are gated by eval/_gate.py
+against eval/floors/ecbplus_eval.json (a run on other topics than 1-35 is not checked).
 
 Which mentions: entity markables (HUMAN_PART, HUMAN_PART_PER/ORG/GPE/FAC/VEH/MET, NON_HUMAN_PART, LOC_GEO,
 LOC_FAC, LOC_OTHER; the *_GENERIC classes are left out) in whitelisted sentences whose syntactic head
@@ -22,7 +23,7 @@ within the topic):
   CoNLL scorer's treatment of unmatched mentions.
 
 Figures: MUC, B-cubed, CEAF-e F1 and CoNLL F1 (their mean).
-Run: .venv/bin/python eval/ecbplus_eval.py [--check] [--data DIR] [--topics 1-35]
+Run: .venv/bin/python eval/ecbplus_eval.py [--check] [--update-floors] [--data DIR] [--topics 1-35]
 """
 from __future__ import annotations
 
@@ -39,8 +40,10 @@ from collections import defaultdict
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 DATA = ROOT.parent / "shared" / "data" / "coref" / "ecbplus"
+sys.path.insert(0, str(ROOT / "eval"))
+from _gate import Gate, add_arguments  # noqa: E402
+
 DEBUG = {}
-FLOORS = ROOT / "eval" / "floors" / "ecbplus_eval.json"
 
 ENTITY_CLASSES = {
     "HUMAN_PART": "PERSON", "HUMAN_PART_PER": "PERSON", "HUMAN_PART_ORG": "ORG", "HUMAN_PART_GPE": "GPE",
@@ -245,14 +248,14 @@ def scores(key_assign: dict, resp_assign: dict) -> dict:
 # ------------------------------------------------------------------ the run
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true", help="exit 1 if a figure is below eval/floors/ecbplus_eval.json")
+    add_arguments(ap)
     ap.add_argument("--data", default=str(DATA))
     ap.add_argument("--topics", default="1-35", help="topic range, e.g. 1-35 or 1-5")
     args = ap.parse_args(argv)
     data = pathlib.Path(args.data)
+    gate = Gate.from_args("ecbplus_eval", [data], args)
     if not (data / "ECBplus_coreference_sentences.csv").exists():
-        print(f"ecbplus_eval: no data at {data}; skipped")
-        return 0
+        return gate.skip(f"no ECB+ data at {data}")
     from corroborator.annotate import annotate_many
     from corroborator.extract.entities import find_entities
     from corroborator.link.entities import merge_entities
@@ -385,16 +388,7 @@ def main(argv=None) -> int:
         figures[f"{key}_conll_f1"] = res["ours"]["conll"]
         figures[f"{key}_b3_gain_over_baseline"] = res["ours"]["b3"]["f1"] - res["baseline"]["b3"]["f1"]
     print("\nfigures: " + json.dumps({k: round(v, 4) for k, v in figures.items()}))
-    if args.check:
-        if (lo, hi) != (1, 35):
-            print("--check applies to the full run (topics 1-35)")
-            return 2
-        floors = json.loads(FLOORS.read_text())
-        bad = [f"{k} {figures[k]:.4f} < floor {v}" for k, v in floors.items() if k in figures and figures[k] < v]
-        for b in bad:
-            print("BELOW FLOOR: " + b)
-        return 1 if bad else 0
-    return 0
+    return gate.finish(figures, partial=None if (lo, hi) == (1, 35) else f"--topics {lo}-{hi}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Data (read at run time, never copied): ../shared/data/numbers/recognizers (Microsoft Recognizers-Text number,
 number-range, currency, dimension and percent cases). Run: .venv/bin/python eval/numbers_eval.py [--check]
+SKIPPED (exit 0) without the data; figures are gated by eval/_gate.py against eval/floors/numbers_eval.json.
 
 For each gold result, ours is the quantity from find_quantities(input) overlapping the gold span most (none
 counts as wrong), and is right when:
@@ -13,7 +14,7 @@ Baseline: number_parser.parse_number on the gold span's text, else a plain float
 """
 from __future__ import annotations
 
-from _floors import below_floors, report  # noqa: E402 (eval/ is on sys.path when run as a script)
+from _gate import Gate, add_arguments  # noqa: E402 (eval/ is on sys.path when run as a script)
 import argparse
 import json
 import math
@@ -28,7 +29,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from corroborator.extract.quantities import find_quantities  # noqa: E402
 
-FLOORS = ROOT / "eval" / "floors" / "numbers_eval.json"
 FILES = {"number": "NumberModel.json", "range": "NumberRangeModel.json", "currency": "CurrencyModel.json",
          "dimension": "DimensionModel.json", "percent": "PercentModel.json"}
 ISO = {"dollar": "USD", "united states dollar": "USD", "euro": "EUR", "british pound": "GBP", "pound": "GBP",
@@ -139,13 +139,13 @@ def evaluate(base):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=os.environ.get("CORROBORATOR_DATA", str(ROOT.parent / "shared" / "data")))
-    ap.add_argument("--check", action="store_true", help="exit 1 if a figure is below eval/floors/numbers_eval.json")
+    add_arguments(ap)
     ap.add_argument("--errors", type=int, default=0, help="print this many of our errors")
     args = ap.parse_args(argv)
     base = Path(args.data) / "numbers" / "recognizers"
+    gate = Gate.from_args("numbers_eval", [base], args)
     if not base.is_dir():
-        print(f"numbers_eval: no data under {base}; skipped")
-        return 0
+        return gate.skip(f"no Recognizers number data under {base}")
     res, errors, seconds = evaluate(base)
     print(f"{'category':<10} {'n':>4}  {'ours':>6}  {'baseline':>8}")
     for cat, r in res.items():
@@ -156,11 +156,9 @@ def main(argv=None):
     print(f"{'all':<10} {total:>4}  {micro:>6.3f}  {microb:>8.3f}   (find_quantities: {seconds:.2f}s)")
     for e in errors[:args.errors]:
         print("   ", e)
-    if args.check:
-        figures = {f"{k}_accuracy": v["ours"] for k, v in res.items()}
-        figures["all_accuracy"] = micro
-        return report(below_floors("numbers_eval", figures))
-    return 0
+    figures = {f"{k}_accuracy": v["ours"] for k, v in res.items()}
+    figures["all_accuracy"] = micro
+    return gate.finish(figures)
 
 
 if __name__ == "__main__":

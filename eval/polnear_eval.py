@@ -1,6 +1,6 @@
 """Quote extraction on PolNeAR (brat standoff: Source, Cue, Content, Attribution), beside a rule baseline.
 
-    .venv/bin/python eval/polnear_eval.py [--train-sample N] [--check] [--data DIR]
+    .venv/bin/python eval/polnear_eval.py [--train-sample N] [--check] [--update-floors] [--data DIR]
 
 Gold: every attribution of an article (one annotator's file per article: the first by name).
 A predicted attribution is one quote, or several quotes sharing one cue (`"A," he said. "B."`), with the
@@ -17,12 +17,13 @@ first) against ALL gold attributions (PolNeAR also annotates beliefs, intentions
 The baseline is a textacy-style direct-quotation extractor written here: quoted text plus the nearest
 reporting verb in the same sentence or right after the quote, with its subject as the speaker.
 Dev is used in full; train is sampled (--train-sample, default 120 articles, 0 = all) to stay within
-about four minutes on two cores. Exits 0 with a message when the data set is absent.
+about four minutes on two cores. SKIPPED (exit 0) when the data set is absent. Figures (``split.group.metric``,
+and ``dev.comm.METRIC_above_baseline``) are gated by eval/_gate.py against eval/floors/polnear_eval.json; a
+--dev-only run is not checked.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import pathlib
 import random
 import re
@@ -31,7 +32,8 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "quotes" / "polnear"
-FLOORS = ROOT / "eval" / "floors" / "polnear_eval.json"
+sys.path.insert(0, str(ROOT / "eval"))
+from _gate import Gate, add_arguments  # noqa: E402
 
 # communication cues: verbs (all inflections) and phrases
 COMM_VERBS = """say tell add write claim announce state declare explain note report argue insist assert contend
@@ -256,13 +258,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(DATA))
     ap.add_argument("--train-sample", type=int, default=120, help="train articles to score (0 = all)")
-    ap.add_argument("--check", action="store_true", help="exit 1 when a figure is below eval/floors")
+    add_arguments(ap)
     ap.add_argument("--dev-only", action="store_true", help="score dev only")
     args = ap.parse_args(argv)
     DATA = pathlib.Path(args.data)
+    gate = Gate.from_args("polnear_eval", [DATA], args)
     if not (DATA / "dev").is_dir():
-        print(f"polnear data not found at {DATA}: skipping")
-        return 0
+        return gate.skip(f"no PolNeAR data at {DATA}")
     t0 = time.time()
     results = {}
     dev = load_split("dev")
@@ -278,23 +280,20 @@ def main(argv=None):
         results["train"] = run_split(train)
         show(label, *results["train"])
     print(f"\n{time.time() - t0:.0f} s")
-    if args.check:
-        floors = json.loads(FLOORS.read_text())
-        bad = []
-        for key, floor in floors.items():
-            split, group, metric = key.split(".")
-            if split not in results:
-                continue
-            val = results[split][0][group][metric]
-            if val < floor:
-                bad.append(f"{key} = {val:.3f} < floor {floor}")
-            base = results[split][1][group][metric]
-            if split == "dev" and group == "comm" and val <= base:
-                bad.append(f"{key} = {val:.3f} not above the baseline {base:.3f}")
-        for b in bad:
-            print("BELOW FLOOR:", b)
-        return 1 if bad else 0
-    return 0
+    return gate.finish(figures_of(results), partial="--dev-only" if args.dev_only else None)
+
+
+def figures_of(results: dict) -> dict:
+    """The gated figures: ``split.group.metric`` for ours, and whether each dev communication figure is above
+    the baseline's."""
+    figures = {}
+    for split, (ours, base) in results.items():
+        for group, metrics in ours.items():
+            for metric, val in metrics.items():
+                figures[f"{split}.{group}.{metric}"] = val
+                if split == "dev" and group == "comm":
+                    figures[f"dev.comm.{metric}_above_baseline"] = val > base[group][metric]
+    return figures
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
 """Score corroborator's ledger of ../shared/seeds against ../shared/seeds/seeds-gold.json.
 
-    python eval/seeds_eval.py [--check] [--ledger LEDGER.json] [-v]
+    python eval/seeds_eval.py [--check] [--update-floors] [--ledger LEDGER.json] [-v]
 
 Runs the pipeline on the seeds (unless --ledger is given), then checks every gold item: articles (body edges,
 captions, boilerplate, repairs, outlet/title/author), entities (same/distinct/types), quotes and speakers, claim
 groups and their status, single-source claims, unverified claims, quantities and times. Prints a line per
-section and, with -v, every failed item. --check fails when a section's 'must' score is below its floor in
-eval/floors/seeds_eval.json.
+section and, with -v, every failed item. Each section's score is gated by eval/_gate.py against
+eval/floors/seeds_eval.json (--check fails when one is missing or below its floor); SKIPPED (exit 0) without
+../shared/seeds.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import pathlib
 import re
@@ -18,7 +20,8 @@ import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 SEEDS = HERE.parent.parent / "shared" / "seeds"
-FLOORS = HERE / "floors" / "seeds_eval.json"
+sys.path.insert(0, str(HERE))
+from _gate import Gate, add_arguments  # noqa: E402
 
 
 def _norm(s: str) -> str:
@@ -284,12 +287,17 @@ def run_pipeline(seeds: pathlib.Path) -> dict:
 
 
 def main(argv) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(ap)
+    ap.add_argument("--ledger", type=pathlib.Path, help="score this ledger.json instead of running the pipeline")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every failed gold item")
+    args = ap.parse_args(argv)
+    gate = Gate.from_args("seeds_eval", [SEEDS], args)
     if not (SEEDS / "seeds-gold.json").exists():
-        print("seeds_eval: ../shared/seeds not found; skipped")
-        return 0
+        return gate.skip(f"no seeds at {SEEDS}")
     gold = json.loads((SEEDS / "seeds-gold.json").read_text(encoding="utf-8"))
-    if "--ledger" in argv:
-        ledger = json.loads(pathlib.Path(argv[argv.index("--ledger") + 1]).read_text(encoding="utf-8"))
+    if args.ledger:
+        ledger = json.loads(args.ledger.read_text(encoding="utf-8"))
     else:
         ledger = run_pipeline(SEEDS)
     results = SeedScorer(ledger, gold).all()
@@ -298,20 +306,14 @@ def main(argv) -> int:
         n_ok = sum(1 for _, ok, _ in items if ok)
         scores[section] = n_ok / max(len(items), 1)
         print(f"{section:14s} {n_ok:3d}/{len(items):3d}  {scores[section]:.2f}")
-        if "-v" in argv:
+        if args.verbose:
             for name, ok, detail in items:
                 if not ok:
                     print(f"    FAIL {name}: {detail}")
     total = sum(sum(1 for _, ok, _ in it if ok) for it in results.values())
     count = sum(len(it) for it in results.values())
     print(f"{'overall':14s} {total:3d}/{count:3d}  {total / count:.2f}")
-    if "--check" in argv and FLOORS.exists():
-        floors = json.loads(FLOORS.read_text())
-        low = [f"{k} {scores.get(k, 0):.2f} < {v}" for k, v in floors.items() if scores.get(k, 0) + 1e-9 < v]
-        if low:
-            print("below floor: " + "; ".join(low))
-            return 1
-    return 0
+    return gate.finish(scores)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 Data (read at run time, never copied): ../shared/data/time/meantime (MEANTIME English, TIMEX3 + document
 creation time) and ../shared/data/time/recognizers/DateTimeModel.json (Microsoft Recognizers-Text cases with a
 reference date). Run: .venv/bin/python eval/time_eval.py [--check] [--data DIR]
+SKIPPED (exit 0) when neither data set is there; with one of the two, the other's figures are missing and fail.
+Figures are gated by eval/_gate.py against eval/floors/time_eval.json.
 
 Value accuracy is measured on gold mentions whose value our format can hold (YYYY, YYYY-MM, YYYY-MM-DD,
 YYYY-Www): gold values are brought to that granularity first (a TIME keeps its date, "2009-Q3" / "2011-SP"
@@ -16,7 +18,7 @@ Recognizers cases that resolve to either of two dates (past and future reading) 
 """
 from __future__ import annotations
 
-from _floors import below_floors, report  # noqa: E402 (eval/ is on sys.path when run as a script)
+from _gate import Gate, add_arguments  # noqa: E402 (eval/ is on sys.path when run as a script)
 import argparse
 import datetime as dt
 import glob
@@ -33,7 +35,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from corroborator.extract.times import find_times  # noqa: E402
 
-FLOORS = ROOT / "eval" / "floors" / "time_eval.json"
 
 
 def normalise_gold(v):
@@ -131,16 +132,24 @@ def baseline(text, ref):
     return d.date().isoformat()
 
 
-def eval_meantime(root):
+def _parses(texts, parse):
+    """The tokens spaCy gives each text (as the pipeline hands them to find_times), or None each."""
+    if not parse:
+        return [None] * len(texts)
+    from corroborator.annotate import annotate_many
+    return [a.tokens for a in annotate_many(texts)]
+
+
+def eval_meantime(root, parse=True):
     docs = load_meantime(root)
     n = ours_ok = base_ok = unres = unres_ok = 0
     rec_hit = rec_n = prec_hit = prec_n = 0
     t_ours = t_base = 0.0
     errors = []
     docs = [d for d in docs if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d["dct"])]   # a few lack a creation time
-    for d in docs:
+    for d, toks in zip(docs, _parses([d["text"] for d in docs], parse)):
         t0 = time.perf_counter()
-        exprs = find_times(d["text"], published=d["dct"])
+        exprs = find_times(d["text"], published=d["dct"], tokens=toks)
         t_ours += time.perf_counter() - t0
         prec_n += len(exprs)
         prec_hit += sum(1 for x in exprs if any(_overlap((x.start, x.end), g) for g in d["any"]))
@@ -157,7 +166,8 @@ def eval_meantime(root):
             got = x.value if x else None
             ours_ok += got == want
             if got != want and len(errors) < 400:
-                errors.append((d["text"][s:e], want, got, x.text if x else None, d["dct"]))
+                errors.append((d["text"][s:e], want, got, x.text if x else None, d["dct"],
+                               d["text"][max(0, s - 70):e + 40].replace("\n", " / ")))
             t0 = time.perf_counter()
             base_ok += baseline(d["text"][s:e], d["dct"]) == want
             t_base += time.perf_counter() - t0
@@ -186,20 +196,22 @@ def _accepted(r):
     return out
 
 
-def eval_recognizers(path):
+def eval_recognizers(path, parse=True):
     cases = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     n = ours_ok = base_ok = 0
     t_ours = 0.0
     errors = []
+    todo = []
     for c in cases:
         ref = ((c.get("Context") or {}).get("ReferenceDateTime") or "")[:10]
         if not ref:
             continue
         results = [r for r in c.get("Results", []) if r.get("TypeName") in ("datetimeV2.date", "datetimeV2.daterange")]
-        if not results:
-            continue
+        if results:
+            todo.append((c, ref, results))
+    for (c, ref, results), toks in zip(todo, _parses([c["Input"] for c, _, _ in todo], parse)):
         t0 = time.perf_counter()
-        exprs = find_times(c["Input"], published=ref)
+        exprs = find_times(c["Input"], published=ref, tokens=toks)
         t_ours += time.perf_counter() - t0
         for r in results:
             want = _accepted(r)
@@ -218,14 +230,14 @@ def eval_recognizers(path):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=os.environ.get("CORROBORATOR_DATA", str(ROOT.parent / "shared" / "data")))
-    ap.add_argument("--check", action="store_true", help="exit 1 if a figure is below eval/floors/time_eval.json")
+    add_arguments(ap)
     ap.add_argument("--errors", type=int, default=0, help="print this many of our errors per data set")
     args = ap.parse_args(argv)
     base = Path(args.data) / "time"
     mt, rc = base / "meantime", base / "recognizers" / "DateTimeModel.json"
+    gate = Gate.from_args("time_eval", [mt, rc], args)
     if not mt.is_dir() and not rc.is_file():
-        print(f"time_eval: no data under {base}; skipped")
-        return 0
+        return gate.skip(f"no MEANTIME or Recognizers date data under {base}")
     figures = {}
     if mt.is_dir():
         res, errs = eval_meantime(mt)
@@ -246,9 +258,7 @@ def main(argv=None):
         for e in errs[:args.errors]:
             print("   ", e)
         figures["recognizers_value_accuracy"] = res["ours"]
-    if args.check:
-        return report(below_floors("time_eval", figures))
-    return 0
+    return gate.finish(figures)
 
 
 if __name__ == "__main__":
