@@ -24,8 +24,13 @@ def _parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("analyze", help="analyse articles into a ledger",
                        description="Analyse .html, .txt, .jsonl/.json and .warc(.gz) inputs (files or folders) "
-                                   "and write ledger.duckdb, ledger.json and report.html into --out.")
-    a.add_argument("paths", nargs="+", metavar="PATH", help="input file or folder (walked recursively)")
+                                   "and web pages or RSS/Atom feeds given by URL, and write ledger.duckdb, "
+                                   "ledger.json and report.html into --out. Pages fetched are kept under "
+                                   "--out/fetched, so that a rerun without network analyses the same pages.")
+    a.add_argument("paths", nargs="*", metavar="PATH",
+                   help="input file or folder (walked recursively), or the URL of an article or of a feed")
+    a.add_argument("--urls", metavar="FILE", help="a text file of URLs (articles or feeds), one per line; "
+                   "'#' starts a comment line")
     a.add_argument("--out", default="corroborator-out", metavar="DIR", help="output folder (default: %(default)s)")
     a.add_argument("--engine", choices=["local", "dask"], default="local", help="where per-article work runs")
     a.add_argument("--scheduler", metavar="ADDR", help="address of an existing Dask scheduler (with --engine dask)")
@@ -54,7 +59,13 @@ def _analyze(args) -> int:
         raise UsageError("--scheduler needs --engine dask")
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
-    ledger = analyze(args.paths, out=args.out, engine=args.engine, scheduler=args.scheduler, workers=args.workers,
+    paths = list(args.paths)
+    if args.urls:
+        from .ingest.fetch import read_url_list
+        paths += read_url_list(args.urls)
+    if not paths:
+        raise UsageError("nothing to analyse: give a file, a folder or a URL (or --urls FILE)")
+    ledger = analyze(paths, out=args.out, engine=args.engine, scheduler=args.scheduler, workers=args.workers,
                      lazy=True)
     inputs = ledger.run["inputs"]
     failed = [i for i in inputs if i["status"] == "failed"]

@@ -330,21 +330,27 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
     """
     from .engine import get_engine
     from .ingest import discover
+    from .ingest.fetch import fetch_inputs, is_url
     from .progress import Progress
     from .store import Store
 
     if isinstance(paths, (str, pathlib.Path)):
         paths = [paths]
     started = _now()
-    files = discover(paths)
+    files = discover([p for p in paths if not is_url(p)])
     outdir = pathlib.Path(out) if out is not None else None
     if outdir is not None:
         outdir.mkdir(parents=True, exist_ok=True)
+    # URLs given as inputs: fetched now (kept under out/fetched for offline reruns), then read like files
+    fetched = fetch_inputs(paths, outdir, progress=progress)
+    files += fetched.files
     store = Store(outdir / "ledger.duckdb" if outdir is not None else ":memory:")
     eng = None
     try:
         known = store.known_doc_keys()
-        run_inputs = {}
+        store.drop_inputs(fetched.pages)        # a URL that failed in an earlier run and gave a page now
+        run_inputs = {r.path: {"path": r.path, "status": r.status, "reason": r.reason, "article": None}
+                      for r in fetched.records}
         # one article per file unless a file is a container (JSONL, WARC): then the total is unknown
         total = None if any(_is_container(f) for f in files) else len(files)
         prog = Progress(total, "articles", enabled=progress)

@@ -211,6 +211,11 @@ class Store:
     def put_inputs(self, inputs) -> None:
         self.put_results([], inputs)
 
+    def drop_inputs(self, paths) -> None:
+        """Forget the input records of ``paths`` (a URL whose earlier failure is stale: it gave a page now)."""
+        if paths:
+            self.con.execute("DELETE FROM inputs WHERE path IN (SELECT unnest(?::VARCHAR[]))", [list(paths)])
+
     def inputs(self) -> list:
         rows = self.con.execute("SELECT path, status, reason, article, doc_key FROM inputs ORDER BY path").fetchall()
         return [{"path": p, "status": s, "reason": r, "article": a, "doc_key": k} for p, s, r, a, k in rows]
