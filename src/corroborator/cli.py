@@ -1,4 +1,4 @@
-"""The command line: ``corroborator analyze | report | serve``.
+"""The command line: ``corroborator analyze | report | export | serve``.
 
 Library errors become one line on stderr (a traceback only with ``--debug``). Exit status: 0 all inputs
 analysed, 3 some inputs failed (the rest written), 2 usage error, 1 any other error.
@@ -44,11 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="report.html", metavar="report.html")
     r.add_argument("--debug", action="store_true")
 
+    e = sub.add_parser("export", help="write a ledger's tables and a facts sheet as CSV, Parquet or xlsx",
+                       description="Write each ledger table, the last run's inputs and a 'facts' table (one row "
+                                   "per claim group: fact, status, confidence, outlets, conflicts, first and "
+                                   "last publication date) as CSV or Parquet files, or as one xlsx workbook.")
+    e.add_argument("--ledger", required=True, metavar="DIR/ledger.duckdb")
+    e.add_argument("--format", required=True, choices=["csv", "parquet", "xlsx"])
+    e.add_argument("--out", metavar="DIR", help="folder to write into (default: DIR/export beside the ledger)")
+    e.add_argument("--debug", action="store_true")
+
     s = sub.add_parser("serve", help="browse a ledger in a web browser (read-only)",
                        description="Serve the web interface and JSON API over a ledger store (read-only).")
     s.add_argument("--ledger", required=True, metavar="DIR/ledger.duckdb")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, metavar="N", help="threads answering requests (default: one per core)")
     s.add_argument("--debug", action="store_true")
     return p
 
@@ -89,9 +99,19 @@ def _report(args) -> int:
     return EXIT_OK
 
 
+def _export(args) -> int:
+    from .store.export import export_store
+    out = pathlib.Path(args.out) if args.out else pathlib.Path(args.ledger).parent / "export"
+    written = export_store(args.ledger, args.format, out)
+    print(f"corroborator: {len(written)} file{'s' if len(written) != 1 else ''} written to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _serve(args) -> int:
     from .serve import serve
-    serve(args.ledger, host=args.host, port=args.port)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    serve(args.ledger, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
 
 
@@ -104,7 +124,8 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="corroborator: %(levelname)s: %(message)s")
     try:
-        return {"analyze": _analyze, "report": _report, "serve": _serve}[args.command](args)
+        return {"analyze": _analyze, "report": _report, "export": _export,
+                "serve": _serve}[args.command](args)
     except UsageError as exc:
         if args.debug:
             raise

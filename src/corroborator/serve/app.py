@@ -4,8 +4,8 @@ The store is read piece by piece (:class:`~corroborator.store.reader.LedgerReade
 query, a story, article or entity page reads the part of the ledger it shows and renders it with the report's
 :class:`~corroborator.report.view.LedgerView` and templates, so memory stays small whatever the ledger's size.
 At start a full-text index over claims is built (:class:`~corroborator.store.search.ClaimIndex`); the store
-is a snapshot (restart to see a newer run). All article text is autoescaped. Endpoints run in the thread
-pool (DuckDB releases the GIL). JSON lives under ``/api`` (OpenAPI at ``/openapi.json``; no docs UI, as it
+is a snapshot (restart to see a newer run). All article text is autoescaped. Endpoints run on a fixed pool
+of worker threads, each request within a time limit or answered 503 with Retry-After (``serve.workers``). JSON lives under ``/api`` (OpenAPI at ``/openapi.json``; no docs UI, as it
 would load scripts from a CDN); every list is paginated with ``limit`` (1-500) and ``offset``; errors are JSON
 ``{"error": {"status", "message"}}``. ``/claims/{id}`` and ``/claim-groups/{id}`` redirect to their place in
 a story page.
@@ -29,6 +29,7 @@ from ..store import Store
 from ..store.reader import LedgerReader
 from ..store.search import ClaimIndex
 from .guard import RequestGuard
+from .workers import DEFAULT_TIMEOUT, Busy, WorkerPool, default_workers
 
 HERE = pathlib.Path(__file__).parent
 STATIC = HERE / "static"
@@ -56,7 +57,8 @@ class Error(BaseModel):
     error: dict
 
 
-ERRORS = {400: {"model": Error}, 404: {"model": Error}, 422: {"model": Error}}
+ERRORS = {400: {"model": Error}, 404: {"model": Error}, 422: {"model": Error},
+          503: {"model": Error, "description": "not answered in time (busy); retry after Retry-After seconds"}}
 
 
 def load_ledger(ledger_path) -> dict:
@@ -65,16 +67,20 @@ def load_ledger(ledger_path) -> dict:
         return store.read_ledger()
 
 
-def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None):
+def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None, workers: int | None = None,
+               timeout: float = DEFAULT_TIMEOUT):
     """The ASGI app over a store (``ledger_path``) or an already loaded ``ledger`` dict.
 
-    ``allowed_hosts`` (e.g. the loopback names) makes the app refuse other Host headers.
+    ``allowed_hosts`` (e.g. the loopback names) makes the app refuse other Host headers. Requests are answered
+    by ``workers`` threads (default: one per core), each within ``timeout`` seconds or 503 (``serve.workers``).
     """
     reader = LedgerReader.from_ledger(ledger) if ledger is not None else LedgerReader.open(ledger_path)
     index = ClaimIndex(reader.claim_texts(), directory=reader.scratch)
     env = environment([HERE / "templates"])
     statics = {p.name: p.read_bytes() for p in STATIC.iterdir() if p.is_file() and p.suffix in STATIC_TYPES}
     run_record = {"version": None, "finished": None, **reader.run}
+    pool = WorkerPool(workers, timeout)
+    work = pool.offload
 
     app = FastAPI(title="corroborator", version=str(run_record.get("version", "")),
                   description="Read-only JSON API over a corroborator ledger: stories, claim groups, claims, "
@@ -138,6 +144,12 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
         summary = "; ".join(f"{d['where']}: {d['problem']}" for d in details)
         return error_response(request, 422, f"invalid request: {summary}", details)
 
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy):
+        response = error_response(request, 503, str(exc))
+        response.headers["retry-after"] = str(exc.retry_after)
+        return response
+
     def missing(kind: str, ident: str):
         raise HTTPException(404, f"no {kind} with id {ident!r}")
 
@@ -150,14 +162,16 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
         return {**g, "members": [members[c] for c in g["claims"] if c in members]}
 
     # ------------------------------------------------------------ JSON API
-    # Every endpoint queries the store (DuckDB releases the GIL), so all run in the thread pool.
+    # Every endpoint queries the store and renders on a worker thread (``@work``), the event loop never blocks.
     @app.get("/api", tags=["api"], summary="What the ledger holds", responses=ERRORS)
+    @work
     def api_index():
         return JSONResponse({"version": run_record.get("version"), "finished": run_record.get("finished"),
                              "counts": reader.counts(), "claim_groups_by_status": reader.group_status_counts()})
 
     @app.get("/api/stories", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Stories with their counts of claims and claim groups by status")
+    @work
     def api_stories(q: Optional[str] = Query(None, max_length=200, description="words in the title"),
                     limit: int = LIMIT, offset: int = OFFSET):
         total, items = reader.story_summaries(q, limit, offset)
@@ -165,6 +179,7 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
 
     @app.get("/api/stories/{story_id}", tags=["api"], responses=ERRORS,
              summary="One story: its articles and claim groups (with member claims and conflicts)")
+    @work
     def api_story(story_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         part = reader.story_part(story_id) or missing("story", story_id)
         view = LedgerView(part)
@@ -175,23 +190,27 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
                              "articles": articles, "claim_groups": groups})
 
     @app.get("/api/claim-groups", tags=["api"], response_model=Page, responses=ERRORS, summary="Claim groups")
+    @work
     def api_groups(story: Optional[str] = Query(None, max_length=200), status: Optional[Status] = None,
                    limit: int = LIMIT, offset: int = OFFSET):
         total, items = reader.claim_groups_page(story, status, limit, offset)
         return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/claim-groups/{group_id}", tags=["api"], responses=ERRORS, summary="One claim group")
+    @work
     def api_group(group_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         g = reader.record("claim_groups", group_id) or missing("claim group", group_id)
         return JSONResponse(with_members(g))
 
     @app.get("/api/claims", tags=["api"], response_model=Page, responses=ERRORS, summary="Claims")
+    @work
     def api_claims(article: Optional[str] = Query(None, max_length=200), status: Optional[Status] = None,
                    limit: int = LIMIT, offset: int = OFFSET):
         total, items = reader.claims_page(article, status, limit, offset)
         return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/claims/{claim_id}", tags=["api"], responses=ERRORS, summary="One claim, with its group")
+    @work
     def api_claim(claim_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         c = reader.record("claims", claim_id) or missing("claim", claim_id)
         grp = reader.groups_of([claim_id]).get(claim_id)
@@ -200,17 +219,20 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
 
     @app.get("/api/articles", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Articles (metadata only; the text is in /api/articles/{id})")
+    @work
     def api_articles(outlet: Optional[str] = Query(None, max_length=200), limit: int = LIMIT, offset: int = OFFSET):
         total, items = reader.articles_page(outlet, limit, offset)
         return JSONResponse(page_of(total, [_article_meta(a) for a in items], limit, offset))
 
     @app.get("/api/articles/{article_id}", tags=["api"], responses=ERRORS,
              summary="One article: the whole ledger record (text, captions, removed items, source map)")
+    @work
     def api_article(article_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         return JSONResponse(reader.record("articles", article_id) or missing("article", article_id))
 
     @app.get("/api/entities", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Entities (mentions counted; listed in /api/entities/{id})")
+    @work
     def api_entities(type: Optional[EntityType] = None, q: Optional[str] = Query(None, max_length=200),
                      limit: int = LIMIT, offset: int = OFFSET):
         total, items = reader.entities_page(type, q, limit, offset)
@@ -220,11 +242,13 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
 
     @app.get("/api/entities/{entity_id}", tags=["api"], responses=ERRORS,
              summary="One entity: aliases, mentions, the quotes it speaks and the claims attributed to it")
+    @work
     def api_entity(entity_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         part = reader.entity_part(entity_id) or missing("entity", entity_id)
         return JSONResponse({"entity": part["entities"][0], "quotes": part["quotes"], "claims": part["claims"]})
 
     @app.get("/api/quotes", tags=["api"], response_model=Page, responses=ERRORS, summary="Quotes")
+    @work
     def api_quotes(article: Optional[str] = Query(None, max_length=200),
                    speaker: Optional[str] = Query(None, max_length=200, description="an entity id"),
                    limit: int = LIMIT, offset: int = OFFSET):
@@ -233,12 +257,14 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
 
     @app.get("/api/timeline", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Dated claims, by date (YYYY, YYYY-MM or YYYY-MM-DD), oldest first")
+    @work
     def api_timeline(limit: int = LIMIT, offset: int = OFFSET):
         total, items = reader.timeline_page(limit, offset)
         return JSONResponse(page_of(total, items, limit, offset))
 
     @app.get("/api/search", tags=["api"], response_model=Page, responses=ERRORS,
              summary="Full-text search over claims (BM25; every word must match)")
+    @work
     def api_search(q: str = Query(..., min_length=1, max_length=200, description="words to find"),
                    story: Optional[str] = Query(None, max_length=200), limit: int = LIMIT, offset: int = OFFSET):
         total, hits = _search(q, story, limit, offset)
@@ -262,18 +288,21 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
 
     # ------------------------------------------------------------ web pages
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @work
     def page_stories(q: Optional[str] = Query(None, max_length=200), offset: int = OFFSET):
         total, items = reader.story_summaries(q, PAGE_SIZE, offset)
         return render("stories.html", stories=items, q=q or "", counts=reader.counts(),
                       totals={"claims": reader.claim_status_counts()}, pages=pages("home", total, offset, q=q))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @work
     def page_story(story_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         part = reader.story_part(story_id) or missing("story", story_id)
         view = LedgerView(part)
         return render("story.html", view=view, d=view.story_detail(story_id))
 
     @app.get("/claims/{claim_id}", include_in_schema=False)
+    @work
     def page_claim(claim_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         c = reader.record("claims", claim_id) or missing("claim", claim_id)
         sid = reader.story_of([c["article"]]).get(c["article"])
@@ -282,34 +311,40 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
         return RedirectResponse(target, status_code=303)
 
     @app.get("/claim-groups/{group_id}", include_in_schema=False)
+    @work
     def page_group(group_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         g = reader.record("claim_groups", group_id) or missing("claim group", group_id)
         return RedirectResponse(f"/stories/{quote(g['story'], safe='')}#group-{quote(group_id, safe='')}",
                                 status_code=303)
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    @work
     def page_articles(offset: int = OFFSET):
         total, items = reader.articles_meta_page(PAGE_SIZE, offset)
         return render("articles.html", articles=items, pages=pages("articles", total, offset))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @work
     def page_article(article_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         part = reader.article_part(article_id) or missing("article", article_id)
         view = LedgerView(part)
         return render("article.html", view=view, d=view.article_detail(article_id))
 
     @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
+    @work
     def page_entities(q: Optional[str] = Query(None, max_length=200), offset: int = OFFSET):
         total, items = reader.entities_page(q=q, limit=PAGE_SIZE, offset=offset, by_mentions=True)
         return render("entities.html", entities=items, q=q or "", pages=pages("entities", total, offset, q=q))
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    @work
     def page_entity(entity_id: str = Path(..., min_length=1, max_length=200, description="a ledger id")):
         part = reader.entity_part(entity_id) or missing("entity", entity_id)
         view = LedgerView(part)
         return render("entity.html", view=view, d=view.entity_detail(entity_id))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
+    @work
     def page_timeline(offset: int = OFFSET):
         counts = reader.timeline_counts()
         view = LedgerView(reader.timeline_part(PAGE_SIZE, offset))
@@ -321,6 +356,7 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
                       pages=pages("timeline", len(counts), offset))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    @work
     def page_search(q: str = Query("", max_length=200), story: Optional[str] = Query(None, max_length=200),
                     offset: int = OFFSET):
         total, hits = _search(q, story, PAGE_SIZE, offset) if q.strip() else (0, [])
@@ -334,7 +370,7 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None)
                       results=results, pages=pages("search", total, offset, q=q, story=story))
 
     @app.get("/static/{name}", include_in_schema=False)
-    def static(name: str = Path(..., max_length=64)):
+    async def static(name: str = Path(..., max_length=64)):
         # Only the files found in the package's static folder at start; no path is ever joined from input.
         body = statics.get(name)
         if body is None:
@@ -353,12 +389,13 @@ def _article_meta(a):
                                                          "characters": len(a["text"])}
 
 
-def run(ledger_path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the ledger at ``ledger_path`` until interrupted (read-only; loopback by default)."""
+def run(ledger_path, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> None:
+    """Serve the ledger at ``ledger_path`` until interrupted (read-only; loopback by default), answering on
+    ``workers`` threads (default: one per core)."""
     import uvicorn
     loopback = host in ("127.0.0.1", "localhost", "::1")
-    app = create_app(ledger_path, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    app = create_app(ledger_path, allowed_hosts=LOOPBACK_HOSTS if loopback else None, workers=workers)
     print(f"corroborator: serving {ledger_path} at http://{host if ':' not in host else f'[{host}]'}:{port}/ "
-          "(Ctrl-C to stop)", flush=True)
+          f"with {workers or default_workers()} worker threads (Ctrl-C to stop)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, access_log=False,
                 timeout_keep_alive=5, limit_concurrency=256, h11_max_incomplete_event_size=16 * 1024)

@@ -8,7 +8,9 @@ article, an entity) in the contract's format, which ``report.view.LedgerView`` r
 
 Memory: the index tables hold ids only (about 45 MB for a 10,000-article ledger of 270,000 claims) and sit
 in a scratch database file that DuckDB caches up to ``MEMORY_MB``; records are read when asked for (the whole
-ledger read into Python took 2.4 GB at 10,000 articles). Thread-safe: each query runs on its own cursor.
+ledger read into Python took 2.4 GB at 10,000 articles). Thread-safe without a lock: each thread queries
+through its own cursor (``cursors.ThreadCursors``), and a query checks its thread's deadline, if any. The store
+is a snapshot, so what every page shows (the counts, the timeline's dates) is counted once, at open.
 """
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ import json
 import pathlib
 import shutil
 import tempfile
-import threading
 import weakref
 
 from ..errors import LedgerError
+from .cursors import ThreadCursors
 
 STATUS_ORDER_SQL = ("CASE status WHEN 'conflicting' THEN 0 WHEN 'corroborated' THEN 1 "
                     "WHEN 'attributed_only' THEN 2 WHEN 'single_source' THEN 3 ELSE 9 END")
@@ -61,10 +63,11 @@ CREATE TABLE ix_stories AS
 """
 
 
-def _discard(con, scratch) -> None:
-    """Close the reader's scratch database, then remove its folder (the database first: DuckDB may write to
-    its file when the connection closes)."""
+def _discard(con, scratch, cursors) -> None:
+    """Close the reader's scratch database (its threads' cursors, then the connection), then remove its folder
+    (the database first: DuckDB may write to its file when the last connection closes)."""
     try:
+        cursors.close()
         con.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -80,7 +83,6 @@ class LedgerReader:
     def __init__(self, con, db: str, keep=None, scratch=None):
         self._con, self._db, self._keep = con, db, keep
         self.scratch = scratch          # a folder of files only this reader uses (removed with it), or None
-        self._lock = threading.Lock()
         for stmt in _INDEXES.format(db=db).split(";"):
             if stmt.strip():
                 con.execute(stmt)
@@ -90,6 +92,12 @@ class LedgerReader:
         from ..ledger import SCHEMA_ID
         self.head = {"schema": SCHEMA_ID, "run": json.loads(row[0])}
         self.run = self.head["run"]
+        self._cursors = ThreadCursors(con)
+        self._counts = {t: self._count(t) for t in TABLES}
+        self._status_counts = {kind: {s: int(n or 0) for s, n in self._q(
+            f"SELECT status, sum({kind}) FROM ix_group_counts GROUP BY status")} for kind in ("groups", "claims")}
+        self._timeline_counts = self._q("SELECT value, json_array_length(record->'claims') FROM {db}timeline "
+                                        "ORDER BY rowid")
 
     @classmethod
     def open(cls, path) -> "LedgerReader":
@@ -112,7 +120,7 @@ class LedgerReader:
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             raise
-        weakref.finalize(reader, _discard, con, scratch)
+        weakref.finalize(reader, _discard, con, scratch, reader._cursors)
         return reader
 
     @classmethod
@@ -125,12 +133,7 @@ class LedgerReader:
 
     # ------------------------------------------------------------ queries
     def _q(self, sql: str, params=()):
-        with self._lock:
-            cur = self._con.cursor()
-        try:
-            return cur.execute(sql.format(db=self._db), list(params)).fetchall()
-        finally:
-            cur.close()
+        return self._cursors.fetchall(sql.format(db=self._db), params)
 
     def _records(self, table: str, where: str = "TRUE", params=(), order: str = "rowid", limit=None,
                  offset: int = 0) -> list:
@@ -158,15 +161,13 @@ class LedgerReader:
 
     # ------------------------------------------------------------ counts and single records
     def counts(self) -> dict:
-        return {t: self._count(t) for t in TABLES}
+        return dict(self._counts)
 
     def group_status_counts(self) -> dict:
-        got = dict(self._q("SELECT status, sum(groups) FROM ix_group_counts GROUP BY status"))
-        return {s: int(got.get(s) or 0) for s in STATUSES}
+        return {s: self._status_counts["groups"].get(s, 0) for s in STATUSES}
 
     def claim_status_counts(self) -> dict:
-        got = dict(self._q("SELECT status, sum(claims) FROM ix_group_counts GROUP BY status"))
-        return {s: int(got.get(s) or 0) for s in STATUSES}
+        return {s: self._status_counts["claims"].get(s, 0) for s in STATUSES}
 
     def record(self, table: str, ident: str):
         if table not in TABLES or table == "timeline":
@@ -349,7 +350,7 @@ class LedgerReader:
 
     def timeline_counts(self) -> list:
         """``[(value, number of claims)]`` of the whole timeline, oldest first."""
-        return self._q("SELECT value, json_array_length(record->'claims') FROM {db}timeline ORDER BY rowid")
+        return list(self._timeline_counts)
 
     def timeline_part(self, limit: int = 50, offset: int = 0, max_claims: int = 100) -> dict:
         """``limit`` timeline entries from ``offset``, each with its first ``max_claims`` claims (``more``: how
@@ -368,4 +369,5 @@ class LedgerReader:
                           claim_groups=self._in("claim_groups", "id", {g for g, _ in groups.values()}))
 
     def close(self) -> None:
+        self._cursors.close()
         self._con.close()

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import pathlib
 import re
-import threading
 import weakref
+
+from .cursors import ThreadCursors
 
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 STOPWORDS = frozenset("a an and are as at be by for from has have in is it its of on or that the to was were "
                       "will with".split())
 K1, B = 1.2, 0.75
 MAX_TERMS = 12
+
+
+def _close(cursors, con) -> None:
+    cursors.close()
+    con.close()
 
 
 def tokens(text: str) -> list:
@@ -34,7 +40,7 @@ def tokens(text: str) -> list:
 
 
 class ClaimIndex:
-    """BM25 search over ``[(claim_id, text)]``. Thread-safe: each search runs on its own DuckDB cursor.
+    """BM25 search over ``[(claim_id, text)]``. Thread-safe: each thread searches through its own DuckDB cursor.
 
     Built a chunk of ``CHUNK`` claims at a time, each term stored as its 64-bit hash, so building it never
     holds more than one chunk in Python. In memory by default; with ``directory`` the index is a DuckDB file
@@ -46,9 +52,9 @@ class ClaimIndex:
         import duckdb
         import pyarrow as pa
         self._con = duckdb.connect(":memory:" if directory is None else str(pathlib.Path(directory) / "search.duckdb"))
-        self._lock = threading.Lock()
         con = self._con
-        weakref.finalize(self, con.close)     # before the folder holding its file is removed
+        self._cursors = ThreadCursors(con)
+        weakref.finalize(self, _close, self._cursors, con)     # before the folder holding its file is removed
         con.execute("SET enable_progress_bar = false")
         if directory is not None:
             con.execute(f"SET memory_limit = '{int(memory_mb)}MB'")
@@ -104,24 +110,19 @@ class ClaimIndex:
         terms = list(dict.fromkeys(tokens(query)))[:MAX_TERMS]
         if not terms:
             return 0, []
-        with self._lock:
-            cur = self._con.cursor()
-        try:
-            rows = cur.execute(
-                """
-                WITH q AS (SELECT hash(unnest(?::VARCHAR[])) AS term),
-                hits AS (
-                  SELECT t.doc,
-                         sum(ln(1 + (? - df.df + 0.5) / (df.df + 0.5))
-                             * t.tf * (? + 1) / (t.tf + ? * (1 - ? + ? * d.len / ?))) AS score,
-                         count(*) AS matched
-                  FROM terms t JOIN q USING (term) JOIN df USING (term) JOIN docs d ON d.doc = t.doc
-                  GROUP BY t.doc)
-                SELECT d.id, h.score FROM hits h JOIN docs d ON d.doc = h.doc WHERE h.matched = ?
-                ORDER BY h.score DESC, h.doc
-                """, [terms, self._n, K1, K1, B, B, self._avg, len(terms)]).fetchall()
-        finally:
-            cur.close()
+        rows = self._cursors.fetchall(
+            """
+            WITH q AS (SELECT hash(unnest(?::VARCHAR[])) AS term),
+            hits AS (
+              SELECT t.doc,
+                     sum(ln(1 + (? - df.df + 0.5) / (df.df + 0.5))
+                         * t.tf * (? + 1) / (t.tf + ? * (1 - ? + ? * d.len / ?))) AS score,
+                     count(*) AS matched
+              FROM terms t JOIN q USING (term) JOIN df USING (term) JOIN docs d ON d.doc = t.doc
+              GROUP BY t.doc)
+            SELECT d.id, h.score FROM hits h JOIN docs d ON d.doc = h.doc WHERE h.matched = ?
+            ORDER BY h.score DESC, h.doc
+            """, [terms, self._n, K1, K1, B, B, self._avg, len(terms)])
         hits = [(cid, float(s)) for cid, s in rows]
         if allowed is not None:
             hits = [h for h in hits if h[0] in allowed]
