@@ -3,18 +3,30 @@
 A regular grammar (no dateparser: it is too slow to run on every article). What it finds:
 
 - absolute dates: "June 16, 2022", "16 June 2022", "Tuesday, June 16", "2022-06-16", "06/16/2022"
-  (US order unless the first number is over 12; "16.06.2022" is day first), "June 2022", "2022", "mid-2011";
-- month and day without a year: "In August", "early June", "June 16" (the year comes from the anchor);
-- relative expressions: "today", "yesterday", "tomorrow", "this morning", weekdays ("on Tuesday": the latest
-  such day on or before the anchor; "next Tuesday": the first after it), "last week" / "this week" (ISO week),
-  "this month", "last year", "three days ago", "the third quarter of 2009" (-> the year), seasons (-> the year).
+  (US order unless the first number is over 12; "16.06.2022" is day first), "June 2022", "2022", "mid-2011",
+  "since '82";
+- month and day without a year: "In August", "early June", "June 16", "October of next year";
+- relative expressions: "today", "yesterday", "tomorrow", "this morning", "next Tuesday" (the first after the
+  anchor), "last Tuesday" (the last before it), "last week" / "this week" (ISO week), "this month", "last
+  year", "three days ago", "a week ago" (that day), "later in the day", "the end of the month", "the third
+  quarter of 2009" (-> the year), seasons (-> the year); a time of day ("at 18:00 UTC") or "the day" in
+  "ended the day" is the day named beside it in the sentence, else the day of publication.
+
+Tense (``times_tense``: the governing verb in the parse when ``tokens`` are given, else the words of the
+clause) decides what the grammar leaves open: a weekday named alone ("on Wednesday") in the past is the latest
+such day on or before publication (the same day counts), in the future ("will meet on Wednesday", "is
+scheduled for Wednesday", "is meeting on Wednesday") the next on or after it, and with no tense cue it stays
+unresolved. A month or month-day without a year, and a quarter not yet begun, follow the tense the same way.
+
+Event names are not dates: "9/11", "the Sept. 11 attacks", "the Jan. 6 committee", "July 4 organisers",
+"Fourth of July", "Black Monday" give no time expression, and "the 12 July 4 organisers" reads no "12 July".
 
 Anchors. ``published`` (YYYY-MM-DD) resolves everything. Without it, ``not_before`` (YYYY-MM-DD, the article
 is known to be no older) gives only a year for expressions that name a month: "In August" is the latest
 August not after ``not_before``. Expressions that need the day of publication ("this month", "yesterday",
 "last week", "on Tuesday") keep value None. Today's date is never used.
-A month without a modifier is taken in the past ("In August" in an October article is this year's August,
-in a February article last year's), as news mostly reports what has happened.
+A month without a modifier or tense is read nearest the publication date, in the past unless it is less than
+five months ahead ("In August" in an October article is this year's August, "the vote in November" too).
 """
 from __future__ import annotations
 
@@ -24,9 +36,10 @@ import re
 from ..records import TimeExpr
 from .times_grammar import DAY, DAY_MONTH_YEAR, ISO_DATE, MONTH, MONTH_DAY_YEAR, MONTH_NUM, NUMERIC_DATE, WEEKDAY_NUM, \
     YEAR
+from .times_tense import FUTURE, PAST, TokenTense, lexical_tense
 
 _WEEKDAY_FULL = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_WD_PREFIX = r"(?:" + _WEEKDAY_FULL + r"\s?,?\s)?"
+_WD_PREFIX = r"(?:" + _WEEKDAY_FULL + r"[^\S\n]?,?[^\S\n])?"   # "Friday, June 16"; never across a line
 _PART = r"(?:\s(?:morning|afternoon|evening|night))?"
 _EDGE = (r"(?:(?:the\s)?(?:very\s)?(?:early|late|mid|end\sof|beginning\sof|start\sof|middle\sof)"
          r"(?:\s(?:of\s)?|-)|(?:the\s)?(?:end|beginning|start|middle)\sof\s)")
@@ -43,21 +56,28 @@ _PATTERNS = [
                 r"(?:\s(?:of\s)?(?:(?P<qy>" + YEAR + r")|(?P<qrel>this|last|next)\syear))?"
                 r"|\bQ[1-4]\s?(?P<qy2>" + YEAR + r")"),
     ("month", r"(?P<mmod>(?:earlier|later|early|late)\sthis\s|(?:last|next|this|coming|past)\s|" + _EDGE + r")?"
-              r"(?P<m4>" + MONTH + r")(?:\s?,?\s(?:of\s)?(?P<y4>" + YEAR + r")\b)?"),
+              r"(?P<m4>" + MONTH + r")(?:\s?,?\s(?:of\s)?(?P<y4>" + YEAR + r")\b|\s(?:of\s)?(?P<myrel>next|last|this)"
+              r"\syear\b)?"),
     ("season", r"(?P<smod>(?:earlier|later|early|late)\sthis\s|(?:last|next|this|coming|past)\s|" + _EDGE
                + r"|(?:the|in)\s)?(?P<sname>spring|summer|autumn|fall|winter)(?:\s(?:of\s)?(?P<sy>" + YEAR
                + r")\b)?"),
+    ("span", r"(?P<spmod>(?:earlier|later|early|late)\sin|(?:the\s)?(?:very\s)?(?:end|beginning|start|middle)\sof)"
+             r"\s(?:the\s)?(?P<spunit>day|week|month|year)\b(?!\s(?:of|\d))"),
+    ("theday", r"the\sday\b(?!\s?(?:before|after|of|that|when|in\swhich|on\swhich|[a-z]+ed\b|he|she|they|it|we|i|-))"),
     ("ago", r"(?P<an>" + _NUMW + r")\s(?P<au>day|week|month|year)s?\sago\b"),
     ("rel", r"(?P<rmod>(?:(?:the\s)?(?:earlier|later|early|late|end\sof|beginning\sof|start\sof|middle\sof)\s)?"
             r"(?:this|last|next|the\scoming|the\sprevious|previous|the\sfollowing)|(?:this|the)\spast)"
             r"\s(?P<runit>weekend|week|month|year)\b"),
-    ("clock", r"(?:\d{1,2}\s?:\s?\d{2}|\d{1,2}\s?(?:[ap]\.\s?m\.|[ap]m\b))(?:\s?(?:[ap]\.?\s?m\b\.?))?"
+    ("clock", r"(?:\d{1,2}\s?:\s?\d{2}|\d{1,2}\s?(?:[ap]\.\s?m\.|[ap]m\b)|[0-2]\d[0-5]\d(?=\s?(?:GMT|UTC)\b))"
+              r"(?:\s?(?:[ap]\.?\s?m\b\.?))?"
               r"(?:\s?\(?\s?(?:GMT|UTC|[A-Z]{1,2}T)(?:\s?[+-]\s?\d{1,2})?\s?\)?)?"
               r"(?:\s(?:on\s)?(?P<cday>today|yesterday|tomorrow|(?P<cwd>" + _WEEKDAY_FULL + r")))?"),
     ("day", r"(?P<rday>the\sday\sbefore\syesterday|the\sday\safter\stomorrow|today|tonight|yesterday|tomorrow|"
             r"last\snight|this\s(?:morning|afternoon|evening))" + _PART),
-    ("weekday", r"(?P<wmod>(?:last|next|this|this\spast|this\scoming|coming|past|earlier\sthis)\s)?"
-                r"(?P<wd>" + _WEEKDAY_FULL + r")(?!\s?,?\s(?:" + MONTH + r")\s" + DAY + r")" + _PART),
+    ("weekday", r"(?P<wmod>(?:last|next|this|this\spast|this\scoming|this\supcoming|coming|upcoming|past|previous|"
+                r"following|earlier\sthis)\s)?"
+                r"(?P<wd>" + _WEEKDAY_FULL + r")(?![^\S\n]?,?[^\S\n](?:" + MONTH + r")\s" + DAY + r")" + _PART),
+    ("apos", r"(?<=[^\S\n]['’])(?P<ay>\d\d)(?!['’]?s\b|\d)"),
     ("year", r"(?P<ymod>" + _EDGE + r"|(?:fiscal|FY)\s?)?(?P<y5>" + YEAR + r")(?!\s?(?:%|-\d|\d|,\d))"),
 ]
 TIME_RE = re.compile(r"\b(?:" + "|".join(r"(?P<%s>%s)" % (name, pat) for name, pat in _PATTERNS) + r")\b", re.I)
@@ -66,8 +86,8 @@ _COUNT_BEFORE = re.compile(r"(?:\$|€|£|#|\bmore\sthan|\babout|\bnearly|\bsome
 _AFTER_COUNT = re.compile(r"^\s?(?:people|persons|troops|soldiers|workers|jobs|employees|dealers(?:hips)?|"
                           r"units|cars|vehicles|votes|members|homes|times|points|feet|metres|meters|km|miles|"
                           r"tons|tonnes|rounds|pages|words|dollars|euros|shares|acres)\b", re.I)
-_FUTURE_CUE = re.compile(r"\b(?:will|shall|'ll|’ll|to\sbe\sheld|scheduled|expected\sto|is\sset\sto|are\sset\sto|"
-                         r"plans?\sto|planning\sto|due\sto|until|starting)\b", re.I)
+_THE_DAY_BEFORE = re.compile(r"\b(?:end(?:s|ed|ing)?|finish(?:es|ed|ing)?|clos(?:e|es|ed|ing)|start(?:s|ed|ing)?|"
+                             r"open(?:s|ed|ing)?|beg[ia]n|begins|beginning|for)\s$", re.I)
 _MAY_CONTEXT = re.compile(r"\b(?:in|since|until|till|by|of|from|through|to|during|early|late|mid|last|next|this|"
                           r"before|after|on)[\s-]$", re.I)
 
@@ -89,11 +109,13 @@ def _month_shift(y, m, k):
     return n // 12, n % 12 + 1
 
 
-def _year_for(month, day, ref, mod, nearest=False):
+def _year_for(month, day, ref, mod, nearest=False, tense=None):
     """The year of a month (and day) named without a year, relative to ``ref`` (a date).
 
-    Without a modifier: the latest such month (day) not after ``ref``; with ``nearest`` (the publication date
-    is known), a month less than half a year ahead is read in the future ("the vote in November" in October).
+    With a modifier ("next", "last", "this") it decides. Else the tense of the clause: past, the latest such
+    month (day) on or before ``ref``; future, the next on or after it. Without either: the latest not after
+    ``ref``; with ``nearest`` (the publication date is known), a month less than half a year ahead is read in
+    the future ("the vote in November" in October) and one more than seven months back as the coming one.
     """
     key, rkey = (month, day or 0), (ref.month, ref.day if day else 0)
     mod = (mod or "").strip().lower()
@@ -103,6 +125,10 @@ def _year_for(month, day, ref, mod, nearest=False):
         return ref.year - (1 if key >= rkey else 0)
     if mod.startswith("this") or "this" in mod:
         return ref.year
+    if tense == PAST:
+        return ref.year if key <= rkey else ref.year - 1
+    if tense == FUTURE:
+        return ref.year if key >= rkey else ref.year + 1
     if key <= rkey:
         if nearest and (rkey[0] - key[0]) * 31 + rkey[1] - key[1] > 7 * 31:
             return ref.year + 1           # "January" in a December article: the coming one
@@ -126,11 +152,15 @@ def _two_digit_year(s):
     return y
 
 
-def _resolve(m, text, pub, nb):
-    """Normalised value for one match, or None. ``pub``: publication date; ``nb``: not-before date."""
+def _resolve(m, text, pub, nb, tense):
+    """Normalised value for one match, or None. ``pub``: publication date; ``nb``: not-before date; ``tense()``:
+    the tense of the clause (``times_tense``), asked only where it decides."""
     kind = m.lastgroup
     g = m.group
     ref = pub or nb                       # for expressions that need only the year (month, day-of-month)
+
+    def tense_if_pub():                   # against a not-before date a tense says nothing of the year
+        return tense() if pub is not None else None
     if kind in ("mdy", "dmy"):
         mon = MONTH_NUM.get(re.sub(r"[\s.]", "", (g("m1") or g("m2"))).lower())
         day = int(re.match(r"\d+", g("d1") or g("d2")).group(0))
@@ -142,7 +172,7 @@ def _resolve(m, text, pub, nb):
         else:
             if ref is None:
                 return None
-            d = _valid(_year_for(mon, day, ref, None, nearest=pub is not None), mon, day)
+            d = _valid(_year_for(mon, day, ref, None, nearest=pub is not None, tense=tense_if_pub()), mon, day)
         return d.isoformat() if d else None
     if kind == "iso":
         if g("id"):
@@ -168,16 +198,26 @@ def _resolve(m, text, pub, nb):
              "final": 4}.get(g("qn").lower())
         if n is None:                     # "the last quarter": the one before the current quarter
             return str(pub.year - (1 if cur == 1 else 0))
-        return str(pub.year if n <= cur else pub.year - 1)   # the latest such quarter begun by then
+        if n <= cur:                      # begun by then: this year's
+            return str(pub.year)
+        t = tense()                       # not begun: the last one ended or the coming one starts
+        if t is None:                     # the nearer of the two ("the fourth quarter" in August: ahead)
+            t = PAST if pub.month - (3 * n - 12) <= (3 * n - 2) - pub.month else FUTURE
+        return str(pub.year if t == FUTURE else pub.year - 1)
     if kind == "month":
         mon = MONTH_NUM.get(re.sub(r"[\s.]", "", g("m4")).lower())
         if mon is None:
             return None
         if g("y4"):
             return f"{g('y4')}-{mon:02d}"
+        if g("myrel"):                    # "October of next year"
+            return None if pub is None else \
+                f"{pub.year + {'this': 0, 'last': -1, 'next': 1}[g('myrel').lower()]:04d}-{mon:02d}"
         if ref is None:
             return None
-        return f"{_year_for(mon, None, ref, g('mmod'), nearest=pub is not None):04d}-{mon:02d}"
+        y = _year_for(mon, None, ref, g('mmod'), nearest=pub is not None,
+                      tense=None if g('mmod') else tense_if_pub())
+        return f"{y:04d}-{mon:02d}"
     if kind == "season":
         if g("sy"):
             return g("sy")
@@ -188,6 +228,11 @@ def _resolve(m, text, pub, nb):
                                else 0))
     if kind == "year":
         return g("y5")
+    if kind == "apos":                    # "since '82": the latest such year not after the anchor
+        if ref is None:
+            return None
+        y = ref.year - (ref.year - int(g("ay"))) % 100
+        return str(y)
     if pub is None:                       # everything below needs the day of publication
         return None
     if kind == "ago":
@@ -198,8 +243,8 @@ def _resolve(m, text, pub, nb):
         unit = g("au").lower()
         if unit == "day":
             return (pub - dt.timedelta(days=n)).isoformat()
-        if unit == "week":
-            return _week(pub - dt.timedelta(weeks=n))
+        if unit == "week":                # "a week ago": that day
+            return (pub - dt.timedelta(weeks=n)).isoformat()
         if unit == "month":
             y, mo = _month_shift(pub.year, pub.month, -n)
             return f"{y:04d}-{mo:02d}"
@@ -217,8 +262,7 @@ def _resolve(m, text, pub, nb):
         return str(pub.year + k)
     if kind == "clock":                   # a time of day: the day it names, else the publication day
         if g("cwd"):
-            wd = WEEKDAY_NUM[g("cwd").lower()]
-            return (pub - dt.timedelta(days=(pub.weekday() - wd) % 7)).isoformat()
+            return _weekday(pub, WEEKDAY_NUM[g("cwd").lower()], tense())
         off = {"yesterday": -1, "tomorrow": 1}.get((g("cday") or "").lower(), 0)
         return (pub + dt.timedelta(days=off)).isoformat()
     if kind == "day":
@@ -226,19 +270,37 @@ def _resolve(m, text, pub, nb):
         off = {"yesterday": -1, "last night": -1, "tomorrow": 1, "the day before yesterday": -2,
                "the day after tomorrow": 2}.get(r, 0)
         return (pub + dt.timedelta(days=off)).isoformat()
+    if kind == "span":                    # "later in the day", "the end of the month": the current one
+        unit = g("spunit").lower()
+        return pub.isoformat() if unit == "day" else _week(pub) if unit == "week" else \
+            f"{pub.year:04d}-{pub.month:02d}" if unit == "month" else str(pub.year)
+    if kind == "theday":                  # "ended the day down 3%": the day reported (anchored later)
+        return pub.isoformat()
     if kind == "weekday":
         wd = WEEKDAY_NUM[g("wd").lower()]
         mod = (g("wmod") or "").lower()
-        if "next" in mod or "coming" in mod:
+        if any(w in mod for w in ("next", "coming", "following")):
             delta = (wd - pub.weekday()) % 7 or 7
+        elif any(w in mod for w in ("last", "past", "previous", "earlier")):
+            delta = -((pub.weekday() - wd) % 7 or 7)
         elif mod.strip() == "this":
             delta = wd - pub.weekday()    # the day in the anchor's week
         else:
-            delta = -((pub.weekday() - wd) % 7)
-            clause = re.split(r"[.!?;\n]", text[max(0, m.start() - 80):m.start()])[-1]
-            if delta and _FUTURE_CUE.search(clause):
-                delta += 7                # "the vote will be held on Thursday": the coming one
+            t = tense()
+            if t is None and re.search(r"\b(?:until|till|by)\s$", text[max(0, m.start() - 7):m.start()], re.I):
+                t = FUTURE                # "closed until Friday": the coming one
+            return _weekday(pub, wd, t)
         return (pub + dt.timedelta(days=delta)).isoformat()
+    return None
+
+
+def _weekday(pub, wd, tense):
+    """A weekday named alone: past, the latest on or before ``pub`` (the same day counts); future, the next on
+    or after it; no tense, unresolved."""
+    if tense == PAST:
+        return (pub - dt.timedelta(days=(pub.weekday() - wd) % 7)).isoformat()
+    if tense == FUTURE:
+        return (pub + dt.timedelta(days=(wd - pub.weekday()) % 7)).isoformat()
     return None
 
 
@@ -259,6 +321,10 @@ def _accept(m, text, lo):
                     or re.search(r"\b(?:in|during|this|last|next|by|until|since)\s(?:the\s)?$", before, re.I))
     if kind == "weekday":
         return m.group("wd")[0].isupper()
+    if kind == "theday":                  # "ended the day", "for the day": the day of trading reported
+        return bool(_THE_DAY_BEFORE.search(before))
+    if kind == "apos":
+        return bool(re.search(r"\b(?:since|in|of|from|until|till|by|to|through|before|after)\s['’]$", before, re.I))
     if kind in ("mdy", "dmy"):
         word = m.group("m1") or m.group("m2")
         return word[0].isupper() or bool(m.group("y1") or m.group("y2"))
@@ -273,36 +339,137 @@ def _accept(m, text, lo):
     return True
 
 
-def find_times(text, start=0, end=None, published=None, not_before=None) -> list:
-    """Time expressions in ``text[start:end]`` (offsets into ``text``), normalised as the module docstring says."""
+def find_times(text, start=0, end=None, published=None, not_before=None, tokens=None) -> list:
+    """Time expressions in ``text[start:end]`` (offsets into ``text``), normalised as the module docstring says.
+
+    ``tokens`` (``records.Token`` over ``text``, as ``Annotation.tokens``) give the tense of the verb governing
+    an expression; without them the tense is read from the words of the clause.
+    """
     if not text:
         return []
     end = len(text) if end is None else min(end, len(text))
     start = max(0, start)
     pub, nb = _date(published), _date(not_before)
-    out = []
-    for m in _time_matches(text, start, end):
-        if m.end() <= m.start() or not _accept(m, text, start):
+    parse = TokenTense(tokens) if tokens else None
+    out, floating = [], []
+
+    def not_here(m):                      # a reading the text rules out: look on from the next word
+        return _number_before_month_day(m, text)
+
+    for m in _time_matches(text, start, end, not_here):
+        if m.end() <= m.start() or not _accept(m, text, start) or _event_name(m, text):
             continue
-        out.append(TimeExpr(m.start(), m.end(), m.group(0), _resolve(m, text, pub, nb)))
+
+        def tense(m=m):
+            if parse is not None:
+                return parse.at(m.start(), m.end())
+            return lexical_tense(text, m.start(), m.end())
+        out.append(TimeExpr(m.start(), m.end(), m.group(0), _resolve(m, text, pub, nb, tense)))
+        if _needs_day(m) and out[-1].value:
+            floating.append(len(out) - 1)
+    for k in floating:                    # "at 18:00 UTC" beside "on Tuesday": that Tuesday
+        day = _day_beside(out, k, text, set(floating))
+        if day:
+            t = out[k]
+            out[k] = TimeExpr(t.start, t.end, t.text, day)
     return out
+
+
+def _needs_day(m):
+    """A time of day or "the day" with no day of its own: it takes the day named beside it, else publication's."""
+    kind = m.lastgroup
+    return (kind == "clock" and not m.group("cday")) or kind == "theday" or (
+        kind == "span" and m.group("spunit").lower() == "day")
+
+
+_SENTENCE_BREAK = re.compile(r"[!?\n]|\.\s+[A-Z\"“]|\s\.\s")
+
+
+def _day_beside(out, k, text, floating, reach=80):
+    """The value of the nearest expression giving a day, in the same sentence as ``out[k]``, if any."""
+    me, best, best_d = out[k], None, None
+    for j, t in enumerate(out):
+        if j in floating or not t.value or len(t.value) != 10:
+            continue
+        gap = (t.end, me.start) if t.end <= me.start else (me.end, t.start)
+        d = gap[1] - gap[0]
+        if d < 0 or d > reach or _SENTENCE_BREAK.search(text, gap[0], gap[1]):
+            continue
+        if best_d is None or d < best_d:
+            best, best_d = t.value, d
+    return best
+
+
+# Nouns that make a date before them the name of an event: any date ("the March 11 attacks", "the Sept. 11
+# hijackers"), and, after the dates that name events of their own, the nouns a dated meeting also takes
+# ("the Jan. 6 hearings", "July 4 organisers", where "a June 3 hearing" is a date).
+_EVENT_HEAD = re.compile(
+    r"[^\S\n]?-?[^\S\n]?(?:attacks|attackers|hijack(?:ers|ings)|bombings|bombers|massacre|riots|rioters|"
+    r"insurrection(?:ists)?|uprising|terror(?:ism|ists?)?|truthers?|commission|era|generation)\b", re.I)
+_EVENT_HEAD_WEAK = re.compile(
+    r"[^\S\n]?-?[^\S\n]?(?:attack|hijacking|bombing|riot|anniversar(?:y|ies)|committee|panel|hearings?|"
+    r"memorials?|parades?|holidays?|celebrations?|festivities|fireworks|organi[sz]ers|victims|survivors|"
+    r"responders|defendants|probe|investigation|weekend|picnics?|barbecues?|sales?)\b", re.I)
+# Dates that name an event of their own: 9/11, Jan. 6, July 4.
+_EVENT_DATES = {(9, 11), (1, 6), (7, 4)}
+_EVENT_DATE_BEFORE = re.compile(r"(?:\b(?:since|after|before|of|the)|\bpost|\bpre)[\s-]$", re.I)
+_HOLIDAY_BEFORE = re.compile(r"\b(?:fourth|4th)\s(?:of\s)?$", re.I)
+_HOLIDAY_AFTER = re.compile(r"^\s(?:fourth|4th)\b", re.I)
+_NAMED_WEEKDAY = re.compile(r"\b(?:Black|Cyber|Super|Good|Easter|Bloody|Ash|Holy|Maundy|Palm|Shrove|Giving)\s$")
+
+
+def _month_day(m):
+    """(month, day) of a month-and-day match without a year, else None."""
+    kind = m.lastgroup
+    if kind not in ("mdy", "dmy") or m.group("y1") or m.group("y2"):
+        return None
+    mon = MONTH_NUM.get(re.sub(r"[\s.]", "", (m.group("m1") or m.group("m2"))).lower())
+    day = re.match(r"\d+", m.group("d1") or m.group("d2"))
+    return (mon, int(day.group(0))) if mon and day else None
+
+
+def _number_before_month_day(m, text):
+    """"the 12 July 4 organisers": a number, then a month and day; "12 July" is not a date there."""
+    return m.lastgroup == "dmy" and _month_day(m) is not None and bool(
+        re.match(r"[^\S\n]\d{1,2}(?:st|nd|rd|th)?\b(?!\s?[:.,/]\s?\d)", text[m.end():m.end() + 8]))
+
+
+def _event_name(m, text):
+    """True for a date that names an event rather than dates what is said ("the Sept. 11 attacks", "Jan. 6
+    hearings", "9/11", "July 4 parade", "Fourth of July", "Black Monday"). A name has no date of the story."""
+    kind = m.lastgroup
+    before = text[max(0, m.start() - 12):m.start()]
+    after = text[m.end():m.end() + 24]
+    if kind == "weekday" and not m.group("wmod"):
+        return bool(_NAMED_WEEKDAY.search(before))
+    if kind == "month" and not m.group("y4") and not m.group("mmod"):
+        return bool(_HOLIDAY_BEFORE.search(before) or _HOLIDAY_AFTER.match(after))
+    md = _month_day(m)
+    if md is None:
+        return False
+    if kind == "dmy" and md == (7, 4) and re.search(r"\bof\s", m.group(0)):
+        return True                       # "4th of July"
+    if _EVENT_HEAD.match(after) or _HOLIDAY_BEFORE.search(before):
+        return True
+    return md in _EVENT_DATES and bool(_EVENT_HEAD_WEAK.match(after) or _EVENT_DATE_BEFORE.search(before))
 
 
 _WORD_START = re.compile(r"\b\w")
 
 
-def _time_matches(text, start, end):
+def _time_matches(text, start, end, not_here=None):
     """The matches of ``TIME_RE.finditer(text, start, end)``, found faster: every alternative of ``TIME_RE``
     begins with a letter or a digit right after its leading ``\\b``, so a match can only start where a word
     starts; ``TIME_RE`` is tried there alone instead of at every character (``\\b`` looks at the real
-    text on both sides of the position, as in a search). Keep this true when adding alternatives."""
+    text on both sides of the position, as in a search). Keep this true when adding alternatives.
+    A match for which ``not_here(m)`` is true is passed over and the scan goes on from the next word."""
     pos = start
     while True:
         w = _WORD_START.search(text, pos, end)
         if w is None:
             return
         m = TIME_RE.match(text, w.start(), end)
-        if m is not None and m.end() > m.start():
+        if m is not None and m.end() > m.start() and not (not_here is not None and not_here(m)):
             yield m
             pos = m.end()
         else:
