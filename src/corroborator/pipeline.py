@@ -290,11 +290,12 @@ def link_and_assess(analyses, timings=None, on_embedded=None, embed=None, detail
         on_embedded(embedded)
     derivations = find_derivations([a.article for a in analyses])
     entities, entity_map = merge_entities(analyses, stories)
-    groups = group_claims(analyses, stories, entity_map)
+    scores = {} if details else None
+    groups = group_claims(analyses, stories, entity_map, scores=scores)
     assess_groups(groups, analyses, derivations, entity_map)
     timeline = build_timeline(analyses, groups)
     if details:
-        return stories, entities, entity_map, derivations, groups, timeline, {}
+        return stories, entities, entity_map, derivations, groups, timeline, {"scores": scores}
     return stories, entities, entity_map, derivations, groups, timeline
 
 

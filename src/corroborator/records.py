@@ -175,6 +175,8 @@ class Claim:
     quantities: list = field(default_factory=list)   # [Quantity]
     times: list = field(default_factory=list)        # [TimeExpr]
     speaker_key: Optional[str] = None     # for anonymous speakers: a description key, e.g. "anon:one soldier"
+    predicate: Optional[str] = None       # lemma of the main predicate (what is reported, past a speech verb)
+    core: list = field(default_factory=list)   # lemmas of the predicate and the heads of its arguments
 
 
 @dataclass
@@ -224,6 +226,18 @@ class ClaimGroup:
     outlets: list = field(default_factory=list)
     independent_outlets: int = 0
     conflicts: list = field(default_factory=list)   # [Conflict]
+    fact: str = ""                                  # the most central claim's text
+    confidence: Optional[float] = None              # the weakest same-fact link (None for one claim)
+    links: list = field(default_factory=list)       # [{"claims": [id, id], "score", "evidence"}]
+    related: list = field(default_factory=list)     # [{"group": id, "score"}]
+    sources: str = "known"                          # known|unknown: whether its outlets are known
+
+
+@dataclass
+class Dispute:
+    claims: tuple                # (claim id, claim id)
+    speakers: tuple              # (entity id | None, entity id | None)
+    detail: str
 
 
 @dataclass

@@ -160,6 +160,29 @@ def _main_predicate(toks, s, e, children, starts):
     return root
 
 
+_CORE_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "acomp", "agent", "pobj", "prep", "xcomp",
+              "ccomp", "advcl", "npadvmod", "compound", "conj"}
+
+
+def _core(toks, pred, children, s, e) -> list:
+    """Lemmas of the predicate and of the content words two dependency steps below it (its subject, object,
+    prepositional objects and their heads), inside the claim: who did what to whom."""
+    if pred is None:
+        return []
+    out, frontier = [pred.lemma.lower()], [pred.i]
+    for _depth in range(2):
+        nxt = []
+        for h in frontier:
+            for c in children.get(h, ()):
+                t = toks[c]
+                if t.dep in _CORE_DEPS and s <= t.start < e:
+                    nxt.append(c)
+                    if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "NUM"):
+                        out.append(t.lemma.lower())
+        frontier = nxt
+    return sorted(set(out))
+
+
 def _negated(toks, pred, children):
     if pred is None:
         return False
@@ -272,5 +295,7 @@ def find_claims(article, ann, entities, quotes) -> list:
         ents = sorted({lid for ms, me, lid in spans[lo:hi] if ms < e and me > s})
         claims.append(Claim(id=make_id("c", article.id, s, e), start=s, end=e, text=text[s:e],
                             attribution=attribution, speaker_entity=spk, quote=qid, modality=modality,
-                            entities=ents, speaker_key=key))
+                            entities=ents, speaker_key=key,
+                            predicate=pred.lemma.lower() if pred is not None else None,
+                            core=_core(toks, pred, children, s, e)))
     return claims

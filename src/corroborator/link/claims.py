@@ -52,8 +52,10 @@ import numpy as np
 
 from ..ids import make_id
 from ..records import ClaimGroup
+from ..unionfind import find_root_list
+from . import samefact
 from .claims_compat import (comparable_quantities, interval, quantities_agree, quantity_mismatches, ratio,
-                            time_mismatch, unit_key)
+                            time_mismatch, time_values, unit_key)
 from .claims_text import (STOPWORDS, content_stems, content_words, hashed_vectors, normalize_text, stable_hash,
                           words)
 
@@ -74,6 +76,7 @@ CLEAR_MARGIN = 0.25        # a one-way best counterpart this far ahead of the se
 ANCHOR_MIN_VALUE = 20
 ANCHOR_MAX_CLAIMS = 3     # a key figure is often restated in a lede, the body and a quote
 ANCHOR_MIN_SCORE = -0.10
+MAX_RELATED = 3             # related groups listed per group (the closest first)
 PREFILTER_MARGIN = 0.30     # pairs this far under the threshold before the quantity/time terms are dropped
 _LEX_DIM = 4096
 
@@ -191,6 +194,7 @@ class _Story:
                 ents.append({entity_map.get((aid, lid), f"{aid}:{lid}") for lid in local})
                 speakers.append(entity_map.get((aid, c.speaker_entity))
                                 if c.attribution == "speaker" and c.speaker_entity is not None else None)
+        self.ent_ids = ents
         texts = [c.text for _, c in self.items]
         if fallback or not vec_parts:
             self.V = hashed_vectors(texts)
@@ -198,6 +202,7 @@ class _Story:
             self.V = np.concatenate(vec_parts) if vec_parts else np.zeros((0, 384), dtype=np.float32)
         # topic removal: the story's mean claim vector is what every claim of the story shares; subtracting
         # it (shrunk for small stories) leaves what a claim says in particular
+        self.V0 = self.V / np.maximum(np.linalg.norm(self.V, axis=1, keepdims=True), 1e-9)
         if len(self.V):
             alpha = len(self.V) / (len(self.V) + CENTER_SHRINK)
             self.V = self.V - alpha * self.V.mean(0, keepdims=True)
@@ -229,7 +234,9 @@ class _Story:
         w *= self.idf[None, :]
         return w
 
-    def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    def components(self, ia: np.ndarray, ib: np.ndarray) -> dict:
+        """The parts of the base score of claims ``ia`` x ``ib``: centred cosine, rarity-weighted content-word
+        overlap, entity overlap, shared entities, same speaker (matrices)."""
         cos = self.V[ia] @ self.V[ib].T
         inter = self._weighted(ia) @ self.L[ib].T.astype(np.float32)
         dice = 2 * inter / np.maximum(self.lsize[ia][:, None] + self.lsize[ib][None, :], 1)
@@ -242,7 +249,12 @@ class _Story:
         eover = einter / np.maximum(esmall, self.efloor)
         sa, sb = self.speaker[ia][:, None], self.speaker[ib][None, :]
         same_speaker = ((sa == sb) & (sa >= 0)).astype(np.float32)
-        return cos + LEX_WEIGHT * dice + ENT_WEIGHT * eover + SPEAKER_BONUS * same_speaker
+        return {"cos": cos, "lex": dice, "ent": eover, "ent_shared": self.E[ia] @ self.E[ib].T,
+                "same_speaker": same_speaker}
+
+    def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+        c = self.components(ia, ib)
+        return c["cos"] + LEX_WEIGHT * c["lex"] + ENT_WEIGHT * c["ent"] + SPEAKER_BONUS * c["same_speaker"]
 
 
 def fact_adjustment(ca, cb) -> float:
@@ -340,34 +352,47 @@ def _anchor_pairs(st: _Story, ia, ib) -> list:
     return sorted(set(pairs))
 
 
-def score_claims(st: _Story, ia, ib) -> np.ndarray:
-    S = st.base_scores(ia, ib)
+def score_claims(st: _Story, ia, ib, base=None) -> np.ndarray:
+    S = (st.base_scores(ia, ib) if base is None else base).copy()
     rows, cols = np.nonzero(S >= THRESHOLD - PREFILTER_MARGIN)
     for r, c in zip(rows.tolist(), cols.tolist()):
         S[r, c] += fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1])
     return S
 
 
-def _fused(st: _Story, idx, x: int, y: int) -> bool:
-    """Are claims ``idx[x]`` and ``idx[y]`` (one article) consecutive sentences from one source? A claim of
-    another article whose best counterpart is one of them may then state both in one sentence ("The army will
-    free the south. Then we will march on the capital." / "Once the south is free, we march on the capital"),
-    so being the best counterpart of the other one does not make it a lesser choice."""
-    if abs(x - y) != 1:
-        return False
-    cx, cy = st.items[idx[x]][1], st.items[idx[y]][1]
-    return (st.speaker[idx[x]] == st.speaker[idx[y]] and cx.attribution == cy.attribution
-            and (cx.attribution != "anonymous" or cx.speaker_key == cy.speaker_key))
+def story_pairs(members, entity_map, m=None) -> tuple:
+    """Every scored pair of claims of different articles of one story: ``(st, pairs)`` where ``pairs`` lists
+    ``(x, y, probability, features)`` with ``x < y`` indexes of ``st.items`` (see ``samefact``)."""
+    m = m or samefact.model()
+    st = _Story(members, entity_map)
+    out = []
+    per_article = [np.nonzero(st.article == ai)[0] for ai in range(len(members))]
+    for a in range(len(members)):
+        for b in range(a + 1, len(members)):
+            ia, ib = per_article[a], per_article[b]
+            if not len(ia) or not len(ib):
+                continue
+            S = st.base_scores(ia, ib)
+            Sadj = score_claims(st, ia, ib, base=S)
+            anchored = [(r, c) for r, c in _anchor_pairs(st, ia, ib) if Sadj[r, c] >= ANCHOR_MIN_SCORE
+                        and fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1]) >= 0]
+            cand, X = samefact.pair_features(st, ia, ib, S, Sadj, anchored)
+            if not cand:
+                continue
+            P = samefact.probability(X, m)
+            for (r, c), p, x in zip(cand, P.tolist(), X):
+                i, j = int(ia[r]), int(ib[c])
+                out.append((min(i, j), max(i, j), float(p), x))
+    return st, out
 
 
-def _merge_links(links, parent, find, article) -> None:
+def _merge_links(links, parent, find, article, allowed=None) -> None:
     """Join the linked claims, strongest link first, into groups holding at most ``MAX_PER_ARTICLE`` claims of
-    any one article. Links are made pair by pair (each claim to its best counterparts), and chaining them
-    unchecked lets a large story's groups run together through weak links until one group holds most of the
-    story; an article states a fact a few times at most (a lede, the body, a quote), so a link that would put
-    more of one article's claims in one group is refused (attribute links, which exist for the comparison and
-    carry no score, come last)."""
+    any one article. ``allowed(members_x, members_y)``, when given, must accept every pair a merge would join
+    (a link joins two groups only when the claims it would bring together all state one fact: links made pair
+    by pair and closed transitively run topics together)."""
     counts = {i: {int(article[i]): 1} for i in range(len(parent))}
+    members = {i: [i] for i in range(len(parent))}
     for _score, x, y in sorted(links, key=lambda t: (-t[0], t[1], t[2])):
         rx, ry = find(x), find(y)
         if rx == ry:
@@ -375,95 +400,109 @@ def _merge_links(links, parent, find, article) -> None:
         cx, cy = counts[rx], counts[ry]
         if any(cx.get(a, 0) + k > MAX_PER_ARTICLE for a, k in cy.items()):
             continue
+        if allowed is not None and not allowed(members[rx], members[ry]):
+            continue
         root, other = min(rx, ry), max(rx, ry)
         parent[other] = root
         merged = dict(counts.pop(other))
         for a, k in counts[root].items():
             merged[a] = merged.get(a, 0) + k
         counts[root] = merged
+        members[root] = members[root] + members.pop(other)
 
 
-def group_claims(analyses, stories, entity_map) -> list:
-    """``ClaimGroup`` records (status not yet assessed) covering every claim of ``analyses`` exactly once."""
+def _evidence(st, x, y, entity_names=None) -> dict:
+    """What two linked claims share: entities, figures, dates and rare content words."""
+    ca, cb = st.items[x][1], st.items[y][1]
+    ents = sorted(st.ent_ids[x] & st.ent_ids[y])
+    qty = sorted({q.text for q in ca.quantities for r in cb.quantities
+                  if unit_key(q.unit) == unit_key(r.unit) and quantities_agree(q, r) and q.value is not None})
+    tms = sorted(set(time_values(ca)) & set(time_values(cb)))
+    wa, wb = set(content_words(ca.text)), set(content_words(cb.text))
+    shared = sorted(wa & wb, key=lambda w: (-len(w), w))[:8]
+    return {"entities": [e for e in ents if ":" not in e], "quantities": qty[:5], "times": tms[:5],
+            "words": sorted(shared)}
+
+
+def group_claims(analyses, stories, entity_map, scores: dict | None = None) -> list:
+    """``ClaimGroup`` records (status not yet assessed) covering every claim of ``analyses`` exactly once, each
+    with its same-fact links (and their evidence), confidence, central fact and related groups.
+
+    ``scores`` (a dict), when given, receives ``(claim id, claim id) -> probability`` of every scored pair."""
     by_id = {a.article.id: a for a in analyses}
+    m = samefact.model()
     groups = []
     for story in stories:
         members = [by_id[aid] for aid in sorted(story.articles) if aid in by_id]
         if not members:
             continue
         if len(members) == 1:
-            # an article alone in its story: no claims of another article to link to (nor attributes to
-            # compare), so every claim is a group of its own; no need for the story's score matrices
+            # an article alone in its story: no claims of another article to link to, so every claim is a
+            # group of its own; no need for the story's score matrices
             for c in members[0].claims:
-                groups.append(ClaimGroup(id=make_id("g", c.id), story=story.id, claims=[c.id]))
+                groups.append(ClaimGroup(id=make_id("g", c.id), story=story.id, claims=[c.id], fact=c.text))
             continue
-        st = _Story(members, entity_map)
-        n = len(st.items)
-        parent = list(range(n))
-
-        def find(x):
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        links = []                     # (score, x, y): candidate links, merged strongest first
-
-        def link(x, y, score=None):
-            links.append((float(score) if score is not None else -np.inf, min(x, y), max(x, y)))
-
-        per_article = [np.nonzero(st.article == ai)[0] for ai in range(len(members))]
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                ia, ib = per_article[a], per_article[b]
-                if not len(ia) or not len(ib):
-                    continue
-                S = score_claims(st, ia, ib)
-                anchored = [(r, c) for r, c in _anchor_pairs(st, ia, ib)
-                            if S[r, c] >= ANCHOR_MIN_SCORE
-                            and fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1]) >= 0]
-                best_b = S.argmax(1)
-                best_a = S.argmax(0)
-                # a runner-up that shares an anchor figure with the claim joins its group anyway: it is not
-                # a competing choice, so it does not make the best counterpart less clear
-                R = S.copy()
-                for r, c in anchored:
-                    R[r, c] = -np.inf
-                R[np.arange(S.shape[0]), best_b] = -np.inf
-                second_b = R.max(1) if S.shape[1] > 1 else np.full(S.shape[0], -np.inf)
-                R = S.copy()
-                for r, c in anchored:
-                    R[r, c] = -np.inf
-                R[best_a, np.arange(S.shape[1])] = -np.inf
-                second_a = R.max(0) if S.shape[0] > 1 else np.full(S.shape[1], -np.inf)
-                for r, c in enumerate(best_b.tolist()):
-                    clear = S[r, c] - second_b[r] >= CLEAR_MARGIN
-                    fused = _fused(st, ia, r, int(best_a[c])) and S[int(best_a[c]), c] >= THRESHOLD
-                    if S[r, c] >= (THRESHOLD if best_a[c] == r or clear or fused else THRESHOLD_ONE_WAY):
-                        link(int(ia[r]), int(ib[c]), S[r, c])
-                for c, r in enumerate(best_a.tolist()):
-                    clear = S[r, c] - second_a[c] >= CLEAR_MARGIN
-                    fused = _fused(st, ib, c, int(best_b[r])) and S[r, int(best_b[r])] >= THRESHOLD
-                    if best_b[r] != c and S[r, c] >= (THRESHOLD if clear or fused else THRESHOLD_ONE_WAY):
-                        link(int(ia[r]), int(ib[c]), S[r, c])
-                for r, c in anchored:
-                    link(int(ia[r]), int(ib[c]), max(S[r, c], THRESHOLD))
-        # claims stating an attribute of the same entity are compared by assess: put them together
-        offsets = np.concatenate([[0], np.cumsum([len(m.claims) for m in members])]).tolist()
-        first_stater = {}
-        for ai, an in enumerate(members):
-            for ci, keys in sorted(_attribute_keys(an, entity_map).items()):
-                for key in sorted(keys):
-                    idx = offsets[ai] + ci
-                    if key in first_stater and st.article[first_stater[key]] != ai:
-                        link(first_stater[key], idx)
-                    first_stater.setdefault(key, idx)
-        _merge_links(links, parent, find, st.article)
-        comps = defaultdict(list)
-        for i in range(n):
-            comps[find(i)].append(st.items[i][1].id)
-        for ids in comps.values():
-            ids = sorted(ids)
-            groups.append(ClaimGroup(id=make_id("g", *ids), story=story.id, claims=ids))
+        groups.extend(_story_groups(members, story, entity_map, m, scores))
     groups.sort(key=lambda g: (g.story, g.claims[0]))
     return groups
+
+
+def _story_groups(members, story, entity_map, m, scores) -> list:
+    st, pairs = story_pairs(members, entity_map, m)
+    n = len(st.items)
+    prob = {(x, y): p for x, y, p, _ in pairs}
+    if scores is not None:
+        for (x, y), p in prob.items():
+            scores[(st.items[x][1].id, st.items[y][1].id)] = p
+    link_t, floor_t = m["link_threshold"], m["related_threshold"]
+    links = [(p, x, y) for (x, y), p in prob.items() if p >= link_t]
+
+    def allowed(xs, ys):
+        # every claim pair the merge would join (of two articles) must be at least a related match
+        return all(prob.get((min(a, b), max(a, b)), 0.0) >= floor_t
+                   for a in xs for b in ys if st.article[a] != st.article[b])
+
+    parent = list(range(n))
+    _merge_links(links, parent, lambda x: find_root_list(parent, x), st.article, allowed)
+    comps = defaultdict(list)
+    for i in range(n):
+        comps[find_root_list(parent, i)].append(i)
+    gid_of, out = {}, []
+    for root, idx in comps.items():
+        ids = sorted(st.items[i][1].id for i in idx)
+        g = ClaimGroup(id=make_id("g", *ids), story=story.id, claims=ids)
+        inside = [(p, x, y) for p, x, y in links if find_root_list(parent, x) == root
+                  and find_root_list(parent, y) == root]
+        g.links = [{"claims": sorted([st.items[x][1].id, st.items[y][1].id]), "score": round(p, 4),
+                    "evidence": _evidence(st, x, y)} for p, x, y in sorted(inside, key=lambda t: -t[0])]
+        g.confidence = round(min(p for p, _, _ in inside), 4) if inside else None
+        g.fact = _central(st, idx, prob).text
+        for i in idx:
+            gid_of[i] = g.id
+        out.append(g)
+    _related(out, prob, gid_of, floor_t)
+    return out
+
+
+def _central(st, idx, prob):
+    """The group's most central claim: the most strongly linked to the others, in its outlet's own voice first."""
+    def key(i):
+        c = st.items[i][1]
+        tie = sum(prob.get((min(i, j), max(i, j)), 0.0) for j in idx if j != i)
+        return (-tie, c.attribution != "outlet", c.start, c.id)
+    return st.items[min(idx, key=key)][1]
+
+
+def _related(groups, prob, gid_of, floor_t) -> None:
+    """Each group's related groups: the best pair across two groups scoring at least ``floor_t``."""
+    best = defaultdict(dict)
+    for (x, y), p in prob.items():
+        gx, gy = gid_of[x], gid_of[y]
+        if gx == gy or p < floor_t:
+            continue
+        for a, b in ((gx, gy), (gy, gx)):
+            if p > best[a].get(b, 0.0):
+                best[a][b] = p
+    for g in groups:
+        g.related = [{"group": k, "score": round(v, 4)}
+                     for k, v in sorted(best[g.id].items(), key=lambda t: (-t[1], t[0]))[:MAX_RELATED]]

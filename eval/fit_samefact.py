@@ -1,0 +1,223 @@
+"""Fit the same-fact model (``src/corroborator/link/samefact_model.json``) on the shared fact-level gold.
+
+    .venv/bin/python eval/fit_samefact.py [--cache FILE] [--write] [--precision 0.85]
+
+Training pairs: every scored pair of claims of two outlets in the twelve gold stories of
+../shared/data/facts/basil (see ``facts_data``); a pair is positive when the gold sentences the two claims
+cover state one gold fact. The model is a logistic regression with an L2 penalty over ``samefact.FEATURES``
+(standardised), fitted by Newton's method.
+
+Figures are reported by cross-validation over stories (leave one story out): the out-of-fold probabilities
+give the precision-recall curve and the calibration bands, and the link threshold is the lowest at which
+out-of-fold pair precision reaches ``--precision``. The grouping figures of ``facts_eval`` are computed the
+same way, each story grouped by a model fitted without it. With ``--write`` the model fitted on all twelve
+stories is written, with the thresholds chosen out of fold.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import facts_data as fd  # noqa: E402
+
+L2 = 1.0
+RELATED = 0.30        # probability from which a pair is listed as related (never counted toward a status)
+
+
+def _zero_model():
+    from corroborator.link import samefact
+    k = len(samefact.FEATURES)
+    return {"features": list(samefact.FEATURES), "mean": [0.0] * k, "scale": [1.0] * k, "weights": [0.0] * k,
+            "bias": 0.0, "link_threshold": 1.1, "related_threshold": 1.1}
+
+
+def story_rows(stories, analyses):
+    """Per gold story: (claim id pairs, feature matrix, labels)."""
+    from corroborator.link import merge_entities
+    from corroborator.link.claims import story_pairs
+    from corroborator.pipeline import embed_claims_where_needed
+    from corroborator.records import Story
+    recs = []
+    sts = []
+    for st in stories:
+        by_tag = fd.gold_tag(st, analyses)
+        sts.append(Story(id=f"s{st.number}", title="", articles=sorted(a.article.id for a in by_tag.values())))
+    embed_claims_where_needed(list(analyses.values()), sts)
+    _ents, emap = merge_entities(list(analyses.values()), sts)
+    for st, story in zip(stories, sts):
+        by_tag = fd.gold_tag(st, analyses)
+        smap = fd.SentenceMap(st, by_tag)
+        members = sorted(by_tag.values(), key=lambda a: a.article.id)
+        sents = {c.id: smap.sentences_of(a.article.id, c.start, c.end) for a in members for c in a.claims}
+        pos = st.positive_pairs
+        s_obj, pairs = story_pairs(members, emap, _zero_model())
+        ids, X, y = [], [], []
+        for i, j, _p, x in pairs:
+            a, b = s_obj.items[i][1].id, s_obj.items[j][1].id
+            if not sents[a] or not sents[b]:
+                continue
+            ids.append((a, b))
+            X.append(x)
+            y.append(any(frozenset((u, v)) in pos for u in sents[a] for v in sents[b]))
+        recs.append((st, ids, np.array(X, dtype=np.float64), np.array(y, dtype=np.float64)))
+    return recs
+
+
+def fit(X, y, l2=L2) -> dict:
+    from corroborator.link import samefact
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale < 1e-6] = 1.0
+    Z = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
+    w = np.zeros(Z.shape[1])
+    reg = np.full(Z.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(Z @ w, -30, 30)))
+        g = Z.T @ (p - y) + reg * w
+        H = (Z * (p * (1 - p))[:, None]).T @ Z + np.diag(reg + 1e-9)
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return {"features": list(samefact.FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
+            "weights": w[:-1].tolist(), "bias": float(w[-1])}
+
+
+def predict(m, X):
+    from corroborator.link import samefact
+    return samefact.probability(X, m)
+
+
+def curve_lines(P, y):
+    order = np.argsort(-P)
+    out = []
+    for thr in (0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2):
+        sel = P >= thr
+        n = int(sel.sum())
+        prec = float(y[sel].mean()) if n else 0.0
+        out.append((thr, prec, float(y[sel].sum() / y.sum()), n))
+    del order
+    return out
+
+
+def calibration(P, y):
+    out = []
+    for lo in (0.5, 0.6, 0.7, 0.8, 0.9):
+        hi = lo + 0.1 + (1e-9 if lo >= 0.9 else 0)
+        sel = (P >= lo) & (P < hi)
+        if sel.sum():
+            out.append((lo, float(P[sel].mean()), float(y[sel].mean()), int(sel.sum())))
+    return out
+
+
+def choose_threshold(P, y, want):
+    """The lowest threshold (step 0.01) whose pairs at or above it have precision >= ``want``."""
+    best = 0.99
+    for thr in np.arange(0.99, 0.2, -0.01):
+        sel = P >= thr
+        if sel.sum() >= 5 and y[sel].mean() >= want:
+            best = float(thr)
+    return round(best, 2)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cache", help="pickle of the per-article analyses (see facts_data.analyse)")
+    ap.add_argument("--write", action="store_true", help="write the model fitted on all stories")
+    ap.add_argument("--precision", type=float, default=0.85, help="out-of-fold pair precision at the link threshold")
+    ap.add_argument("--groups", action="store_true", help="also the grouping figures, out of fold")
+    args = ap.parse_args(argv)
+    if not fd.available():
+        print("SKIPPED fit_samefact: ../shared/data/facts/basil not present")
+        return 0
+    stories = fd.load_stories()
+    analyses = fd.analyse(stories, cache=args.cache)
+    recs = story_rows(stories, analyses)
+    oof_P, oof_y = [], []
+    for k, (_st, _ids, X, y) in enumerate(recs):
+        Xtr = np.vstack([r[2] for i, r in enumerate(recs) if i != k and len(r[2])])
+        ytr = np.concatenate([r[3] for i, r in enumerate(recs) if i != k and len(r[3])])
+        m = fit(Xtr, ytr)
+        oof_P.append(predict(m, X) if len(X) else np.zeros(0))
+        oof_y.append(y)
+    P, y = np.concatenate(oof_P), np.concatenate(oof_y)
+    print(f"pairs {len(y)}, positive {int(y.sum())}")
+    print("out-of-fold (leave one story out): threshold, precision, recall, pairs")
+    for thr, p, r, n in curve_lines(P, y):
+        print(f"  >= {thr:.2f}  P {p:.3f}  R {r:.3f}  {n}")
+    print("calibration, out of fold: band, mean score, observed precision, pairs")
+    for lo, ms, ob, n in calibration(P, y):
+        print(f"  [{lo:.1f}, {lo + 0.1:.1f})  {ms:.3f}  {ob:.3f}  {n}")
+    thr = choose_threshold(P, y, args.precision)
+    print(f"link threshold for out-of-fold precision >= {args.precision}: {thr}")
+    Xall = np.vstack([r[2] for r in recs if len(r[2])])
+    yall = np.concatenate([r[3] for r in recs if len(r[3])])
+    final = fit(Xall, yall)
+    final.update({"link_threshold": thr, "related_threshold": RELATED,
+                  "fitted_on": "shared/data/facts/basil (12 stories), eval/fit_samefact.py",
+                  "l2": L2, "pairs": int(len(yall)), "positives": int(yall.sum())})
+    for f, w in sorted(zip(final["features"], final["weights"]), key=lambda t: -abs(t[1])):
+        print(f"  weight {f:>14}: {w:+.3f}")
+    if args.write:
+        from corroborator.link import samefact
+        samefact.MODEL_PATH.write_text(json.dumps(final, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {samefact.MODEL_PATH}")
+    if args.groups:
+        group_cv(stories, analyses, recs, thr)
+    return 0
+
+
+def group_cv(stories, analyses, recs, thr):
+    """facts_eval's figures with each story grouped by a model fitted without it."""
+    import facts_eval
+    from corroborator.link import samefact
+    from corroborator.pipeline import link_and_assess
+    totals = {}
+    shipped = samefact.MODEL_PATH
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, st in enumerate(stories):
+            Xtr = np.vstack([r[2] for i, r in enumerate(recs) if i != k and len(r[2])])
+            ytr = np.concatenate([r[3] for i, r in enumerate(recs) if i != k and len(r[3])])
+            m = fit(Xtr, ytr)
+            m.update({"link_threshold": thr, "related_threshold": RELATED})
+            path = pathlib.Path(tmp) / f"m{k}.json"
+            path.write_text(json.dumps(m), encoding="utf-8")
+            samefact.MODEL_PATH = path
+            sub = {d.path: analyses[d.path] for d in st.docs.values() if d.path in analyses}
+            res = link_and_assess(list(sub.values()), details=True)
+            linked = dict(zip(("stories", "entities", "entity_map", "derivations", "groups", "timeline"), res[:6]))
+            linked.update(res[6])
+            sc = facts_eval.Scorer([st], sub, linked)
+            for name, v in _counts(sc).items():
+                totals[name] = totals.get(name, 0) + v
+        samefact.MODEL_PATH = shipped
+    t = totals
+    p = t["tp"] / t["pred"] if t["pred"] else 0.0
+    r = t["tp"] / t["gold"] if t["gold"] else 0.0
+    print("grouping, out of fold (each story grouped by a model fitted on the other eleven):")
+    print(f"  pair precision {p:.3f}  recall {r:.3f}  F1 {2 * p * r / (p + r) if p + r else 0:.3f}")
+    print(f"  multi-outlet groups right {t['right']}/{t['multi']}, corroborated right {t['corr_right']}/{t['corr']}")
+    print(f"  look-alikes joined {t['la_joined']}/{t['la']}")
+
+
+def _counts(sc) -> dict:
+    pred = sc.predicted_pairs()
+    tp = sum(len(pred[n] & sc.positives[n]) for n in pred)
+    g = sc.group_figures()
+    la = sc.lookalike_figures()
+    return {"tp": tp, "pred": sum(len(v) for v in pred.values()), "gold": sum(len(v) for v in sc.positives.values()),
+            "multi": g["multi_outlet_groups"], "right": round(g["multi_outlet_right"] * g["multi_outlet_groups"]),
+            "corr": g["corroborated_groups"], "corr_right": g["corroborated_right_count"],
+            "la": la["lookalikes"], "la_joined": round(la["lookalikes_joined"] * la["lookalikes"])}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

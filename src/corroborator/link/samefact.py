@@ -1,0 +1,121 @@
+"""The same-fact model: the probability that two claims of different articles state one fact.
+
+A pair of claims is described by plain features (``FEATURES``): how close their sentence vectors are (raw
+and centred on the story), the rarity-weighted content words and entities they share, whether their main
+predicates and the heads of its arguments agree (who did what to whom), their figures and dates, who states
+each (the outlet, one speaker, two speakers), negation, length, and whether each is the other's best match
+in its article. A logistic regression over them, fitted on labelled pairs by ``eval/fit_samefact.py``, turns
+them into a probability; the fitted model ships as ``samefact_model.json`` (weights, the features' means and
+scales, the link and related thresholds, and the evaluation that set them), pinned by its digest.
+
+Only pairs worth scoring are scored: a pair whose base score (``claims._Story.base_scores``) is far below
+any link, and that shares no distinctive figure, is given probability 0.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import pathlib
+from functools import lru_cache
+
+import numpy as np
+
+from .claims_compat import quantity_mismatches, ratio, time_mismatch
+from .claims_text import words
+
+MODEL_PATH = pathlib.Path(__file__).with_name("samefact_model.json")
+MIN_BASE = 0.05          # pairs with a lower base score (and no anchor figure) are not scored: probability 0
+_SPEECH = {"say", "tell", "add", "state", "write", "note", "claim", "argue", "insist", "explain", "report",
+           "announce", "declare", "describe", "call", "suggest", "believe", "think", "ask"}
+
+FEATURES = (
+    "cos", "cos_raw", "cos_raw_sq", "lex", "ent", "ent_shared", "same_speaker", "two_speakers", "one_quoted",
+    "both_outlet", "qty_match", "qty_far", "qty_near", "time_agree", "time_differ", "neg_differ", "len_min",
+    "len_ratio", "pred_same", "core_jaccard", "core_shared", "best_ab", "best_ba", "mutual", "margin",
+    "anchor", "base",
+)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> dict:
+    raw = pathlib.Path(path).read_bytes()
+    m = json.loads(raw)
+    m["digest"] = hashlib.sha256(raw).hexdigest()[:16]
+    return m
+
+
+def model(path=None) -> dict:
+    """The fitted model (a dict: ``features``, ``mean``, ``scale``, ``weights``, ``bias``, ``link_threshold``,
+    ``related_threshold``, ``digest``)."""
+    return _load(str(path or MODEL_PATH))
+
+
+def probability(X: np.ndarray, m: dict) -> np.ndarray:
+    """Calibrated same-fact probabilities of feature rows ``X`` (columns in ``FEATURES`` order)."""
+    cols = [FEATURES.index(f) for f in m["features"]]
+    Z = (X[:, cols] - np.asarray(m["mean"])) / np.asarray(m["scale"])
+    z = Z @ np.asarray(m["weights"]) + m["bias"]
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _core_sets(claim) -> tuple:
+    pred = claim.predicate if claim.predicate and claim.predicate not in _SPEECH else None
+    return pred, set(claim.core or ()) - _SPEECH
+
+
+def _kind(claim) -> str:
+    return "speaker" if claim.attribution in ("speaker", "anonymous") else claim.attribution
+
+
+def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one row of features, in order)
+    """Feature rows for the pairs of claims ``ia`` x ``ib`` (two articles of one story) worth scoring.
+
+    ``S``: base scores, ``Sadj``: base scores with the figure and date terms (``claims.score_claims``),
+    ``anchored``: (row, col) pairs sharing a distinctive figure. Returns ``(pairs, X)``: the (row, col) of each
+    row of ``X``."""
+    anch = set(anchored)
+    rows, cols = np.nonzero(S >= MIN_BASE)
+    cand = sorted(set(zip(rows.tolist(), cols.tolist())) | anch)
+    if not cand:
+        return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
+    best_b, best_a = Sadj.argmax(1), Sadj.argmax(0)
+    srt_b = np.sort(Sadj, axis=1)
+    second_b = srt_b[:, -2] if Sadj.shape[1] > 1 else np.full(Sadj.shape[0], -1.0)
+    comp = st.components(ia, ib)
+    cos, lex, ent, shared = comp["cos"], comp["lex"], comp["ent"], comp["ent_shared"]
+    raw = st.V0[ia] @ st.V0[ib].T
+    X = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
+    for k, (r, c) in enumerate(cand):
+        i, j = int(ia[r]), int(ib[c])
+        ca, cb = st.items[i][1], st.items[j][1]
+        f = X[k]
+        f[0], f[1] = cos[r, c], raw[r, c]
+        f[2] = raw[r, c] ** 2
+        f[3], f[4], f[5] = lex[r, c], ent[r, c], min(3.0, shared[r, c])
+        sa, sb = st.speaker[i], st.speaker[j]
+        ka, kb = _kind(ca), _kind(cb)
+        f[6] = float(sa >= 0 and sa == sb)
+        f[7] = float(ka == "speaker" and kb == "speaker" and not (sa >= 0 and sa == sb))
+        f[8] = float((ka == "speaker") != (kb == "speaker"))
+        f[9] = float(ka == "outlet" and kb == "outlet")
+        matched, mism = quantity_mismatches(ca, cb)
+        far = bool(mism) and (any(ratio(qa, qb) > 2.0 or n > 1 for qa, qb, n in mism) or len(mism) > 1)
+        f[10], f[11], f[12] = min(2, matched), float(far), float(bool(mism) and not far)
+        pair, agree = time_mismatch(ca, cb)
+        f[13], f[14] = float(agree), float(pair is not None)
+        f[15] = float((ca.modality == "negated") != (cb.modality == "negated"))
+        na, nb = len(words(ca.text)), len(words(cb.text))
+        f[16], f[17] = math.log1p(min(na, nb)), min(na, nb) / max(na, nb, 1)
+        pa, coa = _core_sets(ca)
+        pb, cob = _core_sets(cb)
+        f[18] = float(pa is not None and pa == pb)
+        inter = len(coa & cob)
+        f[19] = inter / len(coa | cob) if coa | cob else 0.0
+        f[20] = min(3, inter)
+        f[21], f[22] = float(best_b[r] == c), float(best_a[c] == r)
+        f[23] = f[21] * f[22]
+        f[24] = Sadj[r, c] - (second_b[r] if best_b[r] == c else srt_b[r, -1])
+        f[25] = float((r, c) in anch)
+        f[26] = Sadj[r, c]
+    return cand, X
