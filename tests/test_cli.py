@@ -20,7 +20,7 @@ def run_cli(*args, cwd=None):
 def test_version_and_help_for_every_subcommand():
     r = run_cli("--version")
     assert r.returncode == 0 and "corroborator" in r.stdout
-    for sub in ("analyze", "report", "serve"):
+    for sub in ("analyze", "report", "export", "serve"):
         r = run_cli(sub, "--help")
         assert r.returncode == 0, r.stderr
         assert "usage:" in r.stdout
