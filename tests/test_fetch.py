@@ -241,5 +241,5 @@ def test_urls_option_and_nothing_to_analyse(site, tmp_path):
 
 def test_the_python_api_takes_urls(site, tmp_path):
     import corroborator
-    ledger = corroborator.analyze([site.base + "/story/wren-sandbank"], progress=False)
+    ledger = corroborator.analyze(iter([site.base + "/story/wren-sandbank"]), progress=False)   # any iterable
     assert len(ledger.articles) == 1 and ledger.articles[0]["url"] == site.base + "/story/wren-sandbank"

@@ -337,6 +337,7 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
 
     if isinstance(paths, (str, pathlib.Path)):
         paths = [paths]
+    paths = list(paths)                     # read twice: files and folders, then URLs
     started = _now()
     files = discover([p for p in paths if not is_url(p)])
     outdir = pathlib.Path(out) if out is not None else None

@@ -34,7 +34,7 @@ import time
 import urllib.parse
 
 from .. import __version__
-from ..errors import UsageError
+from ..errors import UsageError, plain_reason
 from ..limits import MAX_FILE_BYTES
 from ..records import InputFailure
 
@@ -147,7 +147,7 @@ def fetch_urls(urls, folder, progress=None) -> FetchResult:
                                "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"}) as client:
         with concurrent.futures.ThreadPoolExecutor(CONCURRENT_REQUESTS, thread_name_prefix="fetch") as pool:
             def run(batch, feed_meta):
-                done = list(pool.map(lambda u: (u, _fetch_one(client, u, folder, feed_meta.get(u))), batch))
+                done = list(pool.map(lambda u: (u, _fetch_safely(client, u, folder, feed_meta.get(u))), batch))
                 items = []
                 for url, (kind, value) in done:
                     if kind == "page":
@@ -171,6 +171,18 @@ def fetch_urls(urls, folder, progress=None) -> FetchResult:
                     progress.total += len(todo)
                 run([u for u, _ in todo], {u: {**m, "_item": True} for u, m in todo})
     return FetchResult(files=list(files.values()), records=list(records.values()), pages=list(files))
+
+
+def _fetch_safely(client, url, folder, feed_meta):
+    """``_fetch_one``, where even an unforeseen error (a full disk) fails this URL alone."""
+    try:
+        return _fetch_one(client, url, folder, feed_meta)
+    except OSError as exc:
+        log.debug("keeping the page of %s failed", url, exc_info=True)
+        return "failed", f"fetched, but could not be kept under {folder}: {plain_reason(exc)}"
+    except Exception:  # noqa: BLE001
+        log.debug("fetching %s failed", url, exc_info=True)
+        return "failed", "could not be fetched: an unexpected error (run with --debug for details)"
 
 
 def _fetch_one(client, url: str, folder: pathlib.Path, feed_meta: dict | None):
