@@ -1,14 +1,15 @@
 """Status of each claim group: who reports the fact, on whose word, independently or not, in agreement or not.
 
-* **Outlets**: ``article.outlet``, else the URL's host, else the article's path (one file, one outlet).
+* **Outlets**: ``article.outlet``, else the URL's host; else the source is unknown (shown as "unknown source",
+  never as a file path), and such an article counts as a source of its own unless text reuse links it.
 * **Independence**: articles linked by a derivation (one reuses the other's text) form one unit and count
   once; the unit's outlet is that of its earliest article. ``independent_outlets`` counts distinct unit
   outlets.
 * **Sources**: a claim made by a speaker rests on that speaker (the global entity via ``entity_map``, else
   the anonymous ``speaker_key``, else the speaker's name); an outlet's own claim rests on its unit.
-* **Status**: ``conflicting`` when two claims from different units disagree (see ``conflicts``); else
-  ``single_source`` when one independent outlet reports it; else ``attributed_only`` when every claim rests
-  on one and the same speaker; else ``corroborated``.
+* **Status**, by voices: ``conflicting`` when two claims from different units disagree (see ``conflicts``);
+  else ``single_source`` when one independent outlet reports it; else ``corroborated`` when two independent
+  outlets state it in their own voice; else ``attributed_only`` (it rests on speakers' words).
 """
 from __future__ import annotations
 
@@ -20,15 +21,26 @@ from ..unionfind import find_root
 from .conflicts import find_conflicts
 
 
-def outlet_name(article) -> str:
-    if article.outlet:
+UNKNOWN = "unknown source"
+_UNKNOWN_PREFIX = "unknown:"
+
+
+def outlet_name(article):
+    """The article's outlet: its metadata, else the URL's host; ``None`` when unknown (a file path is never an
+    outlet)."""
+    if article.outlet and str(article.outlet).strip():
         return str(article.outlet).strip()
     if article.url:
         host = urlparse(article.url).netloc.lower()
         host = re.sub(r"^www\d?\.", "", host.split("@")[-1].split(":")[0])
         if host:
             return host
-    return article.path or article.id
+    return None
+
+
+def display_outlet(key: str) -> str:
+    """How a unit's outlet key is shown: its name, or "unknown source"."""
+    return UNKNOWN if key.startswith(_UNKNOWN_PREFIX) else key
 
 
 class Units:
@@ -66,7 +78,8 @@ class Units:
 
 def unit_key(article) -> tuple:
     """(date, outlet) of an article, as ``Units`` orders and names units."""
-    return (article.published or article.published_not_before or "9999"), outlet_name(article)
+    return ((article.published or article.published_not_before or "9999"),
+            outlet_name(article) or _UNKNOWN_PREFIX + article.id)
 
 
 def source_key(claim, article_id, entity_map):
@@ -83,6 +96,9 @@ def source_key(claim, article_id, entity_map):
     return None
 
 
+OUTLET_VOICES = ("outlet", "document")   # the outlet states it (in its own words, or from a document it cites)
+
+
 def assess_groups(groups, analyses, derivations, entity_map, units: Units | None = None) -> None:
     """Set ``status``, ``outlets``, ``independent_outlets`` and ``conflicts`` on every group, in place.
 
@@ -90,7 +106,7 @@ def assess_groups(groups, analyses, derivations, entity_map, units: Units | None
     from ``derivations`` among ``analyses``."""
     art = {a.article.id: a for a in analyses}
     claim_of = {c.id: (a.article.id, c) for a in analyses for c in a.claims}
-    outlet_of = {aid: outlet_name(a.article) for aid, a in art.items()}
+    outlet_of = {aid: display_outlet(unit_key(a.article)[1]) for aid, a in art.items()}
     if units is None:
         units = Units.of_analyses(analyses, derivations)
     for g in groups:
@@ -98,17 +114,20 @@ def assess_groups(groups, analyses, derivations, entity_map, units: Units | None
         g.outlets = sorted({outlet_of[aid] for aid, _ in members})
         unit_outlets = {units.find(aid): units.outlet(units.find(aid)) for aid, _ in members}
         g.independent_outlets = len(set(unit_outlets.values()))
-        sources = set()
-        for aid, c in members:
-            k = source_key(c, aid, entity_map)
-            sources.add(k if k is not None else ("outlet", units.outlet(units.find(aid))))
+        g.sources = "unknown" if any(v.startswith(_UNKNOWN_PREFIX) for v in unit_outlets.values()) else "known"
         g.conflicts = [Conflict(claims=tuple(x.claims), kind=x.kind, detail=x.detail)
                        for x in find_conflicts(members, art, outlet_of, units.find, entity_map)]
-        if g.conflicts:
-            g.status = "conflicting"
-        elif g.independent_outlets <= 1:
-            g.status = "single_source"
-        elif len(sources) == 1 and next(iter(sources))[0] == "speaker":
-            g.status = "attributed_only"
-        else:
-            g.status = "corroborated"
+        g.status = _status(g, members, units, entity_map)
+
+
+def _status(g, members, units, entity_map) -> str:
+    """By voices: ``corroborated`` needs two independent outlets that state the fact in their own voice; a
+    fact that rests on speakers' words in all but one outlet is ``attributed_only`` (two speakers saying
+    alike are two facts, and one speaker's words quoted twice are one voice)."""
+    if g.conflicts:
+        return "conflicting"
+    if g.independent_outlets <= 1:
+        return "single_source"
+    own = {units.outlet(units.find(aid)) for aid, c in members
+           if c.attribution in OUTLET_VOICES and source_key(c, aid, entity_map) is None}
+    return "corroborated" if len(own) >= 2 else "attributed_only"
