@@ -24,7 +24,8 @@ def extract_article(article, ann, embed=None) -> ArticleAnalysis:
     quotes = find_quotes(article, ann, entities)
     claims = find_claims(article, ann, entities, quotes)
     quantities = find_quantities(article.text)
-    times = find_times(article.text, published=article.published, not_before=article.published_not_before)
+    times = find_times(article.text, published=article.published, not_before=article.published_not_before,
+                       tokens=ann.tokens)     # the parse gives the tense that dates "on Wednesday"
     for c in claims:
         c.quantities = _within(quantities, c.start, c.end)
         c.times = _within(times, c.start, c.end)

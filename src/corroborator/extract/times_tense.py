@@ -127,16 +127,18 @@ _IRREGULAR_PAST = (
     "ground|leapt|lent|lit|mistook|overcame|overran|overthrew|rebuilt|rewrote|shone|shrank|slid|spun|split|"
     "sprang|stung|stank|strode|strove|swept|swung|upheld|wept|wound|wrung")
 _FUTURE_WORDS = re.compile(
-    r"\b(?:will|shall|won['’]t|going\sto|gonna|scheduled|slated|set\sto|due\s(?:to|on|for|in)|expected\sto|"
+    r"\b(?:(?:will|shall|would|could|may|might|must|should|can|won['’]t)\s(?:not\s)?(?:\w+ly\s)?"
+    r"(?:be\s|have\s(?:been\s)?)?[a-z]+|going\sto|gonna|scheduled|slated|set\sto|due\s(?:to|on|for|in)|expected\sto|"
     r"plans?\sto|planning\sto|intends?\sto|upcoming|to\sbe\sheld|"
     r"(?:is|are|am)\s(?:\w+\s)?\w+ing)\b|['’]ll\b", re.I)
 _PAST_WORDS = re.compile(r"\b(?:" + _IRREGULAR_PAST + r"|(?:has|have|had)\s(?:\w+\s)?\w+(?:ed|en)|"
                          r"[a-z]{2,}(?<!need)(?<!speed)(?<!seed)(?<!feed)(?<!deed)(?<!indeed)(?<!hundred)"
                          r"(?<!bed)(?<!red)(?<!shed)(?<!led)ed)\b", re.I)
-_CLAUSE_STOP = re.compile(r"[.!?;:\n\"“”]")
+# the end of a sentence or clause ("U.S. officials" and "Apple Inc. released" go on)
+_CLAUSE_STOP = re.compile(r"[!?;:\n\"“”]|\.(?=\s+[A-Z\"“(])|\s\.\s|\.$")
 
 
-def lexical_tense(text, start, end, window=90):
+def lexical_tense(text, start, end, window=120):
     """Tense from the words of the clause around ``text[start:end]``: the verb cue nearest the span."""
     lo = max(0, start - window)
     left = text[lo:start]
@@ -148,11 +150,17 @@ def lexical_tense(text, start, end, window=90):
     if stop:
         hi = stop.start()
     best, best_d = None, None
-    for rx, tense in ((_FUTURE_WORDS, FUTURE), (_PAST_WORDS, PAST)):
-        for m in rx.finditer(text, lo, hi):
-            if start <= m.start() < end:
+    future = [(m.start(), m.end()) for m in _FUTURE_WORDS.finditer(text, lo, hi)]
+    past = [(m.start(), m.end()) for m in _PAST_WORDS.finditer(text, lo, hi)
+            if not any(f[0] < m.end() and m.start() < f[1] for f in future)]   # "has been scheduled": ahead
+    for spans, tense in ((future, FUTURE), (past, PAST)):
+        for s, e in spans:
+            if s < end and start < e:
                 continue
-            d = start - m.end() if m.end() <= start else (m.start() - end) * 1.5   # cues before count more
+            gap = text[e:start] if e <= start else text[end:s]
+            d = len(gap) if e <= start else len(gap) * 1.5     # cues before count more
+            if "," in gap or "(" in gap or ")" in gap:
+                d += 40                   # across a comma: another clause, likely
             if best_d is None or d < best_d:
                 best, best_d = tense, d
     return best
