@@ -41,6 +41,7 @@ EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "OTHER"]
 LIMIT = Query(50, ge=1, le=500, description="items per page (1-500)")
 OFFSET = Query(0, ge=0, le=10_000_000, description="items to skip")
 PAGE_SIZE = 50
+TIMELINE_CLAIMS = 10     # claims shown under one date of the timeline page ("and N more"): 100 made 500 kB pages
 PLURAL = {"story": "stories", "article": "articles", "entity": "entities"}
 
 
@@ -347,7 +348,7 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None,
     @work
     def page_timeline(offset: int = OFFSET):
         counts = reader.timeline_counts()
-        view = LedgerView(reader.timeline_part(PAGE_SIZE, offset))
+        view = LedgerView(reader.timeline_part(PAGE_SIZE, offset, max_claims=TIMELINE_CLAIMS))
         chart = view.timeline_chart(counts=counts)
         for b in chart["bars"]:        # a bar whose date is on another page links to that page
             if not offset <= b["index"] < offset + PAGE_SIZE:

@@ -54,7 +54,8 @@ class ThreadCursors:
         with _all_lock:
             _all.add(self)
 
-    def _cursor(self):
+    def cursor(self):
+        """This thread's cursor (made on its first use)."""
         ident = threading.get_ident()
         cur = self._by_thread.get(ident)
         if cur is None:
@@ -67,7 +68,7 @@ class ThreadCursors:
         import duckdb
         check_deadline()
         try:
-            return self._cursor().execute(sql, list(params)).fetchall()
+            return self.cursor().execute(sql, list(params)).fetchall()
         except duckdb.InterruptException as exc:
             raise Cancelled("the request ran out of time; its query was stopped") from exc
 

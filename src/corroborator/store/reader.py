@@ -22,12 +22,31 @@ import weakref
 
 from ..errors import LedgerError
 from .cursors import ThreadCursors
+from .rowids import RowIndex
 
 STATUS_ORDER_SQL = ("CASE status WHEN 'conflicting' THEN 0 WHEN 'corroborated' THEN 1 "
                     "WHEN 'attributed_only' THEN 2 WHEN 'single_source' THEN 3 ELSE 9 END")
 STATUSES = ("conflicting", "corroborated", "attributed_only", "single_source")
 MEMORY_MB = 128
 TABLES = ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline")
+# (table, column) -> where its rows are: a key's rowids without a scan (rowids.RowIndex); the ix_* tables are
+# the reader's own (rid: a row of the ledger table they name)
+ROW_INDEXES = {("articles", "id"): "SELECT id, rowid FROM {db}articles",
+               ("entities", "id"): "SELECT id, rowid FROM {db}entities",
+               ("quotes", "id"): "SELECT id, rowid FROM {db}quotes",
+               ("claims", "id"): "SELECT id, rowid FROM {db}claims",
+               ("stories", "id"): "SELECT id, rowid FROM {db}stories",
+               ("claim_groups", "id"): "SELECT id, rowid FROM {db}claim_groups",
+               ("claims", "article"): "SELECT article, rowid FROM {db}claims",
+               ("quotes", "article"): "SELECT article, rowid FROM {db}quotes",
+               ("claim_groups", "story"): "SELECT story, rowid FROM {db}claim_groups",
+               ("quotes", "speaker"): "SELECT speaker, rid FROM ix_quote_speaker",
+               ("claims", "speaker"): "SELECT speaker, rid FROM ix_claim_speaker",
+               ("ix_group_of", "claim"): "SELECT claim, rowid FROM ix_group_of",
+               ("ix_story_of", "article"): "SELECT article, rowid FROM ix_story_of",
+               ("ix_mentions", "article"): "SELECT article, rowid FROM ix_mentions"}
+# what a row index of a ledger table checks the key against (speaker rows hold no speaker column)
+KEY_SQL = {"speaker": {"quotes": "record->'speaker'->>'entity'", "claims": "record->'attribution'->>'entity'"}}
 
 _INDEXES = """
 CREATE TABLE ix_group_of AS
@@ -93,6 +112,7 @@ class LedgerReader:
         self.head = {"schema": SCHEMA_ID, "run": json.loads(row[0])}
         self.run = self.head["run"]
         self._cursors = ThreadCursors(con)
+        self._rows = {key: RowIndex(self._pairs(sql.format(db=db))) for key, sql in ROW_INDEXES.items()}
         self._counts = {t: self._count(t) for t in TABLES}
         self._status_counts = {kind: {s: int(n or 0) for s, n in self._q(
             f"SELECT status, sum({kind}) FROM ix_group_counts GROUP BY status")} for kind in ("groups", "claims")}
@@ -135,6 +155,33 @@ class LedgerReader:
     def _q(self, sql: str, params=()):
         return self._cursors.fetchall(sql.format(db=self._db), params)
 
+    def _pairs(self, sql: str, size: int = 65536):
+        """The rows of a two-column query, fetched in batches (the key index of 270,000 claims at once would
+        hold every id as a Python string)."""
+        cur = self._cursors.cursor()
+        cur.execute(sql)
+        while True:
+            batch = cur.fetchmany(size)
+            if not batch:
+                return
+            yield from batch
+
+    def _by_key(self, table: str, column: str, keys, select: str = "record") -> list:
+        """Rows of ``table`` (``select``, a record by default) whose ``column`` is one of ``keys``, in the
+        table's order, read by rowid through the table's row index."""
+        keys = {k for k in keys if k is not None}
+        rowids = self._rows[(table, column)].rowids(keys)
+        if not rowids:
+            return []
+        key = KEY_SQL.get(column, {}).get(table, column)
+        db = "" if table.startswith("ix_") else "{db}"
+        if len(rowids) == 1:
+            rows = self._q(f"SELECT {key}, {select} FROM {db}{table} WHERE rowid = ?", rowids)
+        else:
+            rows = self._q(f"SELECT {key}, {select} FROM {db}{table} WHERE rowid IN (SELECT unnest(?::BIGINT[])) "
+                           f"ORDER BY rowid", [rowids])
+        return [r[1:] for r in rows if r[0] in keys]        # two keys may share a hash
+
     def _records(self, table: str, where: str = "TRUE", params=(), order: str = "rowid", limit=None,
                  offset: int = 0) -> list:
         page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
@@ -154,6 +201,9 @@ class LedgerReader:
         return " AND ".join(sql for sql, _ in given) or "TRUE", [value for _, value in given]
 
     def _in(self, table: str, column: str, values) -> list:
+        """Records of ``table`` whose ``column`` is one of ``values``, in the ledger's order."""
+        if (table, column) in self._rows:
+            return _loads(self._by_key(table, column, values))
         values = sorted(set(v for v in values if v is not None))
         if not values:
             return []
@@ -172,28 +222,22 @@ class LedgerReader:
     def record(self, table: str, ident: str):
         if table not in TABLES or table == "timeline":
             raise LedgerError(f"no single records in table {table!r}")
-        got = self._records(table, "id = ?", [ident])
+        got = self._in(table, "id", [ident]) if isinstance(ident, str) else []
         return got[0] if got else None
 
     def story_of(self, article_ids) -> dict:
-        ids = sorted(set(article_ids))
-        return dict(self._q("SELECT article, story FROM ix_story_of WHERE article IN (SELECT unnest(?::VARCHAR[]))",
-                            [ids])) if ids else {}
+        return {a: s for a, s in self._by_key("ix_story_of", "article", article_ids, "article, story")}
 
     def groups_of(self, claim_ids) -> dict:
         """``{claim id: (group id, status)}`` for the claims that are in a group."""
-        ids = sorted(set(claim_ids))
-        if not ids:
-            return {}
-        return {c: (g, s) for c, g, s in self._q(
-            "SELECT claim, grp, status FROM ix_group_of WHERE claim IN (SELECT unnest(?::VARCHAR[]))", [ids])}
+        return {c: (g, s) for c, g, s in self._by_key("ix_group_of", "claim", claim_ids, "claim, grp, status")}
 
     def claims(self, claim_ids) -> dict:
         return {c["id"]: c for c in self._in("claims", "id", claim_ids)}
 
     def claim_ids_of_story(self, story_id: str) -> set:
-        return {r[0] for r in self._q("SELECT c.id FROM {db}claims c JOIN ix_story_of o ON o.article = c.article "
-                                      "WHERE o.story = ?", [story_id])}
+        story = self.record("stories", story_id)
+        return {r[0] for r in self._by_key("claims", "article", story["articles"], "id")} if story else set()
 
     def claim_texts(self, size: int = 4096):
         """``(claim id, text)`` of every claim, in the ledger's order, a window of rowids at a time."""
@@ -271,11 +315,12 @@ class LedgerReader:
 
     def articles_meta(self, article_ids) -> list:
         """The same, for the articles ``article_ids``."""
-        ids = sorted(set(article_ids))
-        if not ids:
+        ids = set(article_ids)
+        rowids = self._rows[("articles", "id")].rowids(ids)
+        if not rowids:
             return []
-        rows = self._q(self._META + " WHERE a.id IN (SELECT unnest(?::VARCHAR[])) ORDER BY a.rowid", [ids])
-        return [dict(zip(self._META_KEYS, r)) for r in rows]
+        rows = self._q(self._META + " WHERE a.rowid IN (SELECT unnest(?::BIGINT[])) ORDER BY a.rowid", [rowids])
+        return [dict(zip(self._META_KEYS, r)) for r in rows if r[0] in ids]
 
     def entities_page(self, type=None, q=None, limit=50, offset=0, by_mentions=False) -> tuple:
         cond, params = self._where(("type = ?", type), ("contains(names, ?)", q and q.lower()))
@@ -310,7 +355,7 @@ class LedgerReader:
         articles = self._in("articles", "id", story["articles"])
         claims = self._in("claims", "article", story["articles"])
         quotes = self._in("quotes", "article", story["articles"])
-        groups = self._records("claim_groups", "story = ?", [story_id])
+        groups = self._in("claim_groups", "story", [story_id])
         speakers = {c["attribution"].get("entity") for c in claims}
         return self._part(stories=[story], articles=articles, claims=claims, quotes=quotes, claim_groups=groups,
                           entities=self._in("entities", "id", speakers))
@@ -324,7 +369,7 @@ class LedgerReader:
         claims = self._in("claims", "article", [article_id])
         quotes = self._in("quotes", "article", [article_id])
         groups = self._in("claim_groups", "id", [g for g, _ in self.groups_of(c["id"] for c in claims).values()])
-        mentioned = [r[0] for r in self._q("SELECT entity FROM ix_mentions WHERE article = ?", [article_id])]
+        mentioned = [r[0] for r in self._by_key("ix_mentions", "article", [article_id], "entity")]
         speakers = {q["speaker"].get("entity") for q in quotes}
         others = self._in("articles", "id", [d["article"] for d in a.get("derived_from", [])])
         story_id = self.story_of([article_id]).get(article_id)
@@ -338,10 +383,8 @@ class LedgerReader:
         e = self.record("entities", entity_id)
         if e is None:
             return None
-        quotes = self._records("quotes", "rowid IN (SELECT rid FROM ix_quote_speaker WHERE speaker = ?)",
-                               [entity_id])
-        claims = self._records("claims", "rowid IN (SELECT rid FROM ix_claim_speaker WHERE speaker = ?)",
-                               [entity_id])
+        quotes = self._in("quotes", "speaker", [entity_id])
+        claims = self._in("claims", "speaker", [entity_id])
         wanted = ({m["article"] for m in e["mentions"][:max_mentions]} | {q["article"] for q in quotes}
                   | {c["article"] for c in claims})
         groups = self._in("claim_groups", "id", [g for g, _ in self.groups_of(c["id"] for c in claims).values()])
@@ -362,9 +405,8 @@ class LedgerReader:
         claims = self.claims(c for t in timeline for c in t["claims"])
         groups = self.groups_of(claims)
         articles = [{"id": i, "outlet": o, "title": t, "path": p, "published": d, "derived_from": []}
-                    for i, o, t, p, d in self._q(
-                        "SELECT id, outlet, title, path, published FROM {db}articles WHERE id IN "
-                        "(SELECT unnest(?::VARCHAR[]))", [sorted({c["article"] for c in claims.values()})])]
+                    for i, o, t, p, d in self._by_key("articles", "id", {c["article"] for c in claims.values()},
+                                                      "id, outlet, title, path, published")]
         return self._part(timeline=timeline, claims=list(claims.values()), articles=articles,
                           claim_groups=self._in("claim_groups", "id", {g for g, _ in groups.values()}))
 
