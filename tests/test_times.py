@@ -159,3 +159,11 @@ def test_time_of_day_takes_the_day_beside_it():
     text = "The jet made its first flight Tuesday in Everett at 18:00 UTC."
     assert [v for _, v in resolved(text, "2023-03-15", True)] == ["2023-03-14", "2023-03-14"]
     assert values("Trading resumed at 10:30 a.m.", published=PUB) == [("10:30 a.m", PUB)]
+
+
+def test_ahead_of_publication_and_weekday_of_a_week():
+    assert values("The vote will be held in two weeks.", published=TUE) == [("in two weeks", "2023-03-28")]
+    assert values("The bridge was built in two weeks.", published=TUE) == []          # a duration
+    assert values("Talks resume on Tuesday of next week.", published=TUE) == [
+        ("on Tuesday of next week", "2023-03-21")]
+    assert values("Sales rose last fiscal year.", published=TUE) == [("last fiscal year", "2022")]

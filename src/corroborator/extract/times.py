@@ -64,10 +64,16 @@ _PATTERNS = [
     ("span", r"(?P<spmod>(?:earlier|later|early|late)\sin|(?:the\s)?(?:very\s)?(?:end|beginning|start|middle)\sof)"
              r"\s(?:the\s)?(?P<spunit>day|week|month|year)\b(?!\s(?:of|\d))"),
     ("theday", r"the\sday\b(?!\s?(?:before|after|of|that|when|in\swhich|on\swhich|[a-z]+ed\b|he|she|they|it|we|i|-))"),
+    ("wkday", r"(?P<wkm>next|last|this|previous|following|the\sfollowing|the\sprevious)\sweek,?\s(?:on\s)?"
+              r"(?P<wkd>" + _WEEKDAY_FULL + r")|(?:on\s)?(?P<wkd2>" + _WEEKDAY_FULL + r")\sof\s(?:the\s)?"
+              r"(?P<wkm2>next|last|this|previous|following|coming)\sweek"),
+    ("ahead", r"(?:in|within)\s(?:another\s)?(?P<hn>" + _NUMW + r")\s(?P<hu>day|week|month|year)s?\b(?!\s(?:of|and)\b)"
+              r"(?:\s(?:from\s(?:now|today)|time))?|(?P<fn>" + _NUMW + r")\s(?P<fu>day|week|month|year)s?\sfrom\s"
+              r"(?P<fref>now|today|tomorrow)"),
     ("ago", r"(?P<an>" + _NUMW + r")\s(?P<au>day|week|month|year)s?\sago\b"),
     ("rel", r"(?P<rmod>(?:(?:the\s)?(?:earlier|later|early|late|end\sof|beginning\sof|start\sof|middle\sof)\s)?"
             r"(?:this|last|next|the\scoming|the\sprevious|previous|the\sfollowing)|(?:this|the)\spast)"
-            r"\s(?P<runit>weekend|week|month|year)\b"),
+            r"\s(?:(?:fiscal|financial|calendar)\s)?(?P<runit>weekend|week|month|year)\b"),
     ("clock", r"(?:\d{1,2}\s?:\s?\d{2}|\d{1,2}\s?(?:[ap]\.\s?m\.|[ap]m\b)|[0-2]\d[0-5]\d(?=\s?(?:GMT|UTC)\b))"
               r"(?:\s?(?:[ap]\.?\s?m\b\.?))?"
               r"(?:\s?\(?\s?(?:GMT|UTC|[A-Z]{1,2}T)(?:\s?[+-]\s?\d{1,2})?\s?\)?)?"
@@ -270,6 +276,27 @@ def _resolve(m, text, pub, nb, tense):
         off = {"yesterday": -1, "last night": -1, "tomorrow": 1, "the day before yesterday": -2,
                "the day after tomorrow": 2}.get(r, 0)
         return (pub + dt.timedelta(days=off)).isoformat()
+    if kind == "wkday":                   # "Tuesday of next week": that day of that ISO week
+        mod = (g("wkm") or g("wkm2")).lower()
+        k = -1 if ("last" in mod or "previous" in mod) else 1 if ("next" in mod or "following" in mod
+                                                                  or "coming" in mod) else 0
+        wd = WEEKDAY_NUM[(g("wkd") or g("wkd2")).lower()]
+        return (pub + dt.timedelta(days=7 * k + wd - pub.weekday())).isoformat()
+    if kind == "ahead":                   # "in two weeks", "three days from now": ahead of publication
+        if g("hn") and not re.search(r"(?:now|today|time)$", m.group(0), re.I) and tense() != FUTURE:
+            return None                   # "built in two weeks", "the first rain in three days": a duration
+        n = (g("hn") or g("fn")).lower()
+        n = int(n) if n.isdigit() else _SMALL.get(n)
+        if n is None:
+            return None
+        unit = (g("hu") or g("fu")).lower()
+        base = pub + dt.timedelta(days=1 if (g("fref") or "").lower() == "tomorrow" else 0)
+        if unit in ("day", "week"):
+            return (base + dt.timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
+        if unit == "month":
+            y, mo = _month_shift(base.year, base.month, n)
+            return f"{y:04d}-{mo:02d}"
+        return str(base.year + n)
     if kind == "span":                    # "later in the day", "the end of the month": the current one
         unit = g("spunit").lower()
         return pub.isoformat() if unit == "day" else _week(pub) if unit == "week" else \
@@ -364,7 +391,10 @@ def find_times(text, start=0, end=None, published=None, not_before=None, tokens=
             if parse is not None:
                 return parse.at(m.start(), m.end())
             return lexical_tense(text, m.start(), m.end())
-        out.append(TimeExpr(m.start(), m.end(), m.group(0), _resolve(m, text, pub, nb, tense)))
+        value = _resolve(m, text, pub, nb, tense)
+        if value is None and m.lastgroup == "ahead" and pub is not None:
+            continue                      # "in two weeks" read as a duration, not a date
+        out.append(TimeExpr(m.start(), m.end(), m.group(0), value))
         if _needs_day(m) and out[-1].value:
             floating.append(len(out) - 1)
     for k in floating:                    # "at 18:00 UTC" beside "on Tuesday": that Tuesday
