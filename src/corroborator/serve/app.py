@@ -76,7 +76,7 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None,
     by ``workers`` threads (default: one per core), each within ``timeout`` seconds or 503 (``serve.workers``).
     """
     reader = LedgerReader.from_ledger(ledger) if ledger is not None else LedgerReader.open(ledger_path)
-    index = ClaimIndex(reader.claim_texts(), directory=reader.scratch)
+    index = ClaimIndex(reader.claim_texts())
     env = environment([HERE / "templates"])
     statics = {p.name: p.read_bytes() for p in STATIC.iterdir() if p.is_file() and p.suffix in STATIC_TYPES}
     run_record = {"version": None, "finished": None, **reader.run}
@@ -278,8 +278,7 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None,
         (outlet, story id and title)."""
         if story and reader.record("stories", story) is None:
             missing("story", story)
-        total, hits = index.search(q, limit=limit, offset=offset,
-                                   allowed=reader.claim_ids_of_story(story) if story else None)
+        total, hits = index.search(q, limit=limit, offset=offset, story=story or None)
         claims = reader.claims(cid for cid, _ in hits)
         groups = reader.groups_of(claims)
         articles = {a["id"]: a for a in reader.articles_meta(c["article"] for c in claims.values())}

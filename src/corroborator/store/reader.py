@@ -116,6 +116,7 @@ class LedgerReader:
         self._counts = {t: self._count(t) for t in TABLES}
         self._status_counts = {kind: {s: int(n or 0) for s, n in self._q(
             f"SELECT status, sum({kind}) FROM ix_group_counts GROUP BY status")} for kind in ("groups", "claims")}
+        self._story_titles = dict(self._q("SELECT id, title FROM {db}stories"))
         self._timeline_counts = self._q("SELECT value, json_array_length(record->'claims') FROM {db}timeline "
                                         "ORDER BY rowid")
 
@@ -240,11 +241,12 @@ class LedgerReader:
         return {r[0] for r in self._by_key("claims", "article", story["articles"], "id")} if story else set()
 
     def claim_texts(self, size: int = 4096):
-        """``(claim id, text)`` of every claim, in the ledger's order, a window of rowids at a time."""
+        """``(claim id, text, story id)`` of every claim, in the ledger's order, a window of rowids at a time."""
         top = self._q("SELECT max(rowid) FROM {db}claims")[0][0]
         lo = 0
         while top is not None and lo <= top:
-            yield from self._q("SELECT id, text FROM {db}claims WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+            yield from self._q("SELECT c.id, c.text, o.story FROM {db}claims c LEFT JOIN ix_story_of o "
+                               "ON o.article = c.article WHERE c.rowid >= ? AND c.rowid < ? ORDER BY c.rowid",
                                [lo, lo + size])
             lo += size
 
@@ -301,9 +303,7 @@ class LedgerReader:
         where, params = self._where(("outlet = ?", outlet))
         return self._page("articles", where, params, "rowid", limit, offset)
 
-    _META = ("SELECT a.id, a.outlet, a.title, a.published, (a.record->>'published_not_before'), a.path, o.story, "
-             "s.title FROM {db}articles a LEFT JOIN ix_story_of o ON o.article = a.id "
-             "LEFT JOIN ix_stories s ON s.id = o.story")
+    _META = "id, outlet, title, published, (record->>'published_not_before'), path"
     _META_KEYS = ("id", "outlet", "title", "published", "published_not_before", "path", "story", "story_title")
 
     def articles_meta_page(self, limit=50, offset=0) -> tuple:
@@ -315,12 +315,10 @@ class LedgerReader:
 
     def articles_meta(self, article_ids) -> list:
         """The same, for the articles ``article_ids``."""
-        ids = set(article_ids)
-        rowids = self._rows[("articles", "id")].rowids(ids)
-        if not rowids:
-            return []
-        rows = self._q(self._META + " WHERE a.rowid IN (SELECT unnest(?::BIGINT[])) ORDER BY a.rowid", [rowids])
-        return [dict(zip(self._META_KEYS, r)) for r in rows if r[0] in ids]
+        rows = self._by_key("articles", "id", article_ids, self._META)
+        story = self.story_of(r[0] for r in rows)
+        return [dict(zip(self._META_KEYS, (*r, story.get(r[0]), self._story_titles.get(story.get(r[0])))))
+                for r in rows]
 
     def entities_page(self, type=None, q=None, limit=50, offset=0, by_mentions=False) -> tuple:
         cond, params = self._where(("type = ?", type), ("contains(names, ?)", q and q.lower()))
