@@ -145,6 +145,10 @@ def create_app(ledger_path=None, ledger: dict | None = None, allowed_hosts=None,
         summary = "; ".join(f"{d['where']}: {d['problem']}" for d in details)
         return error_response(request, 422, f"invalid request: {summary}", details)
 
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception):
+        return error_response(request, 500, "internal error: the server could not answer this request")
+
     @app.exception_handler(Busy)
     async def busy(request: Request, exc: Busy):
         response = error_response(request, 503, str(exc))

@@ -5,12 +5,15 @@
 - a Host header outside ``allowed_hosts`` (when given) -> 400, so a page on another site cannot reach a
   loopback server through DNS rebinding;
 and adds security headers (a strict Content-Security-Policy: no scripts at all, styles and images only from
-this server) to every response. Refusals are JSON ``{"error": {"status", "message"}}``.
+this server) to every response. Refusals are JSON ``{"error": {"status", "message"}}``. An error raised after
+the answer was sent (a 500) is logged, and the connection kept open for the client's next request.
 """
 from __future__ import annotations
 
 import json
+import logging
 
+log = logging.getLogger("corroborator.serve")
 MAX_QUERY = 2048
 MAX_PATH = 2048
 SECURITY_HEADERS = [
@@ -41,13 +44,25 @@ class RequestGuard:
             await send({"type": "http.response.body", "body": body})
             return
 
+        answered = False
+
         async def send_with_headers(message):
+            nonlocal answered
             if message["type"] == "http.response.start":
                 message = dict(message)
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                answered = True
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette answers 500 and then raises again, and uvicorn closes a connection whose app raised:
+            # a client that had sent its next request on that connection got a connection error instead.
+            if not answered:
+                raise
+            log.exception("error in answering %s (answered 500; the connection is kept)", scope.get("path"))
 
     def _refusal(self, scope):
         if scope["method"] not in ("GET", "HEAD"):
