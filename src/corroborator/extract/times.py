@@ -397,8 +397,9 @@ def find_times(text, start=0, end=None, published=None, not_before=None, tokens=
         out.append(TimeExpr(m.start(), m.end(), m.group(0), value))
         if _needs_day(m) and out[-1].value:
             floating.append(len(out) - 1)
+    floating_set = set(floating)
     for k in floating:                    # "at 18:00 UTC" beside "on Tuesday": that Tuesday
-        day = _day_beside(out, k, text, set(floating))
+        day = _day_beside(out, k, text, floating_set)
         if day:
             t = out[k]
             out[k] = TimeExpr(t.start, t.end, t.text, day)
@@ -416,17 +417,24 @@ _SENTENCE_BREAK = re.compile(r"[!?\n]|\.\s+[A-Z\"“]|\s\.\s")
 
 
 def _day_beside(out, k, text, floating, reach=80):
-    """The value of the nearest expression giving a day, in the same sentence as ``out[k]``, if any."""
+    """The value of the nearest expression giving a day, in the same sentence as ``out[k]``, if any.
+    ``out`` is in text order, so only the neighbours within ``reach`` characters are looked at."""
     me, best, best_d = out[k], None, None
-    for j, t in enumerate(out):
-        if j in floating or not t.value or len(t.value) != 10:
-            continue
-        gap = (t.end, me.start) if t.end <= me.start else (me.end, t.start)
-        d = gap[1] - gap[0]
-        if d < 0 or d > reach or _SENTENCE_BREAK.search(text, gap[0], gap[1]):
-            continue
-        if best_d is None or d < best_d:
-            best, best_d = t.value, d
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(out):
+            t = out[j]
+            gap = (t.end, me.start) if step < 0 else (me.end, t.start)
+            if gap[1] - gap[0] > reach:
+                break
+            j += step
+            if j - step in floating or not t.value or len(t.value) != 10 or gap[1] < gap[0]:
+                continue
+            if _SENTENCE_BREAK.search(text, gap[0], gap[1]):
+                break
+            if best_d is None or gap[1] - gap[0] < best_d:
+                best, best_d = t.value, gap[1] - gap[0]
+            break
     return best
 
 

@@ -45,7 +45,9 @@ class TokenTense:
         if i >= len(toks) or toks[i].start >= end:
             return None
         # the token of the span whose head lies outside it (the span's own head)
-        span = [j for j in range(i, len(toks)) if toks[j].start < end]
+        span = [i]
+        while span[-1] + 1 < len(toks) and toks[span[-1] + 1].start < end:
+            span.append(span[-1] + 1)
         head = next((j for j in span if toks[j].head not in span or toks[j].head == j), span[-1])
         verb = self._governing_verb(head)
         return None if verb is None else self._tense_of(verb, depth=0)
