@@ -1,5 +1,6 @@
 """The per-article batch function, stage timings, and the progress line."""
 import io
+import logging
 import pathlib
 
 from corroborator.pipeline import analyze, doc_key, process_batch
@@ -71,7 +72,7 @@ def test_progress_with_unknown_total_and_quiet_when_not_a_terminal():
     assert quiet.getvalue() == ""
 
 
-def test_an_unexpected_error_reading_one_file_fails_that_file_only(tmp_path, monkeypatch):
+def test_an_unexpected_error_reading_one_file_fails_that_file_only(tmp_path, monkeypatch, caplog):
     """A reader bug on one input becomes that input's failure with a reason; the other inputs are analysed."""
     import corroborator
     import corroborator.ingest as ingest
@@ -88,10 +89,15 @@ def test_an_unexpected_error_reading_one_file_fails_that_file_only(tmp_path, mon
         return real(path)
 
     monkeypatch.setattr(ingest, "read_input", flaky)
-    ledger = corroborator.analyze([src], out=tmp_path / "out", progress=False)
+    with caplog.at_level(logging.DEBUG, logger="corroborator"):
+        ledger = corroborator.analyze([src], out=tmp_path / "out", progress=False)
     status = {i["path"].rsplit("/", 1)[-1]: i for i in ledger.run["inputs"]}
     assert status["a.txt"]["status"] == "ok"
-    assert status["b.txt"]["status"] == "failed" and "reader exploded" in status["b.txt"]["reason"]
+    # the reason is plain words; the exception's class and message are in the debug log only
+    reason = status["b.txt"]["reason"]
+    assert status["b.txt"]["status"] == "failed" and "unexpected error" in reason
+    assert "RuntimeError" not in reason and "reader exploded" not in reason
+    assert "reader exploded" in caplog.text
 
 
 def test_claims_are_embedded_only_where_their_story_has_another_article(tmp_path):
