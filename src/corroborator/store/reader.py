@@ -45,6 +45,8 @@ ROW_INDEXES = {("articles", "id"): "SELECT id, rowid FROM {db}articles",
                ("ix_group_of", "claim"): "SELECT claim, rowid FROM ix_group_of",
                ("ix_story_of", "article"): "SELECT article, rowid FROM ix_story_of",
                ("ix_mentions", "article"): "SELECT article, rowid FROM ix_mentions"}
+# tables a store may lack (contract v2 added them; a v1 store has none): read when present
+OPTIONAL_TABLES = {"disputes": "SELECT unnest(from_json(record->'claims', '[\"VARCHAR\"]')), rowid FROM {db}disputes"}
 # what a row index of a ledger table checks the key against (speaker rows hold no speaker column)
 KEY_SQL = {"speaker": {"quotes": "record->'speaker'->>'entity'", "claims": "record->'attribution'->>'entity'"}}
 
@@ -113,6 +115,9 @@ class LedgerReader:
         self.run = self.head["run"]
         self._cursors = ThreadCursors(con)
         self._rows = {key: RowIndex(self._pairs(sql.format(db=db))) for key, sql in ROW_INDEXES.items()}
+        self._optional = [t for t in OPTIONAL_TABLES if self._has_table(t)]
+        for t in self._optional:                # claim -> the rows that name it
+            self._rows[(t, "claim")] = RowIndex(self._pairs(OPTIONAL_TABLES[t].format(db=db)))
         self._counts = {t: self._count(t) for t in TABLES}
         self._status_counts = {kind: {s: int(n or 0) for s, n in self._q(
             f"SELECT status, sum({kind}) FROM ix_group_counts GROUP BY status")} for kind in ("groups", "claims")}
@@ -155,6 +160,26 @@ class LedgerReader:
     # ------------------------------------------------------------ queries
     def _q(self, sql: str, params=()):
         return self._cursors.fetchall(sql.format(db=self._db), params)
+
+    def _has_table(self, table: str) -> bool:
+        import duckdb
+        try:
+            self._q(f"SELECT 1 FROM {{db}}{table} LIMIT 0")
+            return True
+        except duckdb.CatalogException:
+            return False
+
+    def _naming(self, table: str, claim_ids) -> list:
+        """Records of an optional table (e.g. disputes) that name one of ``claim_ids``; none when it is absent."""
+        ids = set(claim_ids)
+        if (table, "claim") not in self._rows or not ids:
+            return []
+        rowids = self._rows[(table, "claim")].rowids(ids)
+        if not rowids:
+            return []
+        got = _loads(self._q(f"SELECT record FROM {{db}}{table} WHERE rowid IN (SELECT unnest(?::BIGINT[])) "
+                             f"ORDER BY rowid", [rowids]))
+        return [r for r in got if any(c in ids for c in r.get("claims", []))]
 
     def _pairs(self, sql: str, size: int = 65536):
         """The rows of a two-column query, fetched in batches (the key index of 270,000 claims at once would
@@ -340,13 +365,13 @@ class LedgerReader:
     # ------------------------------------------------------------ the part of the ledger one page shows
     def _part(self, **tables) -> dict:
         data = dict(self.head)
-        for t in TABLES:
+        for t in (*TABLES, *self._optional):
             data[t] = tables.get(t, [])
         return data
 
     def story_part(self, story_id: str):
-        """A story with its articles, claims, quotes, claim groups and the speakers they name; ``None`` when
-        there is no such story."""
+        """A story with its articles, claims, quotes, claim groups, the disputes naming its claims (a store
+        with a disputes table) and the speakers they name; ``None`` when there is no such story."""
         story = self.record("stories", story_id)
         if story is None:
             return None
@@ -354,9 +379,11 @@ class LedgerReader:
         claims = self._in("claims", "article", story["articles"])
         quotes = self._in("quotes", "article", story["articles"])
         groups = self._in("claim_groups", "story", [story_id])
-        speakers = {c["attribution"].get("entity") for c in claims}
+        disputes = self._naming("disputes", [c["id"] for c in claims])
+        speakers = ({c["attribution"].get("entity") for c in claims}
+                    | {e for d in disputes for e in d.get("speakers", []) if e})
         return self._part(stories=[story], articles=articles, claims=claims, quotes=quotes, claim_groups=groups,
-                          entities=self._in("entities", "id", speakers))
+                          entities=self._in("entities", "id", speakers), disputes=disputes)
 
     def article_part(self, article_id: str):
         """An article with its quotes, claims, their groups, the entities it mentions and its story; ``None``
