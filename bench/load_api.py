@@ -118,7 +118,9 @@ def synthetic_ledger(n_articles: int = 1000, per_story: int = 20, seed: int = 7)
             groups.append({"id": f"g{si:04d}-{k}", "story": sid, "claims": [c for c, _ in members],
                            "status": status if conflicts or k != 1 else "single_source", "outlets": outlets,
                            "independent_outlets": len(outlets), "conflicts": conflicts})
-    return {"schema": "corroborator.ledger/1",
+    from corroborator.ledger import SCHEMA_ID
+    from corroborator.store.duckdb_store import LEDGER_TABLES
+    data = {"schema": SCHEMA_ID,
             "run": {"version": "bench", "started": "2031-04-01T00:00:00+00:00",
                     "finished": "2031-04-01T00:01:00+00:00",
                     "inputs": [{"path": a["path"], "status": "ok", "reason": None, "article": a["id"]}
@@ -126,6 +128,13 @@ def synthetic_ledger(n_articles: int = 1000, per_story: int = 20, seed: int = 7)
             "articles": articles, "entities": sorted(entities.values(), key=lambda e: e["id"]), "quotes": quotes,
             "claims": claims, "stories": stories, "claim_groups": groups,
             "timeline": [{"value": v, "claims": timeline[v]} for v in sorted(timeline)]}
+    for table in LEDGER_TABLES:          # a table of a later contract that this invented ledger does not fill
+        data.setdefault(table, [])
+    if SCHEMA_ID != "corroborator.ledger/1":     # contract v2: each group states its fact, links and relations
+        text = {c["id"]: c["text"] for c in claims}
+        for g in groups:
+            g.update(fact=text[g["claims"][0]], confidence=None, links=[], related=[])
+    return data
 
 
 def _free_port() -> int:
