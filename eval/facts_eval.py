@@ -30,6 +30,9 @@ sys.path.insert(0, str(HERE))
 import facts_data as fd  # noqa: E402
 
 NAME = "facts_eval"
+GATED = ("pair_precision", "pair_recall", "multi_outlet_right", "corroborated_right", "conflict_precision",
+         "conflict_recall", "dispute_precision", "speaker_agreement", "outlet_voice_agreement")
+LOWER_IS_BETTER = ("lookalikes_joined", "calibration_max_gap")
 
 
 class Scorer:
@@ -243,8 +246,9 @@ def run(cache=None, verbose=False, want_curve=False) -> dict:
     stories = fd.load_stories()
     analyses = fd.analyse(stories, cache=cache)
     res = link_and_assess(list(analyses.values()), details=True)
-    linked = dict(zip(("stories", "entities", "entity_map", "derivations", "groups", "timeline"), res[:6]))
-    linked.update(res[6] if len(res) > 6 else {})
+    linked = dict(zip(("stories", "entities", "entity_map", "derivations", "groups", "timeline", "disputes"),
+                      res[:7]))
+    linked.update(res[7])
     sc = Scorer(stories, analyses, linked)
     figs = {}
     figs.update(sc.pair_figures())
@@ -260,22 +264,23 @@ def run(cache=None, verbose=False, want_curve=False) -> dict:
 
 
 def main(argv=None) -> int:
+    from _gate import Gate, add_arguments
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true", help="fail below the floors in eval/floors/facts_eval.json")
+    add_arguments(ap)
     ap.add_argument("-v", action="store_true", help="print the wrong 'corroborated' groups")
     ap.add_argument("--cache", help="pickle of the per-article analyses, reused while inputs and version match")
     ap.add_argument("--curve", action="store_true", help="print the link score's precision-recall and calibration")
     args = ap.parse_args(argv)
+    gate = Gate.from_args(NAME, [fd.GOLD, fd.BASIL], args)
     if not fd.available():
-        print(f"SKIPPED {NAME}: ../shared/data/facts/basil or ../shared/data/stories/basil not present")
-        return 0
-    figs = run(cache=args.cache, verbose=args.v, want_curve=args.curve or args.check)
+        return gate.skip("../shared/data/facts/basil or ../shared/data/stories/basil not present")
+    figs = run(cache=args.cache, verbose=args.v, want_curve=True)
     for k, v in figs.items():
         print(f"  {k}: {v:.3f}" if isinstance(v, float) else f"  {k}: {v}")
-    if args.check:
-        from _floors import below_floors, report
-        return report(below_floors(NAME, figs))
-    return 0
+    gated = {k: v for k, v in figs.items() if k in GATED}
+    # lower is better for these: gated as their complement
+    gated.update({f"not_{k}": 1.0 - figs[k] for k in LOWER_IS_BETTER if k in figs})
+    return gate.finish(gated)
 
 
 if __name__ == "__main__":

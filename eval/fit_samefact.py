@@ -71,22 +71,51 @@ def story_rows(stories, analyses):
     return recs
 
 
+# The direction each feature may push the probability, where its meaning fixes it: more shared content can
+# only make one fact likelier, a second figure far off or a differing date only less. A weight fitted against
+# its meaning (a confound of twelve stories) is held at zero: the model must not learn that far-apart figures
+# make one fact.
+SIGNS = {
+    "cos": 1, "cos_raw": 1, "lex": 1, "ent": 1, "ent_shared": 1, "same_speaker": 1, "qty_match": 1,
+    "time_agree": 1, "pred_same": 1, "core_jaccard": 1, "core_shared": 1, "best_ab": 1, "best_ba": 1,
+    "mutual": 1, "margin": 1, "anchor": 1, "base": 1,
+    "two_speakers": -1, "qty_far": -1, "time_differ": -1, "neg_differ": -1,
+}
+
+
+def _newton(Z, y, reg, free):
+    """L2-penalised logistic regression over the columns ``free`` of ``Z`` (the others held at zero)."""
+    w = np.zeros(Z.shape[1])
+    idx = np.nonzero(free)[0]
+    Zf = Z[:, idx]
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(Z @ w, -30, 30)))
+        g = Zf.T @ (p - y) + reg[idx] * w[idx]
+        H = (Zf * (p * (1 - p))[:, None]).T @ Zf + np.diag(reg[idx] + 1e-9)
+        step = np.linalg.solve(H, g)
+        w[idx] -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return w
+
+
 def fit(X, y, l2=L2) -> dict:
+    """The penalised logistic regression, with every weight in ``SIGNS`` kept to its sign (active set: a
+    weight fitted against its sign is fixed at zero and the rest refitted, until none is)."""
     from corroborator.link import samefact
     mean, scale = X.mean(0), X.std(0)
     scale[scale < 1e-6] = 1.0
     Z = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
-    w = np.zeros(Z.shape[1])
     reg = np.full(Z.shape[1], l2)
     reg[-1] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(Z @ w, -30, 30)))
-        g = Z.T @ (p - y) + reg * w
-        H = (Z * (p * (1 - p))[:, None]).T @ Z + np.diag(reg + 1e-9)
-        step = np.linalg.solve(H, g)
-        w -= step
-        if np.abs(step).max() < 1e-7:
+    sign = np.array([SIGNS.get(f, 0) for f in samefact.FEATURES] + [0])
+    free = np.ones(Z.shape[1], dtype=bool)
+    while True:
+        w = _newton(Z, y, reg, free)
+        wrong = free & (sign * w < 0)
+        if not wrong.any():
             break
+        free &= ~wrong
     return {"features": list(samefact.FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
             "weights": w[:-1].tolist(), "bias": float(w[-1])}
 
@@ -193,8 +222,9 @@ def group_cv(stories, analyses, recs, thr):
             samefact.MODEL_PATH = path
             sub = {d.path: analyses[d.path] for d in st.docs.values() if d.path in analyses}
             res = link_and_assess(list(sub.values()), details=True)
-            linked = dict(zip(("stories", "entities", "entity_map", "derivations", "groups", "timeline"), res[:6]))
-            linked.update(res[6])
+            linked = dict(zip(("stories", "entities", "entity_map", "derivations", "groups", "timeline",
+                               "disputes"), res[:7]))
+            linked.update(res[7])
             sc = facts_eval.Scorer([st], sub, linked)
             for name, v in _counts(sc).items():
                 totals[name] = totals.get(name, 0) + v

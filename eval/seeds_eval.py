@@ -189,6 +189,16 @@ class SeedScorer:
             res.append((f"group {g['id']} ({g['expected_status']})", ok, detail))
         return res
 
+    def lookalikes(self):
+        """Hard look-alike pairs (same names or topic, different facts): right when they share no group."""
+        res = []
+        for p in self.G.get("lookalikes", {}).get("pairs", []):
+            ga = {self.group_of[c["id"]]["id"] for c in self.claims_containing(*p["a"]) if c["id"] in self.group_of}
+            gb = {self.group_of[c["id"]]["id"] for c in self.claims_containing(*p["b"]) if c["id"] in self.group_of}
+            res.append((f"look-alike apart: {p.get('why', '')[:50]}", bool(ga and gb) and not (ga & gb),
+                        f"groups {sorted(ga)} / {sorted(gb)}"))
+        return res
+
     def single_source(self):
         res = []
         for f, s in self.G["single_source"]:
@@ -275,7 +285,7 @@ class SeedScorer:
 
     def all(self):
         return {name: getattr(self, name)() for name in
-                ("stories", "articles", "entities", "quotes", "claim_groups", "single_source", "unverified",
+                ("stories", "articles", "entities", "quotes", "claim_groups", "lookalikes", "single_source", "unverified",
                  "quantities", "times")}
 
 

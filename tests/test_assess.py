@@ -17,8 +17,11 @@ def claim(cid, text, attribution="outlet", speaker=None, key=None, q=(), t=(), e
                  speaker_key=key, quantities=list(q), times=list(t), entities=list(ents), modality=modality)
 
 
-def run(analyses, derivations=(), entity_map=None):
-    g = ClaimGroup(id="g1", story="s1", claims=[c.id for a in analyses for c in a.claims])
+def run(analyses, derivations=(), entity_map=None, linked=True):
+    """One group of all the claims; ``linked``: every pair is a confident same-fact link (as the linker makes)."""
+    ids = [c.id for a in analyses for c in a.claims]
+    links = [{"claims": [x, y], "score": 0.9} for i, x in enumerate(ids) for y in ids[i + 1:]] if linked else []
+    g = ClaimGroup(id="g1", story="s1", claims=ids, links=links)
     assess_groups([g], analyses, list(derivations), entity_map or {})
     return g
 
@@ -55,18 +58,40 @@ def test_two_outlets_quoting_the_same_speaker_is_attributed_only():
     assert g.status == "attributed_only" and g.independent_outlets == 2
 
 
-def test_same_anonymous_source_is_attributed_only_but_different_speakers_corroborate():
+def test_speakers_words_in_every_outlet_are_attributed_only_whoever_the_speakers_are():
     mk = lambda k1, k2: run([  # noqa: E731
         art("a1", "Tillbrook Herald", claims=[claim("c1", "A worker said cracks were seen.", "anonymous", key=k1)]),
         art("a2", "Lakeside Bulletin", claims=[claim("c2", "Cracks were seen, a worker said.", "anonymous", key=k2)])])
     assert mk("anon:one worker", "anon:one worker").status == "attributed_only"
-    assert mk("anon:one worker", "anon:a county official").status == "corroborated"
+    # two different sources saying alike: still no outlet states it in its own voice
+    assert mk("anon:one worker", "anon:a county official").status == "attributed_only"
 
 
-def test_outlet_falls_back_to_url_host_then_path():
+def test_corroborated_needs_two_outlets_in_their_own_voice():
+    own = claim("c1", "Cracks were found in the east span.")
+    quoted = claim("c2", "Cracks were found in the east span, a worker said.", "anonymous", key="anon:worker")
+    g = run([art("a1", "Tillbrook Herald", claims=[own]), art("a2", "Lakeside Bulletin", claims=[quoted])])
+    assert g.status == "attributed_only" and g.independent_outlets == 2
+    g = run([art("a1", "Tillbrook Herald", claims=[own]),
+             art("a2", "Lakeside Bulletin", claims=[claim("c2", "The east span has cracks.")])])
+    assert g.status == "corroborated"
+
+
+def test_an_article_without_outlet_is_an_unknown_source_never_its_path():
     g = run([art("a1", url="https://www.tillbrook-herald.example/news/1", claims=[claim("c1", "It closed.")]),
              art("a2", path="feeds/bulletin.txt", claims=[claim("c2", "It closed.")])])
-    assert g.outlets == ["feeds/bulletin.txt", "tillbrook-herald.example"]
+    assert g.outlets == ["tillbrook-herald.example", "unknown source"] and g.sources == "unknown"
+    g = run([art("a1", path="notes/one.txt", claims=[claim("c1", "It closed.")]),
+             art("a2", path="notes/two.txt", claims=[claim("c2", "It closed.")])])
+    assert g.outlets == ["unknown source"] and g.sources == "unknown"
+    assert not any("notes/" in o for o in g.outlets)
+
+
+def test_two_unknown_sources_linked_by_text_reuse_count_once():
+    g = run([art("a1", path="notes/one.txt", claims=[claim("c1", "It closed.")]),
+             art("a2", path="notes/two.txt", claims=[claim("c2", "It closed.")])],
+            derivations=[Derivation(article="a2", source="a1", share=0.8)])
+    assert g.status == "single_source" and g.independent_outlets == 1
 
 
 def test_different_figures_conflict_with_a_readable_detail():
@@ -77,7 +102,23 @@ def test_different_figures_conflict_with_a_readable_detail():
     assert g.status == "conflicting"
     (c,) = g.conflicts
     assert c.kind == "quantity" and set(c.claims) == {"c1", "c2"}
-    assert c.detail == "Outlet A says $732 billion, Outlet B says $740 billion"
+    assert c.detail == "Outlet A: $732 billion; Outlet B: $740 billion"
+
+
+def test_claims_in_one_group_without_a_confident_link_are_not_compared():
+    qa = Quantity(0, 12, "$732 billion", value=732e9, unit="$")
+    qb = Quantity(0, 12, "$740 billion", value=740e9, unit="$")
+    g = run([art("a1", "Outlet A", claims=[claim("c1", "$732 billion defence bill passed.", q=[qa])]),
+             art("a2", "Outlet B", claims=[claim("c2", "$740 billion defence bill passed.", q=[qb])])], linked=False)
+    assert g.conflicts == [] and g.status == "corroborated"
+
+
+def test_figures_that_count_different_things_do_not_conflict():
+    qa = Quantity(13, 15, "14", value=14)
+    qb = Quantity(13, 15, "19", value=19)
+    g = run([art("a1", "Outlet A", claims=[claim("c1", "The crash left 14 people injured.", q=[qa])]),
+             art("a2", "Outlet B", claims=[claim("c2", "The crash left 19 vehicles damaged.", q=[qb])])])
+    assert g.conflicts == []
 
 
 def test_overlapping_vague_ranges_agree():
@@ -109,6 +150,23 @@ def test_denial_conflicts():
     assert g.status == "conflicting" and g.conflicts[0].kind == "negation"
 
 
+def test_an_idiom_is_no_denial():
+    g = run([art("a1", "A", claims=[claim("c1", "The council approved the contract, and the mayor was pleased.")]),
+             art("a2", "B", claims=[claim("c2", "The mayor can't help but be pleased that the council approved the "
+                                                "contract.", modality="negated")])])
+    assert g.conflicts == []
+
+
+def test_an_honorific_is_not_an_attribute():
+    e1 = LocalEntity(1, "Ilse Brandvold", "PERSON", ["Brandvold"], [(0, 14)], attributes={"title": "Ms."})
+    e2 = LocalEntity(4, "Ilse Brandvold", "PERSON", ["Brandvold"], [(0, 14)], attributes={"title": "Dr."})
+    emap = {("a1", 1): "eB", ("a2", 4): "eB"}
+    g = run([art("a1", "A", entities=[e1], claims=[claim("c1", "Ms. Brandvold chairs the board.", ents=[1])]),
+             art("a2", "B", entities=[e2], claims=[claim("c2", "Dr. Brandvold chairs the board.", ents=[4])])],
+            entity_map=emap)
+    assert g.conflicts == []
+
+
 def test_different_ages_of_one_person_conflict():
     e1 = LocalEntity(1, "Ilse Brandvold", "PERSON", ["Brandvold"], [(0, 14)], attributes={"age": 52})
     e2 = LocalEntity(4, "Ilse Brandvold", "PERSON", ["Brandvold"], [(0, 14)], attributes={"age": 55})
@@ -133,3 +191,16 @@ def test_a_negated_claim_about_something_else_is_no_denial():
              art("a2", "B", claims=[claim("c2", "After a year of war the brigade has not drawn much attention, "
                                                 "partly to protect its soldiers.", modality="negated")])])
     assert g.status == "corroborated" and g.conflicts == []
+
+
+def test_people_and_a_kind_of_people_count_the_same_but_not_things():
+    qa = Quantity(27, 29, "14", value=14)
+    qb = Quantity(0, 8, "Nineteen", value=19)
+    ca = claim("c1", "The fire on Tuesday injured 14 dock workers.", q=[qa])
+    g = run([art("a1", "Outlet A", claims=[ca]),
+             art("a2", "Outlet B", claims=[claim("c2", "Nineteen people were hurt in the fire.", q=[qb])])])
+    assert g.status == "conflicting" and g.conflicts[0].kind == "quantity"
+    qc = Quantity(10, 12, "19", value=19)
+    g = run([art("a1", "Outlet A", claims=[ca]),
+             art("a2", "Outlet B", claims=[claim("c2", "The fire, 19 containers wide, hurt people.", q=[qc])])])
+    assert g.conflicts == []

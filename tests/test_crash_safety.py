@@ -62,7 +62,7 @@ def _stored_analyses(out, scratch) -> int | None:
         return None
     scratch.mkdir(parents=True, exist_ok=True)
     for f in out.iterdir():
-        if f.name.startswith("ledger.duckdb"):
+        if f.name.startswith("ledger.duckdb") and f.is_file():   # not DuckDB's spill folder (.tmp)
             shutil.copy2(f, scratch / f.name)
     con = duckdb.connect(str(scratch / "ledger.duckdb"))     # replays the WAL, as the rerun will
     try:

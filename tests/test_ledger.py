@@ -12,7 +12,7 @@ from conftest import EXAMPLE
 
 def test_schema_ships_in_the_package_and_rejects_bad_ledgers(example_run):
     data, _ = example_run
-    assert schema()["$id"] == "corroborator.ledger/1"
+    assert schema()["$id"] == "corroborator.ledger/2"
     broken = json.loads(json.dumps(data))
     broken["claim_groups"][0]["status"] = "probably_true"
     with pytest.raises(Exception):
@@ -78,7 +78,7 @@ def test_python_api_tables(example_run):
     df = ledger.table("claims")
     assert len(df) == len(data["claims"]) and "text" in df.columns
     assert ledger.to_arrow("articles").num_rows == len(data["articles"])
-    assert json.loads(ledger.to_json())["schema"] == "corroborator.ledger/1"
+    assert json.loads(ledger.to_json())["schema"] == "corroborator.ledger/2"
     with pytest.raises(KeyError):
         ledger.table("nonsense")
 

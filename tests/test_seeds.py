@@ -38,18 +38,15 @@ def test_caesar_is_one_person_across_both_articles(scorer):
     assert caesar and not _failed(caesar)
 
 
-# Gold groups reached so far; raise when alignment improves (never lower without a written reason).
-CORROBORATED_GROUPS_FLOOR = 3
+def test_no_look_alike_pair_shares_a_group(scorer):
+    """Precision first: two claims that share names or a topic but state different facts are never one group."""
+    pairs = scorer.lookalikes()
+    assert pairs and not _failed(pairs)
 
 
-def test_corroborated_gold_groups_reach_their_floor_with_two_outlets(scorer):
-    corroborated = [g for g in scorer.claim_groups() if "(corroborated)" in g[0]]
-    passed = [name for name, ok, _ in corroborated if ok]
-    assert len(passed) >= CORROBORATED_GROUPS_FLOOR, _failed(corroborated)
-
-
-@pytest.mark.xfail(strict=False, reason="paraphrases with no shared words or figures (the vetting pair, the "
-                                        "identities pair) are beyond embedding + structure alignment so far")
+@pytest.mark.xfail(strict=False, reason="precision first (issue 20): the seeds' same-fact pairs score 0.00-0.37 "
+                                        "with the fitted same-fact model, no higher than their look-alikes (up to "
+                                        "0.33), so none reaches the link threshold; they are listed as related")
 def test_every_corroborated_gold_group_is_found_with_two_outlets(scorer):
     corroborated = [g for g in scorer.claim_groups() if "(corroborated)" in g[0]]
     assert corroborated and not _failed(corroborated)

@@ -129,14 +129,23 @@ def sample_ledger() -> dict:
         {"id": "g-bridge", "story": "story-kestrel", "claims": ["c-bridge"], "status": "single_source",
          "outlets": [f"Gazette {SCRIPT}"], "independent_outlets": 1, "conflicts": []},
     ]
+    text = {c["id"]: c["text"] for c in claims}
+    for g in groups:                     # contract v2: the group's fact, its links and related groups
+        g.update(fact=text[g["claims"][0]], confidence=None, links=[], related=[])
+    groups[0].update(confidence=0.91, links=[
+        {"claims": ["c-workers-1", "c-workers-3"], "score": 0.91,
+         "evidence": {"entities": [], "quantities": ["40"], "times": [], "words": ["evacuated", f"workers {IMG}"]}}],
+        related=[{"group": "g-tower", "score": 0.42}])
+    disputes = [{"claims": ["c-tower-1", "c-resume"], "speakers": [None, None],
+                 "detail": f"the mayor: 'a total fabrication {IMG}'; the port authority: 'not a fabrication'"}]
     timeline = [{"value": "2030", "claims": ["c-bridge"]}, {"value": "2031-03", "claims": ["c-resume"]}]
     inputs = [{"path": a["path"], "status": "ok", "reason": None, "article": a["id"]} for a in articles]
     return copy.deepcopy({
-        "schema": "corroborator.ledger/1",
+        "schema": "corroborator.ledger/2",
         "run": {"version": "0.1.0", "started": "2031-03-06T10:00:00+00:00", "finished": "2031-03-06T10:00:05+00:00",
                 "inputs": inputs},
         "articles": articles, "entities": entities, "quotes": quotes, "claims": claims, "stories": stories,
-        "claim_groups": groups, "timeline": timeline,
+        "claim_groups": groups, "disputes": disputes, "timeline": timeline,
     })
 
 

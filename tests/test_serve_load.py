@@ -97,3 +97,9 @@ def test_requests_waiting_past_their_time_answer_503_and_never_run(tmp_path):
     time.sleep(1.0)
     assert ran == []                             # given up before they started: never run
     pool.shutdown()
+
+
+def test_serve_refuses_fewer_than_one_worker(tmp_path, capsys):
+    from corroborator.cli import EXIT_USAGE, main
+    assert main(["serve", "--ledger", str(tmp_path / "ledger.duckdb"), "--workers", "0"]) == EXIT_USAGE
+    assert "--workers" in capsys.readouterr().err

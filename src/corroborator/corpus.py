@@ -106,8 +106,9 @@ def _short_of_memory(exc) -> bool:
 def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) -> dict:
     from .assess import assess_groups
     from .assess.status import Units, unit_key
-    from .ledger import (article_record, claim_records, entity_record, group_record, quote_records,
-                         story_record, timeline_entries)
+    from .assess.disputes import find_disputes
+    from .ledger import (article_record, claim_records, dispute_id, dispute_record, entity_record, group_record,
+                         quote_records, story_record, timeline_entries)
     from .link import cluster_stories, group_claims
     from .link.derivation import candidate_pairs, check_pair, derivation_key
     from .link.entities import CrossStoryMerge, Part, entity_of_parts, story_parts
@@ -299,8 +300,11 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
         rows = defaultdict(list)
         for st in chunk:
             members = [ans[a] for a in st.articles]
-            groups = group_claims(members, [st], emap)
+            scores = {}
+            groups = group_claims(members, [st], emap, scores=scores)
             assess_groups(groups, members, (), emap, units=units)
+            for d in find_disputes(members, emap, scores):
+                rows["stage_disputes"].append((dispute_id(d), *store.stage_blob(_dumps(dispute_record(d)))))
             rows["stage_stories"].append((st.id, *store.stage_blob(_dumps(story_record(st)))))
             for g in groups:
                 rows["stage_claim_groups"].append((g.id, *store.stage_blob(_dumps(group_record(g)))))

@@ -6,11 +6,11 @@ import logging
 import pathlib
 
 from . import __version__
+from .tables import SCHEMA_ID, TABLES
 
 log = logging.getLogger("corroborator")
 
-SCHEMA_ID = "corroborator.ledger/1"
-TABLES = ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline")
+__all__ = ["SCHEMA_ID", "TABLES", "Ledger", "build_ledger", "validate", "schema"]
 READ_MEMORY_MB = 16          # DuckDB's cache while ledger.json is streamed from the store
 MAX_READ_MEMORY_MB = 4096    # ... raised up to this when a store needs more
 
@@ -70,10 +70,21 @@ def story_record(s) -> dict:
 def group_record(g) -> dict:
     return {"id": g.id, "story": g.story, "claims": list(g.claims), "status": g.status,
             "outlets": list(g.outlets), "independent_outlets": int(g.independent_outlets),
+            "fact": g.fact, "confidence": g.confidence,
+            "links": [dict(x) for x in g.links], "related": [dict(x) for x in g.related],
             "conflicts": [{"claims": list(c.claims), "kind": c.kind, "detail": c.detail} for c in g.conflicts]}
 
 
-def build_ledger(run, analyses, stories, entities, entity_map, derivations, groups, timeline) -> dict:
+def dispute_record(d) -> dict:
+    return {"claims": list(d.claims), "speakers": list(d.speakers), "detail": d.detail}
+
+
+def dispute_id(d) -> str:
+    """A dispute's key in the store (the ledger's order): its two claims."""
+    return "|".join(sorted(d.claims))
+
+
+def build_ledger(run, analyses, stories, entities, entity_map, derivations, groups, timeline, disputes=()) -> dict:
     """Assemble the ledger dict (contract format) from the records of every stage."""
     analyses = sorted(analyses, key=lambda x: x.article.id)
     derived = {}                     # article id -> its derivations, in the order given
@@ -92,6 +103,7 @@ def build_ledger(run, analyses, stories, entities, entity_map, derivations, grou
         "claims": claims,
         "stories": [story_record(s) for s in sorted(stories, key=lambda s: s.id)],
         "claim_groups": [group_record(g) for g in sorted(groups, key=lambda g: g.id)],
+        "disputes": [dispute_record(d) for d in sorted(disputes, key=dispute_id)],
         "timeline": [{"value": v, "claims": list(ids)} for v, ids in timeline],
     }
 

@@ -282,6 +282,7 @@ def link_and_assess(analyses, timings=None, on_embedded=None, embed=None, detail
     with the analyses given vectors, so that the caller can store them.
     """
     from .assess import assess_groups, build_timeline
+    from .assess.disputes import find_disputes
     from .link import cluster_stories, find_derivations, group_claims, merge_entities
 
     stories = cluster_stories(analyses)
@@ -290,13 +291,14 @@ def link_and_assess(analyses, timings=None, on_embedded=None, embed=None, detail
         on_embedded(embedded)
     derivations = find_derivations([a.article for a in analyses])
     entities, entity_map = merge_entities(analyses, stories)
-    scores = {} if details else None
+    scores = {}
     groups = group_claims(analyses, stories, entity_map, scores=scores)
     assess_groups(groups, analyses, derivations, entity_map)
+    disputes = find_disputes(analyses, entity_map, scores)
     timeline = build_timeline(analyses, groups)
     if details:
-        return stories, entities, entity_map, derivations, groups, timeline, {"scores": scores}
-    return stories, entities, entity_map, derivations, groups, timeline
+        return stories, entities, entity_map, derivations, groups, timeline, disputes, {"scores": scores}
+    return stories, entities, entity_map, derivations, groups, timeline, disputes
 
 
 def _now():

@@ -15,13 +15,16 @@ Only claims from different independent units (articles not derived from one anot
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from ..link.claims import counted_words
 from ..link.claims_compat import quantity_mismatches, time_mismatch
 from ..link.claims_text import content_words, normalize_text, words
 
-_NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "denied", "denies", "deny", "neither", "nor", "without"}
-NEGATION_OVERLAP = 0.6       # content-word overlap above which a lone negation word is a denial
+_NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "denied", "denies", "deny", "neither", "nor",
+             "without", "rejected", "rejects", "reject", "disputed", "disputes", "dispute", "dismissed", "dismisses",
+             "refuted", "refutes"}
 NEGATED_MODALITY_OVERLAP = 0.4   # ... and when one claim's modality is ``negated``
 
 
@@ -36,11 +39,53 @@ def _qtext(q) -> str:
     return normalize_text(q.text) if q.text else (f"{q.value:g}" if q.value is not None else f"{q.low}-{q.high}")
 
 
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister", "mx", "rev", "hon"}
+_IDIOMS = re.compile(r"\b(?:can(?:no|')?t help but|could(?:n't| not) help but|not only\b.{0,80}\bbut|no doubt|"
+                     r"nothing but|not least|never mind|no wonder|not to mention|none other than)\b", re.I)
+
+
 def _negated(claim) -> bool:
-    if claim.modality == "negated":
+    """The claim's main predicate is negated (or a denial), and not by an idiom ("can't help but think")."""
+    return claim.modality == "negated" and not _IDIOMS.search(claim.text)
+
+
+def _negators(claim) -> frozenset:
+    """The negation and denial words of a claim: two reports that negate alike do not deny each other, however
+    the parser read them."""
+    return frozenset(t for t in words(claim.text.replace("n't", " n't")) if t in _NEGATORS)
+
+
+def _speakers_differ(ca, cb) -> bool:
+    """Both claims are speakers' words, of two different speakers: a dispute between them, not the outlets."""
+    spk = ("speaker", "anonymous")
+    return (ca.attribution in spk and cb.attribution in spk
+            and (ca.speaker_entity, ca.speaker_key) != (cb.speaker_entity, cb.speaker_key))
+
+
+# nouns that count people in general, and kinds of people (stems, as ``content_words`` gives them): "19
+# people" counts what "14 dock workers" counts when the two claims state one fact
+_PEOPLE = {"people", "person", "individual", "other", "adult"}
+_KINDS_OF_PEOPLE = _PEOPLE | {
+    "worker", "employee", "staff", "passenger", "patient", "victim", "soldier", "officer", "firefighter",
+    "student", "child", "children", "pupil", "member", "volunteer", "civilian", "resident", "miner", "crew",
+    "driver", "pilot", "nurse", "doctor", "teacher", "protester", "demonstrator", "migrant", "refugee",
+    "prisoner", "inmate", "customer", "voter", "man", "men", "woman", "women", "fighter", "troop", "tourist",
+    "visitor", "guest", "fan", "spectator", "police", "policeman", "agent", "official", "hostage"}
+
+
+def _same_count(ca, qa, cb, qb) -> bool:
+    """Two figures count the same thing: the words after them ("2.4 million customers") share a noun, or one
+    counts people in general and the other a kind of person, or neither names what it counts (the claims'
+    link says they state one fact)."""
+    wa, wb = counted_words(ca, qa), counted_words(cb, qb)
+    if wa & wb or not (wa or wb):
         return True
-    toks = words(claim.text.replace("n't", " n't"))
-    return any(t in _NEGATORS for t in toks)
+    return bool((wa & _PEOPLE and wb & _KINDS_OF_PEOPLE) or (wb & _PEOPLE and wa & _KINDS_OF_PEOPLE))
+
+
+def _time_text(claim, value) -> str:
+    t = next(t for t in claim.times if t.value == value)
+    return normalize_text(t.text)
 
 
 def _overlap(a, b) -> float:
@@ -55,8 +100,8 @@ def _attr_value(v):
         return None
     if isinstance(v, (int, float)):
         return float(v)
-    s = normalize_text(str(v)).lower().strip()
-    return s or None
+    s = normalize_text(str(v)).lower().strip().rstrip(".")
+    return None if not s or s in _HONORIFICS else s
 
 
 def _attributes_differ(x, y) -> bool:
@@ -90,8 +135,11 @@ def _attribute_conflicts(ca, cb, aa, ab, entity_map):
     return out
 
 
-def find_conflicts(members, art, outlet_of, unit_of, entity_map) -> list:
-    """Conflicts among ``members`` (``[(article id, Claim)]``) of one group; one per kind and claim pair."""
+def find_conflicts(members, art, outlet_of, unit_of, entity_map, confident=None) -> list:
+    """Conflicts among ``members`` (``[(article id, Claim)]``) of one group; one per kind and claim pair.
+
+    ``confident``: the claim pairs (frozensets) linked as one fact with confidence; only they are compared (two
+    claims merely in one group may state different parts of it)."""
     out = []
     seen = set()
     # articles that head their unit (sources, not copies) first: a conflict is reported on the original
@@ -102,28 +150,41 @@ def find_conflicts(members, art, outlet_of, unit_of, entity_map) -> list:
             aid_b, cb = members[j]
             if aid_a == aid_b or unit_of(aid_a) == unit_of(aid_b):
                 continue
-            oa, ob = outlet_of[aid_a], outlet_of[aid_b]
-            pair = (ca.id, cb.id)
-            # a copy repeats its source's figures: report each disagreement once per pair of units
+            if confident is not None and frozenset((ca.id, cb.id)) not in confident:
+                continue
             units = tuple(sorted((unit_of(aid_a), unit_of(aid_b))))
-            _, mism = quantity_mismatches(ca, cb)
-            for qa, qb, _k in mism:
-                key = ("quantity", units, tuple(sorted((_qtext(qa), _qtext(qb)))))
-                if key not in seen:
-                    seen.add(key)
-                    out.append(FoundConflict(pair, "quantity", f"{oa} says {_qtext(qa)}, {ob} says {_qtext(qb)}"))
-            tp, _agree = time_mismatch(ca, cb)
-            if tp is not None and ("time", units, tuple(sorted(tp))) not in seen:
-                seen.add(("time", units, tuple(sorted(tp))))
-                ta = next(t for t in ca.times if t.value == tp[0])
-                tb = next(t for t in cb.times if t.value == tp[1])
-                out.append(FoundConflict(pair, "time", f"{oa} says {normalize_text(ta.text)} ({tp[0]}), "
-                                                         f"{ob} says {normalize_text(tb.text)} ({tp[1]})"))
-            na, nb = _negated(ca), _negated(cb)
-            need = NEGATED_MODALITY_OVERLAP if "negated" in (ca.modality, cb.modality) else NEGATION_OVERLAP
-            if na != nb and _overlap(ca, cb) >= need:
-                deny, affirm = (oa, ob) if na else (ob, oa)
-                out.append(FoundConflict(pair, "negation", f"{deny} reports a denial of what {affirm} reports"))
-            for key, name, va, vb in _attribute_conflicts(ca, cb, art[aid_a], art[aid_b], entity_map):
-                out.append(FoundConflict(pair, "attribute", f"{oa} gives {name}'s {key} as {va}, {ob} as {vb}"))
+            out.extend(_pair_conflicts(ca, cb, outlet_of[aid_a], outlet_of[aid_b], units, seen,
+                                       art[aid_a], art[aid_b], entity_map))
     return out
+
+
+def _pair_conflicts(ca, cb, oa, ob, units, seen, aa, ab, entity_map) -> list:
+    out = []
+    pair = (ca.id, cb.id)
+    # a copy repeats its source's figures: report each disagreement once per pair of units
+    _, mism = quantity_mismatches(ca, cb)
+    for qa, qb, _k in mism:
+        key = ("quantity", units, tuple(sorted((_qtext(qa), _qtext(qb)))))
+        if key not in seen and _same_count(ca, qa, cb, qb):
+            seen.add(key)
+            out.append(FoundConflict(pair, "quantity", f"{oa}: {_qtext(qa)}; {ob}: {_qtext(qb)}"))
+    tp, _agree = time_mismatch(ca, cb)
+    if tp is not None and len(tp[0]) == len(tp[1]) and ("time", units, tuple(sorted(tp))) not in seen:
+        ta, tb = _time_text(ca, tp[0]), _time_text(cb, tp[1])
+        if ta.lower() != tb.lower():          # the same words dated from two publication dates agree
+            seen.add(("time", units, tuple(sorted(tp))))
+            out.append(FoundConflict(pair, "time", f"{oa}: {ta} ({tp[0]}); {ob}: {tb} ({tp[1]})"))
+    na, nb = _negated(ca), _negated(cb)
+    if na != nb and _negators(ca) != _negators(cb) and not _speakers_differ(ca, cb) \
+            and _overlap(ca, cb) >= NEGATED_MODALITY_OVERLAP:
+        (deny, dc), (affirm, ac) = ((oa, ca), (ob, cb)) if na else ((ob, cb), (oa, ca))
+        out.append(FoundConflict(pair, "negation", f"{deny} denies it: {_short(dc.text)}; "
+                                                   f"{affirm} asserts it: {_short(ac.text)}"))
+    for key, name, va, vb in _attribute_conflicts(ca, cb, aa, ab, entity_map):
+        out.append(FoundConflict(pair, "attribute", f"{name}'s {key}: {oa}: {va}; {ob}: {vb}"))
+    return out
+
+
+def _short(text: str, n: int = 90) -> str:
+    text = " ".join(text.split())
+    return "\u201c" + (text if len(text) <= n else text[:n - 1].rstrip() + "\u2026") + "\u201d"

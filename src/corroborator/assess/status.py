@@ -115,8 +115,9 @@ def assess_groups(groups, analyses, derivations, entity_map, units: Units | None
         unit_outlets = {units.find(aid): units.outlet(units.find(aid)) for aid, _ in members}
         g.independent_outlets = len(set(unit_outlets.values()))
         g.sources = "unknown" if any(v.startswith(_UNKNOWN_PREFIX) for v in unit_outlets.values()) else "known"
+        confident = {frozenset(x["claims"]) for x in g.links}
         g.conflicts = [Conflict(claims=tuple(x.claims), kind=x.kind, detail=x.detail)
-                       for x in find_conflicts(members, art, outlet_of, units.find, entity_map)]
+                       for x in find_conflicts(members, art, outlet_of, units.find, entity_map, confident)]
         g.status = _status(g, members, units, entity_map)
 
 

@@ -277,7 +277,7 @@ def fact_adjustment(ca, cb) -> float:
 _DURATION_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
 
 
-def _counted_words(claim, q) -> set:
+def counted_words(claim, q) -> set:
     """Content words naming what a figure counts ("hundreds of residents" -> {"resident"}); empty when the
     figure is elliptic ("several hundred are located ...")."""
     text = claim.text
@@ -343,9 +343,9 @@ def _anchor_pairs(st: _Story, ia, ib) -> list:
                     if _same_figure(x2, y)}
             if len(back) > ANCHOR_MAX_CLAIMS:
                 continue
-            wx = _counted_words(st.items[ia[r]][1], x)
+            wx = counted_words(st.items[ia[r]][1], x)
             for c, y in hits:
-                wy = _counted_words(st.items[ib[c]][1], y)
+                wy = counted_words(st.items[ib[c]][1], y)
                 if wx and wy and not (wx & wy):
                     continue
                 pairs.append((r, c))
@@ -455,7 +455,8 @@ def _story_groups(members, story, entity_map, m, scores) -> list:
         for (x, y), p in prob.items():
             scores[(st.items[x][1].id, st.items[y][1].id)] = p
     link_t, floor_t = m["link_threshold"], m["related_threshold"]
-    links = [(p, x, y) for (x, y), p in prob.items() if p >= link_t]
+    vetoed = {(x, y) for x, y, _p, f in pairs if samefact.vetoed(f)}
+    links = [(p, x, y) for (x, y), p in prob.items() if p >= link_t and (x, y) not in vetoed]
 
     def allowed(xs, ys):
         # every claim pair the merge would join (of two articles) must be at least a related match

@@ -59,6 +59,13 @@ def probability(X: np.ndarray, m: dict) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
+def vetoed(x) -> bool:
+    """A pair the model may score high but that is never linked as one fact: its figures of one kind all
+    disagree, and by far (no figure in common; "$400 billion" against "$10,000"). Two reports of one count
+    that differ a little are a conflict to show; figures far apart are two facts that share a topic."""
+    return bool(x[FEATURES.index("qty_far")]) and not x[FEATURES.index("qty_match")]
+
+
 def _core_sets(claim) -> tuple:
     pred = claim.predicate if claim.predicate and claim.predicate not in _SPEECH else None
     return pred, set(claim.core or ()) - _SPEECH

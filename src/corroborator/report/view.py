@@ -7,6 +7,8 @@ timeline chart). Everything it returns is plain data; article text stays raw and
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import urlparse
 
 from .segments import segments, snippet
 
@@ -61,8 +63,14 @@ class LedgerView:
 
     # ------------------------------------------------------------ small helpers
     def outlet(self, article_id: str) -> str:
+        """The article's outlet as a reader sees it: its name, the host of its URL, or "unknown source" (a
+        file path is never shown as an outlet)."""
         a = self.articles.get(article_id)
-        return (a and (a["outlet"] or a["title"] or a["path"])) or article_id
+        if a and a.get("outlet"):
+            return a["outlet"]
+        host = urlparse((a or {}).get("url") or "").netloc.lower()
+        host = re.sub(r"^www\d?\.", "", host.split("@")[-1].split(":")[0])
+        return host or "unknown source"
 
     def status_of_claim(self, claim_id: str):
         g = self.group_of_claim.get(claim_id)
@@ -109,7 +117,38 @@ class LedgerView:
         else:
             independence = f"{g['independent_outlets']} independent outlet" + ("s" if g["independent_outlets"] != 1 else "")
         return {"group": g, "members": members, "conflicts": conflicts, "independence": independence,
-                "help": STATUS_HELP.get(g["status"], "")}
+                "help": STATUS_HELP.get(g["status"], ""), "why": self._why(g),
+                "related": [{"group": r["group"], "score": r["score"],
+                             "fact": (self.groups.get(r["group"]) or {}).get("fact", "")}
+                            for r in g.get("related", [])]}
+
+    def _why(self, g: dict) -> list:
+        """Why the group's claims were grouped: each same-fact link, its score and what the two claims share."""
+        out = []
+        for link in g.get("links", []):
+            ev = link.get("evidence", {})
+            names = [self.entities[e]["name"] for e in ev.get("entities", []) if e in self.entities]
+            sides = [self.outlet(self.claims[c]["article"]) for c in link["claims"] if c in self.claims]
+            out.append({"score": link["score"], "outlets": sides, "entities": names,
+                        "quantities": ev.get("quantities", []), "times": ev.get("times", []),
+                        "words": ev.get("words", [])})
+        return out
+
+    def disputes_of(self, claim_ids) -> list:
+        """Disputes among speakers whose claims are among ``claim_ids``: each side's speaker and claim."""
+        ids = set(claim_ids)
+        out = []
+        for d in self.ledger.get("disputes", []):
+            if not any(c in ids for c in d["claims"]):
+                continue
+            sides = []
+            for c, spk in zip(d["claims"], d["speakers"]):
+                claim = self.claims.get(c)
+                ent = self.entities.get(spk or "")
+                sides.append({"claim": claim, "speaker": ent["name"] if ent else None,
+                              "outlet": self.outlet(claim["article"]) if claim else None})
+            out.append({"detail": d["detail"], "sides": sides})
+        return out
 
     def story_detail(self, story_id: str):
         """A story: its summary, claim groups (detailed), and each article's text cut into segments with the
@@ -132,7 +171,9 @@ class LedgerView:
             sources.append({"article": a, "outlet": self.outlet(aid), "segments": segments(a["text"], spans),
                             "derived_from": [{"outlet": self.outlet(d["article"]), "article": d["article"],
                                               "share": d["share"]} for d in a.get("derived_from", [])]})
-        return {"story": s, "summary": self.story_summaries[story_id], "groups": groups, "sources": sources}
+        story_claims = [c["id"] for aid in s["articles"] for c in self.claims_by_article.get(aid, [])]
+        return {"story": s, "summary": self.story_summaries[story_id], "groups": groups, "sources": sources,
+                "disputes": self.disputes_of(story_claims)}
 
     # ------------------------------------------------------------ articles and entities
     def article_detail(self, article_id: str):

@@ -15,6 +15,7 @@ import logging
 import pathlib
 
 from ..errors import LedgerError
+from ..tables import SCHEMA_ID, TABLES
 from .codec import decode_analysis, encode_analysis, encode_vectors
 
 log = logging.getLogger("corroborator")
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS claims (id VARCHAR, article VARCHAR, text VARCHAR, mo
                                    record JSON);
 CREATE TABLE IF NOT EXISTS stories (id VARCHAR, title VARCHAR, record JSON);
 CREATE TABLE IF NOT EXISTS claim_groups (id VARCHAR, story VARCHAR, status VARCHAR, record JSON);
+CREATE TABLE IF NOT EXISTS disputes (id VARCHAR, record JSON);
 CREATE TABLE IF NOT EXISTS timeline (value VARCHAR, record JSON);
 CREATE TABLE IF NOT EXISTS run (id INTEGER PRIMARY KEY, record JSON);
 """
@@ -61,6 +63,7 @@ LEDGER_TABLES = {
     "claims": ("id", "article", "text", "modality"),
     "stories": ("id", "title"),
     "claim_groups": ("id", "story", "status"),
+    "disputes": ("id",),
     "timeline": ("value",),
 }
 
@@ -81,6 +84,7 @@ STAGE_TYPES = {
     "stage_claims": ("VARCHAR", "INTEGER", "BIGINT", "INTEGER"),
     "stage_stories": ("VARCHAR", "BIGINT", "INTEGER"),
     "stage_claim_groups": ("VARCHAR", "BIGINT", "INTEGER"),
+    "stage_disputes": ("VARCHAR", "BIGINT", "INTEGER"),
     "stage_timeline": ("VARCHAR", "VARCHAR"),
     "stage_parts": ("INTEGER", "VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "BIGINT", "INTEGER"),
     "stage_strong": ("VARCHAR", "INTEGER"),
@@ -96,6 +100,7 @@ CREATE TABLE stage_quotes (article VARCHAR, seq INTEGER, "off" BIGINT, len INTEG
 CREATE TABLE stage_claims (article VARCHAR, seq INTEGER, "off" BIGINT, len INTEGER);
 CREATE TABLE stage_stories (id VARCHAR, "off" BIGINT, len INTEGER);
 CREATE TABLE stage_claim_groups (id VARCHAR, "off" BIGINT, len INTEGER);
+CREATE TABLE stage_disputes (id VARCHAR, "off" BIGINT, len INTEGER);
 CREATE TABLE stage_timeline (value VARCHAR, claim VARCHAR);
 CREATE TABLE stage_parts (pidx INTEGER, story VARCHAR, eid VARCHAR, person BOOLEAN, "full" VARCHAR,
                           "off" BIGINT, len INTEGER);
@@ -106,7 +111,7 @@ CREATE TABLE stage_final (pidx INTEGER, eid VARCHAR);
 """
 # the ledger's order of each table
 STAGE_ORDER = {"articles": "id", "entities": "id", "quotes": "article, seq", "claims": "article, seq",
-               "stories": "id", "claim_groups": "id"}
+               "stories": "id", "claim_groups": "id", "disputes": "id"}
 
 
 def _text(value):
@@ -420,7 +425,7 @@ class Store:
             def flush():
                 if chunk:
                     recs = [json.loads(r) for r in chunk]
-                    columns = [[_text(rec.get(c)) for rec in recs] for c in cols] + [chunk[:]]
+                    columns = [[_text(_column(table, rec, c)) for rec in recs] for c in cols] + [chunk[:]]
                     self.run(f"INSERT INTO {table}__new SELECT {select}", columns)
                     chunk.clear()
 
@@ -508,12 +513,12 @@ class Store:
         try:
             for table, cols in LEDGER_TABLES.items():
                 self.con.execute(f"DELETE FROM {table}")
-                recs = ledger[table]
+                recs = ledger.get(table, [])
                 # column-wise, a chunk at a time: one INSERT ... SELECT unnest(...) per chunk is orders of
                 # magnitude faster than a row-by-row executemany; row order (rowid) stays the ledger's
                 for lo in range(0, len(recs), _INSERT_CHUNK):
                     chunk = recs[lo:lo + _INSERT_CHUNK]
-                    columns = [[_text(rec.get(c)) for rec in chunk] for c in cols]
+                    columns = [[_text(_column(table, rec, c)) for rec in chunk] for c in cols]
                     columns.append([json.dumps(rec, ensure_ascii=False) for rec in chunk])
                     select = ", ".join(["unnest(?::VARCHAR[])"] * len(cols) + ["unnest(?::VARCHAR[])::JSON"])
                     self.con.execute(f"INSERT INTO {table} SELECT {select}", columns)
@@ -533,7 +538,7 @@ class Store:
     def read_ledger(self) -> dict:
         """The whole ledger (contract format) as stored by the last run."""
         out = self.read_ledger_head()
-        for t in ("articles", "entities", "quotes", "claims", "stories", "claim_groups", "timeline"):
+        for t in TABLES:
             out[t] = self.read_table(t)
         return out
 
@@ -553,6 +558,9 @@ class Store:
         data["quotes"] = self._records("quotes", "article", articles)
         data["claims"] = self._records("claims", "article", articles)
         data["claim_groups"] = self._records("claim_groups", "story", ids)
+        shown_claims = {c["id"] for c in data["claims"]}
+        data["disputes"] = [d for d in map(json.loads, self.iter_records("disputes"))
+                            if any(c in shown_claims for c in d["claims"])]
         shown = set(articles)
         data["entities"] = []
         for rec in self.iter_records("entities"):
@@ -575,7 +583,6 @@ class Store:
         row = self.con.execute("SELECT record FROM run WHERE id = 1").fetchone()
         if row is None:
             raise LedgerError(f"{self.path} holds no finished ledger yet; rerun 'corroborator analyze'")
-        from ..ledger import SCHEMA_ID
         return {"schema": SCHEMA_ID, "run": json.loads(row[0])}
 
     def _records(self, table: str, column: str, values: list) -> list:
@@ -592,6 +599,13 @@ class Store:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _column(table: str, rec: dict, name: str):
+    """A ledger record's value for one of its table's columns (a dispute's id: its two claims)."""
+    if table == "disputes" and name == "id":
+        return "|".join(sorted(rec["claims"]))
+    return rec.get(name)
 
 
 def open_store(path, read_only: bool = False) -> Store:
