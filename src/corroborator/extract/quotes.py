@@ -140,58 +140,81 @@ def _is_speech_verb(t):
 
 # ------------------------------------------------------------------ main
 def find_quotes(article, ann, entities) -> list:
+    """The quotes of one annotated article, in text order: ``[Quote]`` (empty without tokens).
+
+    ``article``: the cleaned ``Article``; ``ann``: its ``Annotation``; ``entities``: its ``LocalEntity`` list,
+    which speakers are matched against (a named speaker missing from it is added; some are retyped PERSON).
+    The steps are those of the module docstring: quotation spans (1), cues with content (2), quotation spans
+    with a cue beside them (3), then the quotes with their speakers and continuations (4).
+    """
     text = article.text
     if not ann.tokens:
         return []
     doc = _Doc(text, ann)
-    toks = doc.toks
-    qspans = find_quote_spans(text)
+    qspans = find_quote_spans(text)                                             # 1
+    in_quote = _quotation_of_char(qspans)
+    # an event whose content swallows another event's cue (nested reporting) keeps the larger one only
+    # when the cues differ; keep both but avoid duplicates of the same content
+    events = _dedupe(_cue_events(doc, qspans, in_quote))                        # 2
+    consumed = {qi for ev in events for qi in ev["quotes"]}
+    heading_spans = list(getattr(article, "headings", []) or [])
+    cued = _quotation_events(doc, qspans, in_quote, consumed, heading_spans)    # 3
+    consumed.update(qi for ev in cued for qi in ev["quotes"])
+    events += cued
+    events.sort(key=lambda ev: ev["content"][0])
+    state = _SpeakerState(text, doc, entities, in_quote)                        # 4
+    quotes = _build_quotes(article.id, doc, events, qspans, consumed, in_quote, state)
+    state.finish()
+    return quotes
+
+
+def _quotation_of_char(qspans) -> dict:
+    """Character offset -> index of the quotation span holding it."""
     in_quote = {}
     for qi, (a, b, _) in enumerate(qspans):
         for k in range(a, b):
             in_quote[k] = qi
-    consumed = set()
-    heading_spans = list(getattr(article, "headings", []) or [])
+    return in_quote
 
-    def tok_in_quote(t):
-        return t.start in in_quote
 
-    events = []   # dicts: content (s,e), kind, cue_tok(s), subj info, quotes used
-
-    # ---- pass B: speech verbs with content
-    for t in toks:
-        if tok_in_quote(t):
+def _cue_events(doc, qspans, in_quote) -> list:
+    """Step 2: an event (a dict: content span, cue, speaker tokens, quotation spans used) for every speech
+    verb or "according to" outside quotation marks that has content; the content is extended over any
+    quotation span it touches."""
+    events = []
+    for t in doc.toks:
+        if t.start in in_quote:
             continue
-        ev = None
-        if t.lower() if False else None:
-            pass
-        lem = t.lemma.lower()
-        if t.text.lower() == "according" and any(toks[c].text.lower() == "to" for c in doc.children.get(t.i, ())):
-            ev = _according_event(doc, t)
-        elif _is_speech_verb(t):
-            ev = _verb_event(doc, t, lem)
+        ev = _cue_event(doc, t)
         if ev is None:
             continue
-        # extend content over any quotation span it touches, within the paragraph
         s, e = ev["content"]
         used = sorted({in_quote[k] for k in range(s, e) if k in in_quote})
         for qi in used:
             a, b, _ = qspans[qi]
             s, e = min(s, a), max(e, b)
-        # never include the cue itself at the edge
         ev["content"] = (s, e)
         ev["quotes"] = used
         events.append(ev)
+    return events
 
-    # an event whose content swallows another event's cue (nested reporting) keeps the larger one only
-    # when the cues differ; keep both but avoid duplicates of the same content
-    events = _dedupe(events)
-    for ev in events:
-        consumed.update(ev["quotes"])
 
-    # ---- pass A: quotation spans with no content-bearing cue yet
-    by_cue_tok = {}
-    for qi, (a, b, open_ended) in enumerate(qspans):
+def _cue_event(doc, t):
+    """The event of token ``t`` when it is a cue with content ("according to X", a speech verb), else None."""
+    lem = t.lemma.lower()
+    if t.text.lower() == "according" and any(doc.toks[c].text.lower() == "to" for c in doc.children.get(t.i, ())):
+        return _according_event(doc, t)
+    if _is_speech_verb(t):
+        return _verb_event(doc, t, lem)
+    return None
+
+
+def _quotation_events(doc, qspans, in_quote, consumed, heading_spans) -> list:
+    """Step 3: an event for each quotation span not in ``consumed`` (nor in a heading, nor too short) with a
+    speech verb right after or before it; a quote that begins mid-sentence takes the sentence's lead-in."""
+    text, toks = doc.text, doc.toks
+    events = []
+    for qi, (a, b, _) in enumerate(qspans):
         if qi in consumed:
             continue
         if b - a < 4 or len(text[a:b].split()) < 1:
@@ -199,69 +222,82 @@ def find_quotes(article, ann, entities) -> list:
         if any(hs <= a < he for hs, he in heading_spans):
             continue
         cue = _adjacent_cue(doc, text, a, b, in_quote)
-        if cue is not None:
-            ev = {"cue": cue, "content": (a, b), "quotes": [qi], "kind": "direct"}
-            # "...," he said. -> the quote may begin mid-sentence: include the sentence lead-in (mixed)
-            lead = _lead_in(doc, text, a, cue)
-            if lead is not None:
-                ev["content"] = (lead, b)
-            ev.update(_speaker_of(doc, toks[cue]))
-            events.append(ev)
-            consumed.add(qi)
-            by_cue_tok[cue] = ev
-    events.sort(key=lambda ev: ev["content"][0])
+        if cue is None:
+            continue
+        ev = {"cue": cue, "content": (a, b), "quotes": [qi], "kind": "direct"}
+        # "...," he said. -> the quote may begin mid-sentence: include the sentence lead-in (mixed)
+        lead = _lead_in(doc, text, a, cue)
+        if lead is not None:
+            ev["content"] = (lead, b)
+        ev.update(_speaker_of(doc, toks[cue]))
+        events.append(ev)
+    return events
 
-    # ---- build quotes (in text order), resolving speakers and continuations
-    quotes = []
-    state = _SpeakerState(text, doc, entities, in_quote)
+
+def _build_quotes(article_id, doc, events, qspans, consumed, in_quote, state) -> list:
+    """Step 4: the quotes in text order: one per event (its speaker resolved by ``state``), and one per
+    quotation span left over that continues the previous quote's speaker (see ``_continued_quote``)."""
     pending = sorted([(qspans[qi][0], qi) for qi in range(len(qspans)) if qi not in consumed])
     items = [("ev", ev["content"][0], ev) for ev in events] + [("q", a, qi) for a, qi in pending]
     items.sort(key=lambda x: x[1])
+    quotes = []
     last = None    # (Quote, paragraph index, end)
     emitted = set()  # spans already given a quote: a quote id is its article and span, so one per span
     for kind, pos, obj in items:
         if kind == "ev":
-            ev = obj
-            cue_t = toks[ev["cue"]] if ev.get("cue") is not None else None
-            sp = state.resolve(ev, pos)
-            s, e = ev["content"]
-            s, e = _trim(text, s, e, in_quote)
-            if e - s < 3 or (s, e) in emitted:
-                continue          # two cues can give one content once trimmed: "now, he says, ... he said"
-            emitted.add((s, e))
-            qkind = _kind(text, s, e, ev["quotes"], qspans)
-            cue_s, cue_e = ev.get("cue_span") or ((cue_t.start, cue_t.end) if cue_t else (None, None))
-            q = Quote(id=make_id("q", article.id, s, e), start=s, end=e, kind=qkind,
-                      speaker_entity=sp.get("entity"), speaker_text=sp.get("text"),
-                      speaker_start=sp.get("start"), speaker_end=sp.get("end"),
-                      speaker_description=sp.get("description"),
-                      cue_text=text[cue_s:cue_e] if cue_s is not None else None, cue_start=cue_s, cue_end=cue_e)
-            quotes.append(q)
-            last = (q, doc.para_of(e), e)
+            q = _reported_quote(article_id, doc, obj, pos, qspans, in_quote, state, emitted)
+            para = None if q is None else doc.para_of(q.end)
         else:
-            qi = obj
-            a, b, _ = qspans[qi]
-            if last is None or (a, b) in emitted or not _fills_sentences(doc, text, a, b, in_quote):
-                continue
-            lq, lpara, lend = last
-            para = doc.para_of(a)
-            if para - lpara > 1 or (lq.speaker_entity is None and lq.speaker_description is None):
-                continue
-            if para - lpara == 1 and not _para_is_quote(doc, text, para, a):
-                continue
-            same_para = para == lpara
-            q = Quote(id=make_id("q", article.id, a, b), start=a, end=b, kind="direct",
-                      speaker_entity=lq.speaker_entity, speaker_text=lq.speaker_text,
-                      speaker_start=lq.speaker_start, speaker_end=lq.speaker_end,
-                      speaker_description=lq.speaker_description,
-                      cue_text=lq.cue_text if same_para else None,
-                      cue_start=lq.cue_start if same_para else None,
-                      cue_end=lq.cue_end if same_para else None)
-            quotes.append(q)
-            emitted.add((a, b))
-            last = (q, para, b)
-    state.finish()
+            q = _continued_quote(article_id, doc, qspans[obj], last, emitted, in_quote)
+            para = None if q is None else doc.para_of(q.start)
+        if q is None:
+            continue
+        quotes.append(q)
+        emitted.add((q.start, q.end))
+        last = (q, para, q.end)
     return quotes
+
+
+def _reported_quote(article_id, doc, ev, pos, qspans, in_quote, state, emitted):
+    """The quote of one event, or None when its content, once trimmed, is too short or already a quote."""
+    text = doc.text
+    cue_t = doc.toks[ev["cue"]] if ev.get("cue") is not None else None
+    sp = state.resolve(ev, pos)
+    s, e = ev["content"]
+    s, e = _trim(text, s, e, in_quote)
+    if e - s < 3 or (s, e) in emitted:
+        return None           # two cues can give one content once trimmed: "now, he says, ... he said"
+    qkind = _kind(text, s, e, ev["quotes"], qspans)
+    cue_s, cue_e = ev.get("cue_span") or ((cue_t.start, cue_t.end) if cue_t else (None, None))
+    return Quote(id=make_id("q", article_id, s, e), start=s, end=e, kind=qkind,
+                 speaker_entity=sp.get("entity"), speaker_text=sp.get("text"),
+                 speaker_start=sp.get("start"), speaker_end=sp.get("end"),
+                 speaker_description=sp.get("description"),
+                 cue_text=text[cue_s:cue_e] if cue_s is not None else None, cue_start=cue_s, cue_end=cue_e)
+
+
+def _continued_quote(article_id, doc, qspan, last, emitted, in_quote):
+    """A quotation with no cue that fills its sentence(s) continues the previous quote (``last``: quote,
+    paragraph, end) when that one has a speaker and is in the same paragraph, or in the one before and this
+    paragraph opens with the quotation; it keeps the cue only in the same paragraph. Else None."""
+    text = doc.text
+    a, b, _ = qspan
+    if last is None or (a, b) in emitted or not _fills_sentences(doc, text, a, b, in_quote):
+        return None
+    lq, lpara, lend = last
+    para = doc.para_of(a)
+    if para - lpara > 1 or (lq.speaker_entity is None and lq.speaker_description is None):
+        return None
+    if para - lpara == 1 and not _para_is_quote(doc, text, para, a):
+        return None
+    same_para = para == lpara
+    return Quote(id=make_id("q", article_id, a, b), start=a, end=b, kind="direct",
+                 speaker_entity=lq.speaker_entity, speaker_text=lq.speaker_text,
+                 speaker_start=lq.speaker_start, speaker_end=lq.speaker_end,
+                 speaker_description=lq.speaker_description,
+                 cue_text=lq.cue_text if same_para else None,
+                 cue_start=lq.cue_start if same_para else None,
+                 cue_end=lq.cue_end if same_para else None)
 
 
 def _dedupe(events):

@@ -34,9 +34,9 @@ import datetime as dt
 import re
 
 from ..records import TimeExpr
-from .times_grammar import DAY, DAY_MONTH_YEAR, ISO_DATE, MONTH, MONTH_DAY_YEAR, MONTH_NUM, NUMERIC_DATE, WEEKDAY_NUM, \
-    YEAR
-from .times_tense import FUTURE, PAST, TokenTense, lexical_tense
+from .times_grammar import DAY, DAY_MONTH_YEAR, ISO_DATE, MONTH, MONTH_DAY_YEAR, MONTH_NUM, NUMERIC_DATE, YEAR
+from .times_resolve import resolve
+from .times_tense import TokenTense, lexical_tense
 
 _WEEKDAY_FULL = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _WD_PREFIX = r"(?:" + _WEEKDAY_FULL + r"[^\S\n]?,?[^\S\n])?"   # "Friday, June 16"; never across a line
@@ -44,8 +44,7 @@ _PART = r"(?:\s(?:morning|afternoon|evening|night))?"
 _EDGE = (r"(?:(?:the\s)?(?:very\s)?(?:early|late|mid|end\sof|beginning\sof|start\sof|middle\sof)"
          r"(?:\s(?:of\s)?|-)|(?:the\s)?(?:end|beginning|start|middle)\sof\s)")
 _NUMW = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\sfew|a\scouple\sof)"
-_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
 
 _PATTERNS = [
     ("mdy", _WD_PREFIX + MONTH_DAY_YEAR),
@@ -103,232 +102,6 @@ def _date(s):
         return dt.date.fromisoformat(s[:10]) if s else None
     except (TypeError, ValueError):
         return None
-
-
-def _week(d):
-    y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
-
-
-def _month_shift(y, m, k):
-    n = y * 12 + (m - 1) + k
-    return n // 12, n % 12 + 1
-
-
-def _year_for(month, day, ref, mod, nearest=False, tense=None):
-    """The year of a month (and day) named without a year, relative to ``ref`` (a date).
-
-    With a modifier ("next", "last", "this") it decides. Else the tense of the clause: past, the latest such
-    month (day) on or before ``ref``; future, the next on or after it. Without either: the latest not after
-    ``ref``; with ``nearest`` (the publication date is known), a month less than half a year ahead is read in
-    the future ("the vote in November" in October) and one more than seven months back as the coming one.
-    """
-    key, rkey = (month, day or 0), (ref.month, ref.day if day else 0)
-    mod = (mod or "").strip().lower()
-    if mod.startswith("next") or mod.startswith("coming") or mod.startswith("this coming"):
-        return ref.year + (1 if key <= rkey else 0)
-    if mod.startswith("last") or mod.startswith("past"):
-        return ref.year - (1 if key >= rkey else 0)
-    if mod.startswith("this") or "this" in mod:
-        return ref.year
-    if tense == PAST:
-        return ref.year if key <= rkey else ref.year - 1
-    if tense == FUTURE:
-        return ref.year if key >= rkey else ref.year + 1
-    if key <= rkey:
-        if nearest and (rkey[0] - key[0]) * 31 + rkey[1] - key[1] > 7 * 31:
-            return ref.year + 1           # "January" in a December article: the coming one
-        return ref.year
-    if nearest and (key[0] - rkey[0]) * 31 + key[1] - rkey[1] < 5 * 31:
-        return ref.year
-    return ref.year - 1
-
-
-def _valid(y, m, d):
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _two_digit_year(s):
-    y = int(s)
-    if len(s) == 2:
-        y += 2000 if y < 50 else 1900
-    return y
-
-
-def _resolve(m, text, pub, nb, tense):
-    """Normalised value for one match, or None. ``pub``: publication date; ``nb``: not-before date; ``tense()``:
-    the tense of the clause (``times_tense``), asked only where it decides."""
-    kind = m.lastgroup
-    g = m.group
-    ref = pub or nb                       # for expressions that need only the year (month, day-of-month)
-
-    def tense_if_pub():                   # against a not-before date a tense says nothing of the year
-        return tense() if pub is not None else None
-    if kind in ("mdy", "dmy"):
-        mon = MONTH_NUM.get(re.sub(r"[\s.]", "", (g("m1") or g("m2"))).lower())
-        day = int(re.match(r"\d+", g("d1") or g("d2")).group(0))
-        y = g("y1") or g("y2")
-        if mon is None:
-            return None
-        if y:
-            d = _valid(int(y), mon, day)
-        else:
-            if ref is None:
-                return None
-            d = _valid(_year_for(mon, day, ref, None, nearest=pub is not None, tense=tense_if_pub()), mon, day)
-        return d.isoformat() if d else None
-    if kind == "iso":
-        if g("id"):
-            d = _valid(int(g("iy")), int(g("im")), int(g("id")))
-            return d.isoformat() if d else None
-        return f"{g('iy')}-{g('im')}"
-    if kind == "num":
-        a, b, y = int(g("na")), int(g("nb")), _two_digit_year(g("ny"))
-        sep = "." if "." in g("num") else "/"
-        if sep == "." or a > 12:
-            a, b = b, a                   # day first
-        d = _valid(y, a, b)
-        return d.isoformat() if d else None
-    if kind == "quarter":
-        if g("qy") or g("qy2"):
-            return g("qy") or g("qy2")
-        if pub is None:
-            return None
-        if g("qrel"):
-            return str(pub.year + {"this": 0, "last": -1, "next": 1}[g("qrel").lower()])
-        cur = (pub.month - 1) // 3 + 1
-        n = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-             "final": 4}.get(g("qn").lower())
-        if n is None:                     # "the last quarter": the one before the current quarter
-            return str(pub.year - (1 if cur == 1 else 0))
-        if n <= cur:                      # begun by then: this year's
-            return str(pub.year)
-        t = tense()                       # not begun: the last one ended or the coming one starts
-        if t is None:                     # the nearer of the two ("the fourth quarter" in August: ahead)
-            t = PAST if pub.month - (3 * n - 12) <= (3 * n - 2) - pub.month else FUTURE
-        return str(pub.year if t == FUTURE else pub.year - 1)
-    if kind == "month":
-        mon = MONTH_NUM.get(re.sub(r"[\s.]", "", g("m4")).lower())
-        if mon is None:
-            return None
-        if g("y4"):
-            return f"{g('y4')}-{mon:02d}"
-        if g("myrel"):                    # "October of next year"
-            return None if pub is None else \
-                f"{pub.year + {'this': 0, 'last': -1, 'next': 1}[g('myrel').lower()]:04d}-{mon:02d}"
-        if ref is None:
-            return None
-        y = _year_for(mon, None, ref, g('mmod'), nearest=pub is not None,
-                      tense=None if g('mmod') else tense_if_pub())
-        return f"{y:04d}-{mon:02d}"
-    if kind == "season":
-        if g("sy"):
-            return g("sy")
-        if pub is None:
-            return None
-        mod = (g("smod") or "").lower()
-        return str(pub.year + (1 if "next" in mod or "coming" in mod else -1 if ("last" in mod or "past" in mod)
-                               else 0))
-    if kind == "year":
-        return g("y5")
-    if kind == "apos":                    # "since '82": the latest such year not after the anchor
-        if ref is None:
-            return None
-        y = ref.year - (ref.year - int(g("ay"))) % 100
-        return str(y)
-    if pub is None:                       # everything below needs the day of publication
-        return None
-    if kind == "ago":
-        n = g("an").lower()
-        n = int(n) if n.isdigit() else _SMALL.get(n)
-        if n is None:
-            return None
-        unit = g("au").lower()
-        if unit == "day":
-            return (pub - dt.timedelta(days=n)).isoformat()
-        if unit == "week":                # "a week ago": that day
-            return (pub - dt.timedelta(weeks=n)).isoformat()
-        if unit == "month":
-            y, mo = _month_shift(pub.year, pub.month, -n)
-            return f"{y:04d}-{mo:02d}"
-        return str(pub.year - n)
-    if kind == "rel":
-        mod = g("rmod").lower()
-        k = -1 if ("last" in mod or "previous" in mod) else 1 if ("next" in mod or "coming" in mod
-                                                                  or "following" in mod) else 0
-        unit = g("runit").lower()
-        if unit in ("week", "weekend"):
-            return _week(pub + dt.timedelta(weeks=k))
-        if unit == "month":
-            y, mo = _month_shift(pub.year, pub.month, k)
-            return f"{y:04d}-{mo:02d}"
-        return str(pub.year + k)
-    if kind == "clock":                   # a time of day: the day it names, else the publication day
-        if g("cwd"):
-            return _weekday(pub, WEEKDAY_NUM[g("cwd").lower()], tense())
-        off = {"yesterday": -1, "tomorrow": 1}.get((g("cday") or "").lower(), 0)
-        return (pub + dt.timedelta(days=off)).isoformat()
-    if kind == "day":
-        r = g("rday").lower()
-        off = {"yesterday": -1, "last night": -1, "tomorrow": 1, "the day before yesterday": -2,
-               "the day after tomorrow": 2}.get(r, 0)
-        return (pub + dt.timedelta(days=off)).isoformat()
-    if kind == "wkday":                   # "Tuesday of next week": that day of that ISO week
-        mod = (g("wkm") or g("wkm2")).lower()
-        k = -1 if ("last" in mod or "previous" in mod) else 1 if ("next" in mod or "following" in mod
-                                                                  or "coming" in mod) else 0
-        wd = WEEKDAY_NUM[(g("wkd") or g("wkd2")).lower()]
-        return (pub + dt.timedelta(days=7 * k + wd - pub.weekday())).isoformat()
-    if kind == "ahead":                   # "in two weeks", "three days from now": ahead of publication
-        if g("hn") and not re.search(r"(?:now|today|time)$", m.group(0), re.I) and tense() != FUTURE:
-            return None                   # "built in two weeks", "the first rain in three days": a duration
-        n = (g("hn") or g("fn")).lower()
-        n = int(n) if n.isdigit() else _SMALL.get(n)
-        if n is None:
-            return None
-        unit = (g("hu") or g("fu")).lower()
-        base = pub + dt.timedelta(days=1 if (g("fref") or "").lower() == "tomorrow" else 0)
-        if unit in ("day", "week"):
-            return (base + dt.timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
-        if unit == "month":
-            y, mo = _month_shift(base.year, base.month, n)
-            return f"{y:04d}-{mo:02d}"
-        return str(base.year + n)
-    if kind == "span":                    # "later in the day", "the end of the month": the current one
-        unit = g("spunit").lower()
-        return pub.isoformat() if unit == "day" else _week(pub) if unit == "week" else \
-            f"{pub.year:04d}-{pub.month:02d}" if unit == "month" else str(pub.year)
-    if kind == "theday":                  # "ended the day down 3%": the day reported (anchored later)
-        return pub.isoformat()
-    if kind == "weekday":
-        wd = WEEKDAY_NUM[g("wd").lower()]
-        mod = (g("wmod") or "").lower()
-        if any(w in mod for w in ("next", "coming", "following")):
-            delta = (wd - pub.weekday()) % 7 or 7
-        elif any(w in mod for w in ("last", "past", "previous", "earlier")):
-            delta = -((pub.weekday() - wd) % 7 or 7)
-        elif mod.strip() == "this":
-            delta = wd - pub.weekday()    # the day in the anchor's week
-        else:
-            t = tense()
-            if t is None and re.search(r"\b(?:until|till|by)\s$", text[max(0, m.start() - 7):m.start()], re.I):
-                t = FUTURE                # "closed until Friday": the coming one
-            return _weekday(pub, wd, t)
-        return (pub + dt.timedelta(days=delta)).isoformat()
-    return None
-
-
-def _weekday(pub, wd, tense):
-    """A weekday named alone: past, the latest on or before ``pub`` (the same day counts); future, the next on
-    or after it; no tense, unresolved."""
-    if tense == PAST:
-        return (pub - dt.timedelta(days=(pub.weekday() - wd) % 7)).isoformat()
-    if tense == FUTURE:
-        return (pub + dt.timedelta(days=(wd - pub.weekday()) % 7)).isoformat()
-    return None
 
 
 def _accept(m, text, lo):
@@ -391,7 +164,7 @@ def find_times(text, start=0, end=None, published=None, not_before=None, tokens=
             if parse is not None:
                 return parse.at(m.start(), m.end())
             return lexical_tense(text, m.start(), m.end())
-        value = _resolve(m, text, pub, nb, tense)
+        value = resolve(m, text, pub, nb, tense)
         if value is None and m.lastgroup == "ahead" and pub is not None:
             continue                      # "in two weeks" read as a duration, not a date
         out.append(TimeExpr(m.start(), m.end(), m.group(0), value))
