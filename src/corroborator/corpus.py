@@ -20,7 +20,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from .limits import bound_heap, release_free_memory
+from .annotate.vectors import embed_cached, embed_claims_where_needed
+from .errors import StoreMemoryError
+from .limits import add_seconds, bound_heap, peak_rss_mb, release_free_memory
 
 log = logging.getLogger("corroborator")
 
@@ -30,11 +32,6 @@ SCAN_MEMORY_MB = 32           # ... while the analyses are read once, in storage
 SCAN_WINDOW = 64              # analyses fetched at once in that pass (a stored analysis takes 50-100 KB, twice:
                               # DuckDB's result and Python's bytes)
 MAX_MEMORY_MB = 8192          # the caps are raised fourfold, up to this, when DuckDB needs more
-
-
-def _add(timings, key, seconds):
-    if timings is not None:
-        timings[key] = timings.get(key, 0.0) + seconds
 
 
 def _chunks(stories, size):
@@ -62,11 +59,7 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
     are stored back, so a later run does not embed them again). ``progress``: a function of the number of
     stories returning a ``Progress``, advanced as stories are linked.
     """
-    from .pipeline import _embed_cached
-
-    import duckdb
-
-    embed = embed or _embed_cached
+    embed = embed or embed_cached
     bound_heap()
     store.stage_end()                  # what a killed run left (staging tables, its log) written out first
     scale, restarts, retries = 1, 0, store.memory_retries
@@ -75,7 +68,7 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
         # (``Store.run``). Where memory runs out elsewhere, linking starts again with four times the memory
         # rather than fail (it publishes nothing until it is done), at the cost of the time spent so far
         try:
-            with store.memory_cap(DUCKDB_MEMORY_MB * scale):
+            with store.errors(), store.memory_cap(DUCKDB_MEMORY_MB * scale):
                 spill = _Spill(store.path)
                 try:
                     counts = _link_store(store, doc_keys, run, timings, embed, progress, spill, scale)
@@ -85,42 +78,81 @@ def link_store(store, doc_keys, run, timings=None, embed=None, progress=None) ->
                 finally:
                     spill.close()
                     store.stage_end()      # after a failure too: no staging tables or scratch file left behind
-        except (duckdb.OutOfMemoryException, duckdb.TransactionException) as exc:
-            if DUCKDB_MEMORY_MB * scale >= MAX_MEMORY_MB or not _short_of_memory(exc):
+        except StoreMemoryError as exc:
+            if DUCKDB_MEMORY_MB * scale >= MAX_MEMORY_MB:
                 raise
             scale *= 4
             restarts += 1
-            log.warning("linking: DuckDB ran out of memory (%s); linking again with %d MB",
-                        str(exc).splitlines()[0], DUCKDB_MEMORY_MB * scale)
-
-
-def _short_of_memory(exc) -> bool:
-    """DuckDB ran out of memory: in a statement, or where a commit wrote out what it holds (a failed commit
-    leaves what it wrote behind, so that statement is not run again: linking starts again)."""
-    import duckdb
-    text = str(exc)
-    return isinstance(exc, duckdb.OutOfMemoryException) or any(
-        s in text for s in ("could not allocate block", "failed to pin block", "Out of Memory"))
+            log.warning("linking: %s; linking again with %d MB", exc, DUCKDB_MEMORY_MB * scale)
 
 
 def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) -> dict:
-    from .assess import assess_groups
-    from .assess.status import Units, unit_key
-    from .assess.disputes import find_disputes
-    from .ledger import (article_record, claim_records, dispute_id, dispute_record, entity_record, group_record,
-                         quote_records, story_record, timeline_entries)
-    from .link import cluster_stories, group_claims
-    from .link.derivation import candidate_pairs, check_pair, derivation_key
-    from .link.entities import CrossStoryMerge, Part, entity_of_parts, story_parts
-    from .link.stories import story_key
-    from .pipeline import embed_claims_where_needed
-    from .store.codec import decode_analysis
+    """The phases of linking, in order (see the module's docstring); each phase's own data is dropped as soon
+    as the next ones no longer need it. Returns counts of what was written."""
+    from .assess.status import Units
+    from .link.derivation import candidate_pairs
 
     t0 = time.perf_counter()
-    store_s = 0.0
+    load = _Loader(spill)
+    skeys, vectors, dkeys, ukeys, key_of = _read_keys(store, doc_keys, spill, scale)
+    _phase_done("features", store)
+    stories = _cluster(skeys, vectors)
+    del skeys, vectors
+    _phase_done("stories", store)
+    pairs = candidate_pairs(dkeys)
+    del dkeys
+    _phase_done("pairs", store)
+    chunks = list(_chunks(stories, CHUNK_ARTICLES))
+    pairs_in, across = _pairs_by_chunk(chunks, pairs)
+    del pairs
+    store.stage_begin()
+    derivations = _pass1(store, chunks, pairs_in, across, load)
+    derived = defaultdict(list)
+    for d in derivations:
+        derived[d.article].append(d)
+    units = Units(ukeys, derivations)
+    _phase_done("pass1", store)
+    _stage_entities(store, _cross_story_roots(store))
+    _phase_done("entities", store)
+    counts, embed_s = _pass2(store, stories, chunks, load, key_of, derived, units, embed, timings, progress)
+    spill.close()
+    # what linking kept per article is not needed to publish: dropped first, so that publishing starts low
+    del chunks, pairs_in, across, derivations, derived, units, stories, key_of, ukeys
+    _phase_done("pass2", store)
+    ts = time.perf_counter()
+    store.stage_publish(run() if callable(run) else run)
+    store.stage_end()
+    _phase_done("publish", store)
+    load.seconds += time.perf_counter() - ts
+    add_seconds(timings, "embed", embed_s)
+    add_seconds(timings, "store", load.seconds)
+    add_seconds(timings, "link_assess", time.perf_counter() - t0 - embed_s - load.seconds)
+    return counts
 
-    # ---- features: one pass over the store, keeping a few keys per article; each analysis is copied to a
-    # scratch file, from which the passes over stories read it back by offset
+
+class _Loader:
+    """The analyses of some articles read back from the scratch file (``_Spill``), the seconds it took (and
+    other store work of linking) counted in ``seconds``."""
+
+    def __init__(self, spill):
+        self.spill, self.seconds = spill, 0.0
+
+    def __call__(self, aids) -> dict:
+        ts = time.perf_counter()
+        out = {a: self.spill.get(a) for a in aids}
+        self.seconds += time.perf_counter() - ts
+        return out
+
+
+def _read_keys(store, doc_keys, spill, scale):
+    """Features: one pass over the store, keeping a few keys per article (``StoryKey``s, the doc vectors as one
+    matrix or None, ``DerivationKey``s, ``{article: unit key}``, ``{article: doc key}``); each analysis is
+    copied to ``spill``, from which the passes over stories read it back by offset."""
+    from .assess.status import unit_key
+    from .link.derivation import derivation_key
+    from .link.stories import story_key
+    from .store.codec import decode_analysis
+
     skeys, dkeys, ukeys, key_of = [], [], {}, {}
     # the doc vectors go into one matrix, as stored (float16), in scan order: story clustering reads them there
     # (a key per article and a float32 copy of them all would hold them three times over)
@@ -157,16 +189,20 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
             skeys = [story_key(spill.get(k.id), keep_lead=True) for k in skeys]
             for k in skeys:
                 k.vector = None
-    _phase_done("features", store)
-    stories = sorted(cluster_stories(skeys, None if vectors is None else vectors[:len(skeys)]),
-                     key=lambda s: s.id)
-    del skeys, vectors
-    _phase_done("stories", store)
-    pairs = candidate_pairs(dkeys)
-    del dkeys
-    _phase_done("pairs", store)
+    else:
+        vectors = vectors[:len(skeys)]
+    return skeys, vectors, dkeys, ukeys, key_of
+
+
+def _cluster(skeys, vectors) -> list:
+    """Stories (blocking and clustering over the keys), in id order."""
+    from .link import cluster_stories
+    return sorted(cluster_stories(skeys, vectors), key=lambda s: s.id)
+
+
+def _pairs_by_chunk(chunks, pairs):
+    """Candidate pairs of text reuse as ``({chunk number: its pairs}, [pairs across chunks])``."""
     chunk_of = {}
-    chunks = list(_chunks(stories, CHUNK_ARTICLES))
     for ci, chunk in enumerate(chunks):
         for st in chunk:
             for aid in st.articles:
@@ -175,60 +211,66 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
     across = []
     for x, y in pairs:
         (pairs_in[chunk_of[x]] if chunk_of[x] == chunk_of[y] else across).append((x, y))
-    del pairs
+    return pairs_in, across
 
-    def load(aids):
-        nonlocal store_s
-        ts = time.perf_counter()
-        out = {a: spill.get(a) for a in aids}
-        store_s += time.perf_counter() - ts
-        return out
 
-    store.stage_begin()
+def _check_pairs(pairs, ans, derivations) -> None:
+    from .link.derivation import check_pair
+    cache = {}
+    for x, y in pairs:
+        d = check_pair(ans[x].article, ans[y].article, cache)
+        if d is not None:
+            derivations.append(d)
+
+
+def _pass1(store, chunks, pairs_in, across, load) -> list:
+    """Pass 1: text reuse inside each chunk, each story's entities (parts) staged, then text reuse across
+    chunks. Returns the derivations, in (article, source) order."""
     derivations = []
-
-    # ---- pass 1: text reuse inside each chunk, and each story's entities
     pidx = 0
     for ci, chunk in enumerate(chunks):
         ans = load([aid for st in chunk for aid in st.articles])
-        cache = {}
-        for x, y in pairs_in.get(ci, ()):
-            d = check_pair(ans[x].article, ans[y].article, cache)
-            if d is not None:
-                derivations.append(d)
-        parts_rows, strong_rows, member_rows, entity_rows = [], [], [], []
-        for st in chunk:
-            for part in story_parts([ans[a] for a in st.articles], st.id):
-                parts_rows.append((pidx, st.id, part.id, part.person, _dumps([list(k) for k in part.full]),
-                                   *store.stage_blob(_dumps(part.to_json()))))
-                strong_rows.extend((k, pidx) for k in part.strong)
-                member_rows.extend((aid, lid, pidx) for aid, lid in part.members)
-                ent = entity_of_parts([part])
-                entity_rows.append((pidx, ent.id, *store.stage_blob(_dumps(entity_record(ent)))))
-                pidx += 1
-        store.stage("stage_parts", parts_rows)
-        store.stage("stage_strong", strong_rows)
-        store.stage("stage_members", member_rows)
-        store.stage("stage_entities", entity_rows)
-        del ans, cache
+        _check_pairs(pairs_in.get(ci, ()), ans, derivations)
+        pidx = _stage_parts(store, chunk, ans, pidx)
+        del ans
         release_free_memory()
     for lo in range(0, len(across), CHUNK_ARTICLES // 2):
         some = across[lo:lo + CHUNK_ARTICLES // 2]
         ans = load(sorted({a for p in some for a in p}))
-        cache = {}
-        for x, y in some:
-            d = check_pair(ans[x].article, ans[y].article, cache)
-            if d is not None:
-                derivations.append(d)
+        _check_pairs(some, ans, derivations)
         del ans
     derivations.sort(key=lambda d: (d.article, d.source))
-    derived = defaultdict(list)
-    for d in derivations:
-        derived[d.article].append(d)
-    units = Units(ukeys, derivations)
-    _phase_done("pass1", store)
+    return derivations
 
-    # ---- entities across stories: one strong name at a time, in name order
+
+def _stage_parts(store, chunk, ans, pidx) -> int:
+    """The entities of each story of ``chunk`` (parts, numbered from ``pidx``) staged, each also as an entity
+    of its own; returns the next part number."""
+    from .ledger import entity_record
+    from .link.entities import entity_of_parts, story_parts
+
+    parts_rows, strong_rows, member_rows, entity_rows = [], [], [], []
+    for st in chunk:
+        for part in story_parts([ans[a] for a in st.articles], st.id):
+            parts_rows.append((pidx, st.id, part.id, part.person, _dumps([list(k) for k in part.full]),
+                               *store.stage_blob(_dumps(part.to_json()))))
+            strong_rows.extend((k, pidx) for k in part.strong)
+            member_rows.extend((aid, lid, pidx) for aid, lid in part.members)
+            ent = entity_of_parts([part])
+            entity_rows.append((pidx, ent.id, *store.stage_blob(_dumps(entity_record(ent)))))
+            pidx += 1
+    store.stage("stage_parts", parts_rows)
+    store.stage("stage_strong", strong_rows)
+    store.stage("stage_members", member_rows)
+    store.stage("stage_entities", entity_rows)
+    return pidx
+
+
+def _cross_story_roots(store) -> dict:
+    """Entities across stories: parts sharing a strong name merged one name at a time, in name order
+    (``CrossStoryMerge``). Returns ``{part number: root part number}`` of the parts joined to another."""
+    from .link.entities import CrossStoryMerge
+
     merge = CrossStoryMerge()
     group_key, members = None, []
     for key, p, story, person, full in store.stage_query(
@@ -242,19 +284,25 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
         members.append((p, story, person, [tuple(k) for k in json.loads(full)]))
     if members:
         merge.add_group(members)
-    roots = merge.roots()
-    del merge
+    return merge.roots()
+
+
+def _stage_entities(store, roots) -> None:
+    """The merged entities staged: each root's parts become one entity (``stage_final``: part -> entity id),
+    which replaces the entities of those parts alone in ``stage_entities``."""
+    from .ledger import entity_record
+    from .link.entities import Part, entity_of_parts
+
     store.stage("stage_roots", sorted(roots.items()))
     del roots
-    final_rows, entity_rows, drop = [], [], []
-    current, parts = None, []
+    final_rows, entity_rows = [], []
+    current, parts, part_numbers = None, [], []
 
     def finish_entity():
         ent = entity_of_parts(parts)
         final_rows.extend((q, ent.id) for q in part_numbers)
         entity_rows.append((current, ent.id, *store.stage_blob(_dumps(entity_record(ent)))))
 
-    part_numbers = []
     for root, p, off, length in store.stage_query('SELECT r.root, p.pidx, p."off", p.len FROM stage_roots r '
                                                   "JOIN stage_parts p USING (pidx) ORDER BY r.root, p.pidx"):
         data = store.stage_read(off, length)
@@ -264,21 +312,22 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
         current = root
         parts.append(Part.from_json(json.loads(data)))
         part_numbers.append(p)
-        drop.append(p)
         if len(final_rows) >= 20_000:
             store.stage("stage_final", final_rows)
             final_rows.clear()
+    merged = current is not None
     if parts:
         finish_entity()
     parts = None
     store.stage("stage_final", final_rows)
-    if drop:
+    if merged:
         store.run("DELETE FROM stage_entities WHERE pidx IN (SELECT pidx FROM stage_roots)")
     store.stage("stage_entities", entity_rows)
-    del final_rows, entity_rows, drop
 
-    _phase_done("entities", store)
-    # ---- pass 2: claim vectors, claim groups and status, story by story; the ledger's records staged
+
+def _pass2(store, stories, chunks, load, key_of, derived, units, embed, timings, progress):
+    """Pass 2, a chunk of stories at a time: claim vectors where needed (stored back), claim groups and status,
+    and the ledger's records staged. Returns ``(counts, seconds spent embedding)``."""
     counts = {"articles": 0, "claims": 0, "claim_groups": 0, "stories": len(stories)}
     prog = progress(len(stories)) if progress is not None else None
     embed_s = 0.0
@@ -296,51 +345,50 @@ def _link_store(store, doc_keys, run, timings, embed, progress, spill, scale=1) 
                 timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + sum(len(an.claims) for an in todo)
             ts = time.perf_counter()
             store.put_vectors([(key_of[an.article.id], an) for an in todo])
-            store_s += time.perf_counter() - ts
-        rows = defaultdict(list)
-        for st in chunk:
-            members = [ans[a] for a in st.articles]
-            scores = {}
-            groups = group_claims(members, [st], emap, scores=scores)
-            assess_groups(groups, members, (), emap, units=units)
-            for d in find_disputes(members, emap, scores):
-                rows["stage_disputes"].append((dispute_id(d), *store.stage_blob(_dumps(dispute_record(d)))))
-            rows["stage_stories"].append((st.id, *store.stage_blob(_dumps(story_record(st)))))
-            for g in groups:
-                rows["stage_claim_groups"].append((g.id, *store.stage_blob(_dumps(group_record(g)))))
-            counts["claim_groups"] += len(groups)
-            for an in members:
-                a = an.article
-                rec = article_record(a, derived.get(a.id, ()))
-                rows["stage_articles"].append((a.id, *store.stage_blob(_dumps(rec))))
-                for seq, q in enumerate(quote_records(an, emap)):
-                    rows["stage_quotes"].append((a.id, seq, *store.stage_blob(_dumps(q))))
-                for seq, c in enumerate(claim_records(an, emap)):
-                    rows["stage_claims"].append((a.id, seq, *store.stage_blob(_dumps(c))))
-                rows["stage_timeline"].extend(timeline_entries(an))
-                counts["articles"] += 1
-                counts["claims"] += len(an.claims)
-        for table, rs in rows.items():
-            store.stage(table, rs)
-        del ans, rows, emap
+            load.seconds += time.perf_counter() - ts
+        _stage_records(store, chunk, ans, emap, derived, units, counts)
+        del ans, emap
         release_free_memory()
         if prog is not None:
             prog.advance(len(chunk))
     if prog is not None:
         prog.finish()
-    spill.close()
-    # what linking kept per article is not needed to publish: dropped first, so that publishing starts low
-    del chunks, chunk_of, pairs_in, across, derivations, derived, units, stories, key_of, ukeys
-    _phase_done("pass2", store)
-    ts = time.perf_counter()
-    store.stage_publish(run() if callable(run) else run)
-    store.stage_end()
-    _phase_done("publish", store)
-    store_s += time.perf_counter() - ts
-    _add(timings, "embed", embed_s)
-    _add(timings, "store", store_s)
-    _add(timings, "link_assess", time.perf_counter() - t0 - embed_s - store_s)
-    return counts
+    return counts, embed_s
+
+
+def _stage_records(store, chunk, ans, emap, derived, units, counts) -> None:
+    """Claim groups, status and disputes of each story of ``chunk``, and the ledger records of its stories,
+    groups, disputes, articles, quotes, claims and dates, staged; ``counts`` advanced."""
+    from .assess import assess_groups
+    from .assess.disputes import find_disputes
+    from .ledger import (article_record, claim_records, dispute_id, dispute_record, group_record, quote_records,
+                         story_record, timeline_entries)
+    from .link import group_claims
+
+    rows = defaultdict(list)
+    for st in chunk:
+        members = [ans[a] for a in st.articles]
+        scores = {}
+        groups = group_claims(members, [st], emap, scores=scores)
+        assess_groups(groups, members, (), emap, units=units)
+        for d in find_disputes(members, emap, scores):
+            rows["stage_disputes"].append((dispute_id(d), *store.stage_blob(_dumps(dispute_record(d)))))
+        rows["stage_stories"].append((st.id, *store.stage_blob(_dumps(story_record(st)))))
+        for g in groups:
+            rows["stage_claim_groups"].append((g.id, *store.stage_blob(_dumps(group_record(g)))))
+        counts["claim_groups"] += len(groups)
+        for an in members:
+            a = an.article
+            rows["stage_articles"].append((a.id, *store.stage_blob(_dumps(article_record(a, derived.get(a.id, ()))))))
+            for seq, q in enumerate(quote_records(an, emap)):
+                rows["stage_quotes"].append((a.id, seq, *store.stage_blob(_dumps(q))))
+            for seq, c in enumerate(claim_records(an, emap)):
+                rows["stage_claims"].append((a.id, seq, *store.stage_blob(_dumps(c))))
+            rows["stage_timeline"].extend(timeline_entries(an))
+            counts["articles"] += 1
+            counts["claims"] += len(an.claims)
+    for table, rs in rows.items():
+        store.stage(table, rs)
 
 
 class _Packer:
@@ -405,6 +453,5 @@ def _phase_done(phase, store=None):
         store.release_cache()
     release_free_memory()
     if log.isEnabledFor(logging.DEBUG):
-        from .pipeline import _peak_rss_mb
         held = store.memory_mb() if store is not None else float("nan")
-        log.debug("linking: %s done, peak RSS %.0f MB, DuckDB now %.0f MB", phase, _peak_rss_mb(), held)
+        log.debug("linking: %s done, peak RSS %.0f MB, DuckDB now %.0f MB", phase, peak_rss_mb(), held)

@@ -4,7 +4,8 @@
     ├── UsageError               the caller asked for something impossible (bad option, no such path)
     ├── InputError               one input cannot be analysed (unreadable, too large, not an article);
     │   └── LimitExceeded        an input broke a safety limit (size, depth, decompression, time)
-    ├── LedgerError              a ledger store is missing, corrupt or of another schema
+    ├── LedgerError              a ledger store is missing, corrupt or of another schema, or failed
+    │   └── StoreMemoryError     the store's database ran out of memory under its cap (retry with more)
     └── ModelError               a packaged model is missing or cannot load
 
 Library code raises these; the CLI and the web layer turn them into one clear line (or a 4xx).
@@ -30,6 +31,11 @@ class LimitExceeded(InputError):
 
 class LedgerError(CorroboratorError):
     """A ledger store is missing, unreadable or of an unknown schema."""
+
+
+class StoreMemoryError(LedgerError):
+    """The store's database (DuckDB) could not run within its memory cap; a caller may retry with a higher one.
+    Raised by ``store`` in place of DuckDB's own exceptions, which never leave ``store/``."""
 
 
 class ModelError(CorroboratorError):

@@ -6,7 +6,8 @@ import logging
 import pathlib
 
 from . import __version__
-from .tables import SCHEMA_ID, TABLES
+from .errors import StoreMemoryError
+from .tables import SCHEMA_ID, TABLES, schema
 
 log = logging.getLogger("corroborator")
 
@@ -114,11 +115,6 @@ def timeline_entries(an) -> list:
     return [(v, c.id) for c in an.claims for v in dated(c)]
 
 
-def schema() -> dict:
-    """The JSON Schema of ``ledger.json`` that ships in the package."""
-    return json.loads((pathlib.Path(__file__).parent / "ledger.schema.json").read_text(encoding="utf-8"))
-
-
 def validate(data: dict) -> None:
     """Raise ``jsonschema.ValidationError`` when ``data`` is not a valid ledger."""
     import jsonschema
@@ -159,20 +155,30 @@ def write_ledger_json(store, path):
         for table in TABLES:
             yield from _table_pieces(table, store.iter_records(table), first=False)
         yield "\n}\n"
-    import duckdb
 
     cap = READ_MEMORY_MB
     while True:
         try:
-            with store.memory_cap(cap):     # DuckDB would otherwise cache every block it reads
+            with store.errors(), store.memory_cap(cap):     # DuckDB would otherwise cache every block it reads
                 return _write_pieces(path, pieces())
-        except duckdb.OutOfMemoryException:
+        except StoreMemoryError:
             # a store written by an older version holds its articles compressed in large blocks: read it with
             # more memory rather than fail (the file written so far is discarded; ledger.json stays whole)
             if cap >= MAX_READ_MEMORY_MB:
                 raise
             cap *= 4
             log.info("ledger.json: DuckDB needed more than its cap; writing again with %d MB", cap)
+
+
+_STORE_OPENER = None
+
+
+def set_store_opener(open_read_only) -> None:
+    """How ``Ledger.lazy`` opens a store: ``open_read_only(path)`` returns a store (a context manager with
+    ``run_record()`` and ``read_table(name)``). Set by ``pipeline``, which knows both: the ledger and the store
+    do not import each other (the schema id and the tables they share are in ``tables``)."""
+    global _STORE_OPENER
+    _STORE_OPENER = open_read_only
 
 
 class Ledger:
@@ -188,10 +194,13 @@ class Ledger:
 
     @classmethod
     def lazy(cls, store_path) -> "Ledger":
-        """A ledger read from the store at ``store_path`` one table at a time, when first used."""
+        """A ledger read from the store at ``store_path`` one table at a time, when first used (the store is
+        opened by the function given to ``set_store_opener``)."""
+        if _STORE_OPENER is None:
+            raise RuntimeError("no store opener set: import corroborator (its pipeline sets one)")
+
         def load(name):
-            from .store import Store
-            with Store(store_path, read_only=True) as st:
+            with _STORE_OPENER(store_path) as st:
                 return st.run_record() if name == "run" else st.read_table(name)
         return cls(loader=load)
 

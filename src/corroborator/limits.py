@@ -176,7 +176,8 @@ def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
 
 __all__ = ["MAX_FILE_BYTES", "MAX_HTML_BYTES", "MAX_WARC_BYTES", "MAX_TEXT_CHARS", "MAX_HTML_DEPTH",
            "MAX_JSON_DEPTH", "MAX_GZIP_RATIO", "GZIP_RATIO_GRACE", "ARTICLE_TIME_BUDGET_S", "Budget",
-           "article_budget", "check_size", "check_text_length", "json_depth_ok"]
+           "article_budget", "check_size", "check_text_length", "json_depth_ok", "bound_heap",
+           "release_free_memory", "add_seconds", "StageTimer", "peak_rss_mb"]
 
 
 def _libc_function(name):
@@ -225,3 +226,35 @@ def release_free_memory() -> None:
 
 
 _TRIM = None
+
+
+# ---------------------------------------------------------------- measures: seconds per stage, peak memory
+def add_seconds(timings, stage: str, seconds: float) -> None:
+    """Add ``seconds`` to ``timings[stage]`` (``timings``: a dict, or None to measure nothing)."""
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + seconds
+
+
+class StageTimer:
+    """Adds the seconds spent in a ``with`` block to ``timings[stage]`` (when ``timings`` is a dict)."""
+
+    def __init__(self, timings, stage: str):
+        self.timings, self.stage = timings, stage
+
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc):
+        add_seconds(self.timings, self.stage, time.perf_counter() - self.t0)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (Linux VmHWM; 0.0 where unknown)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0

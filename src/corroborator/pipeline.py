@@ -13,7 +13,10 @@ import time
 from . import __version__
 from .errors import plain_reason
 from .ids import make_id
-from .ledger import Ledger, write_ledger_json
+from .ledger import Ledger, set_store_opener, write_ledger_json
+from .limits import StageTimer as _Timer
+from .limits import add_seconds as _add
+from .limits import peak_rss_mb
 from .records import InputDoc, InputFailure
 
 log = logging.getLogger("corroborator")
@@ -31,48 +34,31 @@ def doc_key(doc: InputDoc) -> str:
                    doc.title, "|".join(doc.authors))
 
 
+def _open_store_read_only(path):
+    from .store import Store
+    return Store(path, read_only=True)
+
+
+set_store_opener(_open_store_read_only)     # ``Ledger.lazy`` opens stores so (ledger.py does not import store/)
+
+
 def _failure_reason(exc: Exception) -> str:
     return plain_reason(exc)      # words only; the traceback is in the debug log
 
 
-EMBED_BATCH = 256        # texts tokenised at once (each runs through the model alone: see annotate.embed)
-_EMBED_CACHE: dict = {}  # text -> vector, per process (copies of the same wire story embed once)
-_EMBED_CACHE_MAX = 50_000
+# names that moved to ``annotate.vectors``, still readable here (bench/, eval/ and tests use them)
+_MOVED = {"EMBED_BATCH": "EMBED_BATCH", "EMBED_CHUNK": "EMBED_CHUNK", "_EMBED_CACHE": "EMBED_CACHE",
+          "_embed_cached": "embed_cached", "_as_stored": "as_stored", "has_claim_vectors": "has_claim_vectors",
+          "embed_claims_where_needed": "embed_claims_where_needed", "embed_chunk": "embed_chunk"}
+_peak_rss_mb = peak_rss_mb
 
 
-def _embed_cached(texts):
-    """Embed ``texts`` (a list), reusing vectors already computed in this process for the same string."""
-    import numpy as np
-    from .annotate import EMBED_DIM, embed_texts
-
-    todo = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
-    if todo:
-        vecs = embed_texts(todo, batch_size=EMBED_BATCH)
-        if len(_EMBED_CACHE) + len(todo) > _EMBED_CACHE_MAX:
-            _EMBED_CACHE.clear()
-        fresh = dict(zip(todo, vecs))
-        _EMBED_CACHE.update(fresh)
-    else:
-        fresh = {}
-    out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
-    for i, t in enumerate(texts):
-        v = fresh.get(t)
-        out[i] = v if v is not None else _EMBED_CACHE[t]
-    return out
-
-
-class _Timer:
-    """Adds the seconds spent in a block to ``timings[stage]`` (when ``timings`` is a dict)."""
-
-    def __init__(self, timings, stage):
-        self.timings, self.stage = timings, stage
-
-    def __enter__(self):
-        self.t0 = time.perf_counter()
-
-    def __exit__(self, *exc):
-        if self.timings is not None:
-            self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.t0
+def __getattr__(name):
+    # read on first use: ``import corroborator`` stays free of numpy and the models
+    if name in _MOVED:
+        from .annotate import vectors
+        return getattr(vectors, _MOVED[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def process_batch(docs, timings=None) -> list:
@@ -93,20 +79,8 @@ def process_batch_timed(docs):
     """``process_batch`` for worker processes: returns ``(results, seconds per stage)``."""
     timings = {}
     results = process_batch(docs, timings=timings)
-    timings["worker_peak_rss_mb_max"] = _peak_rss_mb()
+    timings["worker_peak_rss_mb_max"] = peak_rss_mb()
     return results, timings
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory in MB (Linux VmHWM; 0.0 where unknown)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return 0.0
 
 
 class AnalysedBatch:
@@ -166,12 +140,14 @@ def analyse_batch(docs, timings=None) -> AnalysedBatch:
 
 def embed_batch(batch: AnalysedBatch, timings=None) -> list:
     """Second phase of ``process_batch``: embed each article's lead (onnxruntime; releases the GIL)."""
+    from .annotate.vectors import as_stored, embed_cached
+
     with _Timer(timings, "embed"):
-        vecs = _embed_cached(batch.texts) if batch.texts else []
+        vecs = embed_cached(batch.texts) if batch.texts else []
     results = batch.results
     for (i, an), vec in zip(batch.analyses, vecs):
         an.claim_vectors = []
-        an.doc_vector = _as_stored(vec)
+        an.doc_vector = as_stored(vec)
         results[i] = an
     return [(doc_key(d), r) for d, r in zip(batch.docs, results)]
 
@@ -197,82 +173,6 @@ def _batches(docs, size):
         yield batch
 
 
-def _as_stored(vec):
-    """A vector as the store keeps it (float16): a vector fresh from the embedder and the same vector read
-    back from the store are then equal, so a rerun links exactly as the first run did."""
-    import numpy as np
-    return np.asarray(vec, dtype=np.float16)
-
-
-def has_claim_vectors(an) -> bool:
-    return len(an.claim_vectors) == len(an.claims)
-
-
-def embed_claims_where_needed(analyses, stories, timings=None, embed=None) -> list:
-    """Give claim vectors to the articles that share a story with another article and lack them.
-
-    A claim is only ever compared with the claims of other articles of its story, so the claims of an
-    article alone in its story need no vector (most of the embedding cost of a large, varied corpus);
-    when a later run adds an article to that story, they get one then. Returns the analyses given
-    vectors (for the store to keep them).
-    """
-    by_id = {an.article.id: an for an in analyses}
-    todo = []
-    for st in stories:
-        if len(st.articles) < 2:
-            continue
-        for aid in st.articles:
-            an = by_id.get(aid)
-            if an is not None and an.claims and not has_claim_vectors(an):
-                todo.append(an)
-    if not todo:
-        return []
-    texts = [c.text for an in todo for c in an.claims]
-    with _Timer(timings, "embed"):
-        vecs = (embed or _embed_cached)(texts)
-    if timings is not None:
-        timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + len(texts)
-    off = 0
-    for an in todo:
-        an.claim_vectors = [_as_stored(v) for v in vecs[off:off + len(an.claims)]]
-        off += len(an.claims)
-    return todo
-
-
-EMBED_CHUNK = 256         # claims per task when workers embed them
-
-
-def embed_chunk(texts):
-    """Embed one chunk of texts (run in a worker process, or here)."""
-    from .annotate import embed_texts
-    return embed_texts(texts, batch_size=EMBED_BATCH)
-
-
-def _engine_embedder(eng):
-    """A function texts -> vectors that spreads the work over ``eng``'s workers when it has any running
-    (vectors do not depend on where or with what they were embedded), else embeds here."""
-    run = getattr(eng, "map_on_workers", None)
-
-    def embed(texts):
-        import numpy as np
-        from .annotate import EMBED_DIM
-
-        todo = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
-        parts = None
-        if run is not None and len(todo) > EMBED_CHUNK:
-            parts = run(embed_chunk, [todo[i:i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)])
-        if parts is None:
-            return _embed_cached(texts)
-        fresh = dict(zip(todo, np.concatenate(parts))) if todo else {}
-        out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
-        for i, t in enumerate(texts):
-            v = fresh.get(t)
-            out[i] = v if v is not None else _EMBED_CACHE[t]
-        return out
-
-    return embed
-
-
 def link_and_assess(analyses, timings=None, on_embedded=None, embed=None, details=False):
     """The cross-article stages over analyses held in memory: returns the pieces of the ledger. ``analyze``
     runs the same stages story by story over its store (``corpus.link_store``); this is their in-memory
@@ -281,6 +181,7 @@ def link_and_assess(analyses, timings=None, on_embedded=None, embed=None, detail
     Claims are embedded here where needed (``embed_claims_where_needed``); ``on_embedded`` is called
     with the analyses given vectors, so that the caller can store them.
     """
+    from .annotate.vectors import embed_claims_where_needed
     from .assess import assess_groups, build_timeline
     from .assess.disputes import find_disputes
     from .link import cluster_stories, find_derivations, group_claims, merge_entities
@@ -330,107 +231,158 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
     Inputs are streamed: at most a few batches of documents are in memory at once, whatever the engine;
     each finished batch is committed to the store, and the cross-article stages read every analysis back
     from the store (in content-hash order, so the ledger does not depend on the order work finished in).
+
+    The stages, in order:
+      1. inputs: files and folders discovered, URLs fetched (``_find_inputs``);
+      2. per article, on the engine: each new input analysed and committed to the store
+         (``_analyse_new_inputs``); inputs already in the store are reused;
+      3. the current analysis of each input chosen (``_articles_to_link``);
+      4. cross-article stages story by story over the store (``corpus.link_store``);
+      5. ledger.json, report.html and the returned ``Ledger`` (``_write_outputs``).
+    The engine is closed after step 4 and the store at the end, whatever happens.
     """
     from .engine import get_engine
+    from .store import Store
+
+    started = _now()
+    outdir = pathlib.Path(out) if out is not None else None
+    files, fetched = _find_inputs(paths, outdir, progress)
+    store = Store(outdir / "ledger.duckdb" if outdir is not None else ":memory:")
+    try:
+        inputs = _Inputs(store, fetched, files, progress)
+        t0 = time.perf_counter()
+        eng = get_engine(engine, scheduler=scheduler, workers=workers)
+        _add(timings, "engine_start", time.perf_counter() - t0)
+        try:
+            _analyse_new_inputs(store, eng, inputs, batch_size, timings)
+            link_keys, final_inputs = _articles_to_link(store, inputs, timings)
+            _link(store, eng, link_keys, _run_record(started, final_inputs), timings, progress)
+        finally:
+            eng.close()
+        ledger = _write_outputs(store, outdir, write_report, lazy, timings)
+        if timings is not None:
+            for k, v in inputs.stats.items():
+                timings["n_" + k] = timings.get("n_" + k, 0) + v
+        return ledger
+    finally:
+        store.close()
+
+
+def _find_inputs(paths, outdir, progress):
+    """The input files under ``paths`` (files, folders and URLs; a URL's page is fetched and kept under
+    ``outdir/fetched``), and the fetch's result. Creates ``outdir``."""
     from .ingest import discover
     from .ingest.fetch import fetch_inputs, is_url
-    from .progress import Progress
-    from .store import Store
 
     if isinstance(paths, (str, pathlib.Path)):
         paths = [paths]
     paths = list(paths)                     # read twice: files and folders, then URLs
-    started = _now()
     files = discover([p for p in paths if not is_url(p)])
-    outdir = pathlib.Path(out) if out is not None else None
     if outdir is not None:
         outdir.mkdir(parents=True, exist_ok=True)
     # URLs given as inputs: fetched now (kept under out/fetched for offline reruns), then read like files
     fetched = fetch_inputs(paths, outdir, progress=progress)
-    files += fetched.files
-    store = Store(outdir / "ledger.duckdb" if outdir is not None else ":memory:")
-    eng = None
-    try:
-        known = store.known_doc_keys()
+    return files + fetched.files, fetched
+
+
+class _Inputs:
+    """What a run knows of its inputs while the per-article phase runs: the files, the keys already in the
+    store, the record of each input path (``records``), counts (``stats``) and the progress line."""
+
+    def __init__(self, store, fetched, files, progress):
+        from .progress import Progress
+
+        self.files = files
+        self.known = store.known_doc_keys()
         store.drop_inputs(fetched.pages)        # a URL that failed in an earlier run and gave a page now
-        run_inputs = {r.path: {"path": r.path, "status": r.status, "reason": r.reason, "article": None}
-                      for r in fetched.records}
+        self.records = {r.path: _input_record(r.path, r.status, r.reason) for r in fetched.records}
+        self.stats = {"analysed": 0, "reused": 0, "failed": 0}
         # one article per file unless a file is a container (JSONL, WARC): then the total is unknown
         total = None if any(_is_container(f) for f in files) else len(files)
-        prog = Progress(total, "articles", enabled=progress)
-        t0 = time.perf_counter()
-        eng = get_engine(engine, scheduler=scheduler, workers=workers)
-        _add(timings, "engine_start", time.perf_counter() - t0)
-        stats = {"analysed": 0, "reused": 0, "failed": 0}
+        self.prog = Progress(total, "articles", enabled=progress)
 
-        def docs():
-            for n, f in enumerate(files, 1):
-                for item in _read_safely(f):
-                    if isinstance(item, InputFailure):
-                        run_inputs[item.path] = {"path": item.path, "status": item.status,
-                                                 "reason": item.reason, "article": None}
-                        stats["failed"] += 1
-                        prog.advance(1)
-                        continue
-                    key = doc_key(item)
-                    if key in known:
-                        run_inputs[item.path] = {"path": item.path, "status": "ok", "reason": None,
-                                                 "article": None, "doc_key": key, "cached": True}
-                        stats["reused"] += 1
-                        prog.advance(1)
-                        continue
-                    yield item
-                prog.set_files(n, len(files))
+    def new_docs(self):
+        """The documents of the input files not analysed yet; the others are recorded as they pass."""
+        for n, f in enumerate(self.files, 1):
+            for item in _read_safely(f):
+                if isinstance(item, InputFailure):
+                    self.records[item.path] = _input_record(item.path, item.status, item.reason)
+                    self.stats["failed"] += 1
+                    self.prog.advance(1)
+                    continue
+                key = doc_key(item)
+                if key in self.known:
+                    self.records[item.path] = {**_input_record(item.path, "ok"), "doc_key": key, "cached": True}
+                    self.stats["reused"] += 1
+                    self.prog.advance(1)
+                    continue
+                yield item
+            self.prog.set_files(n, len(self.files))
 
-        if getattr(eng, "name", "") == "local":
-            # in this process: two phases overlapped (embedding of batch k in a background thread while
-            # spaCy does batch k+1); in worker processes when the run is big enough: whole batches
-            def first(batch):
-                return analyse_batch(batch, timings=timings)
 
-            def finish(state):
-                return embed_batch(state, timings=timings), None
+def _input_record(path, status, reason=None, article=None) -> dict:
+    return {"path": path, "status": status, "reason": reason, "article": article}
 
-            stream = eng.map_batches(first, _batches(docs(), batch_size), finish=finish,
-                                     remote=process_batch_timed)
+
+def _analyse_new_inputs(store, eng, inputs: _Inputs, batch_size, timings) -> None:
+    """Step 2 of ``analyze``: the new inputs analysed on ``eng``, batch by batch, each batch committed to the
+    store as it comes; then the inputs that failed before reaching a batch recorded there too."""
+    stream = _start_batches(eng, _batches(inputs.new_docs(), batch_size), timings)
+    t_map = time.perf_counter()
+    try:
+        for results, worker_timings in stream:
+            if worker_timings and timings is not None:
+                # stage seconds measured in worker processes: summed over workers (a peak: its maximum)
+                for k, v in worker_timings.items():
+                    timings[k] = max(timings.get(k, 0.0), v) if k.endswith("_max") else timings.get(k, 0.0) + v
+            with _Timer(timings, "store"):
+                n = _store_batch(store, results, inputs)
+            del results
+            inputs.prog.advance(n)
+    finally:
+        _add(timings, "per_article_wall", time.perf_counter() - t_map)
+    inputs.prog.finish()
+    with _Timer(timings, "store"):
+        store.put_inputs([r for r in inputs.records.values() if r["status"] != "ok"])
+
+
+def _start_batches(eng, batches, timings):
+    """The engine's stream of ``(results, worker timings)``, one per batch of documents."""
+    if getattr(eng, "name", "") != "local":
+        return eng.map_batches(process_batch_timed, batches)
+
+    # in this process: two phases overlapped (embedding of batch k in a background thread while spaCy does
+    # batch k+1); in worker processes when the run is big enough: whole batches
+    def first(batch):
+        return analyse_batch(batch, timings=timings)
+
+    def finish(state):
+        return embed_batch(state, timings=timings), None
+
+    return eng.map_batches(first, batches, finish=finish, remote=process_batch_timed)
+
+
+def _store_batch(store, results, inputs: _Inputs) -> int:
+    """Commit one batch's analyses and input records; returns how many inputs it held."""
+    done, recs = [], []
+    for key, res in results:
+        if isinstance(res, InputFailure):
+            recs.append({**_input_record(res.path, res.status, res.reason), "doc_key": None})
+            inputs.stats["failed"] += 1
         else:
-            stream = eng.map_batches(process_batch_timed, _batches(docs(), batch_size))
-        t_map = time.perf_counter()
-        try:
-            for results, worker_timings in stream:
-                if worker_timings and timings is not None:
-                    # stage seconds measured in worker processes: summed over workers
-                    for k, v in worker_timings.items():
-                        timings[k] = max(timings.get(k, 0.0), v) if k.endswith("_max") else timings.get(k, 0.0) + v
-                t0 = time.perf_counter()
-                done, recs = [], []
-                for key, res in results:
-                    if isinstance(res, InputFailure):
-                        recs.append({"path": res.path, "status": res.status, "reason": res.reason,
-                                     "article": None, "doc_key": None})
-                        stats["failed"] += 1
-                    else:
-                        done.append((key, res))
-                        recs.append({"path": res.article.path, "status": "ok", "reason": None,
-                                     "article": res.article.id, "doc_key": key})
-                        stats["analysed"] += 1
-                store.put_results(done, recs)
-                for r in recs:
-                    run_inputs[r["path"]] = r
-                del done, results
-                _add(timings, "store", time.perf_counter() - t0)
-                prog.advance(len(recs))
-        except BaseException:
-            eng.close()
-            raise
-        finally:
-            _add(timings, "per_article_wall", time.perf_counter() - t_map)
-        prog.finish()
-        t0 = time.perf_counter()
-        # inputs that failed before reaching a batch
-        store.put_inputs([r for r in run_inputs.values() if r["status"] != "ok"])
+            done.append((key, res))
+            recs.append({**_input_record(res.article.path, "ok", article=res.article.id), "doc_key": key})
+            inputs.stats["analysed"] += 1
+    store.put_results(done, recs)
+    for r in recs:
+        inputs.records[r["path"]] = r
+    return len(recs)
 
-        # every analysed article in the store takes part in linking (incremental runs included)
+
+def _articles_to_link(store, inputs: _Inputs, timings):
+    """Step 3 of ``analyze``: the doc keys of the articles that join the ledger (every analysed article in
+    the store, incremental runs included, one per article id) and the final record of each input path."""
+    with _Timer(timings, "store"):
         seen_article, link_keys = {}, []
         stored_inputs = store.inputs()
         key_to_path = {r["doc_key"]: r["path"] for r in stored_inputs if r["doc_key"]}
@@ -440,49 +392,44 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
         for key, aid in store.article_keys(list(key_to_path)):
             path = key_to_path[key]
             if aid in seen_article:
-                final_inputs[path] = {"path": path, "status": "skipped", "article": aid,
-                                      "reason": f"duplicate of {seen_article[aid]}"}
+                final_inputs[path] = _input_record(path, "skipped", f"duplicate of {seen_article[aid]}", aid)
                 continue
             seen_article[aid] = path
             link_keys.append(key)
             if path in final_inputs:
                 final_inputs[path]["article"] = aid
-        _add(timings, "store", time.perf_counter() - t0)
-
-        def run():
-            return {"version": __version__, "started": started, "finished": _now(),
-                    "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
-                               for _, r in sorted(final_inputs.items())]}
-
-        # the cross-article stages, story by story over the store (the engine's workers, when it has some,
-        # embed the claims that need it, in parallel)
-        from .corpus import link_store
-        link_store(store, link_keys, run, timings=timings, embed=_engine_embedder(eng),
-                   progress=lambda n: Progress(n, "stories linked", enabled=progress))
-        eng.close()
-        t0 = time.perf_counter()
-        data = None
-        if outdir is not None:
-            write_ledger_json(store, outdir / "ledger.json")
-            if write_report:
-                from .report import render_store_report
-                (outdir / "report.html").write_text(render_store_report(store), encoding="utf-8")
-            if data is None and not lazy:
-                data = store.read_ledger()
-            ledger = Ledger(data) if data is not None else Ledger.lazy(outdir / "ledger.duckdb")
-        else:
-            ledger = Ledger(store.read_ledger())
-        _add(timings, "write", time.perf_counter() - t0)
-        if timings is not None:
-            for k, v in stats.items():
-                timings["n_" + k] = timings.get("n_" + k, 0) + v
-        return ledger
-    finally:
-        if eng is not None:
-            eng.close()
-        store.close()
+    return link_keys, final_inputs
 
 
-def _add(timings, stage, seconds):
-    if timings is not None:
-        timings[stage] = timings.get(stage, 0.0) + seconds
+def _run_record(started, final_inputs):
+    """A function returning the ledger's run record (called when the ledger is published: it is then that
+    the run finishes)."""
+    def run():
+        return {"version": __version__, "started": started, "finished": _now(),
+                "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
+                           for _, r in sorted(final_inputs.items())]}
+    return run
+
+
+def _link(store, eng, link_keys, run, timings, progress) -> None:
+    """Step 4 of ``analyze``: the cross-article stages, story by story over the store (the engine's workers,
+    when it has some, embed the claims that need it, in parallel)."""
+    from .annotate.vectors import embedder_over
+    from .corpus import link_store
+    from .progress import Progress
+
+    link_store(store, link_keys, run, timings=timings, embed=embedder_over(getattr(eng, "map_on_workers", None)),
+               progress=lambda n: Progress(n, "stories linked", enabled=progress))
+
+
+def _write_outputs(store, outdir, write_report, lazy, timings) -> Ledger:
+    """Step 5 of ``analyze``: with ``outdir``, ledger.json and report.html written there; the ``Ledger``
+    (read from the store, or, with ``lazy``, read from it table by table when first used)."""
+    with _Timer(timings, "write"):
+        if outdir is None:
+            return Ledger(store.read_ledger())
+        write_ledger_json(store, outdir / "ledger.json")
+        if write_report:
+            from .report import render_store_report
+            (outdir / "report.html").write_text(render_store_report(store), encoding="utf-8")
+        return Ledger.lazy(outdir / "ledger.duckdb") if lazy else Ledger(store.read_ledger())

@@ -14,7 +14,7 @@ import json
 import logging
 import pathlib
 
-from ..errors import LedgerError
+from ..errors import LedgerError, StoreMemoryError
 from ..tables import SCHEMA_ID, TABLES
 from .codec import decode_analysis, encode_analysis, encode_vectors
 
@@ -309,6 +309,21 @@ class Store:
             yield self
         finally:
             self.limit_memory(before)
+
+    @contextlib.contextmanager
+    def errors(self):
+        """DuckDB's exceptions raised in the ``with`` block turned into corroborator's own (DuckDB's never leave
+        ``store/``): ``StoreMemoryError`` where DuckDB ran out of memory (in a statement, or in a commit
+        writing out what it holds: a failed commit leaves what it wrote behind, so the caller must not run
+        that statement again but start over), else ``LedgerError``."""
+        import duckdb
+        try:
+            yield self
+        except duckdb.Error as exc:
+            line = (str(exc).splitlines() or [type(exc).__name__])[0]
+            if _short_of_memory(exc):
+                raise StoreMemoryError(f"DuckDB ran out of memory ({line})") from exc
+            raise LedgerError(f"the ledger store {self.path} failed: {line}") from exc
 
     def run(self, sql: str, params=(), con=None):
         """``con.execute(sql, params)`` (the store's connection by default) under the memory cap.
@@ -606,6 +621,13 @@ def _column(table: str, rec: dict, name: str):
     if table == "disputes" and name == "id":
         return "|".join(sorted(rec["claims"]))
     return rec.get(name)
+
+
+def _short_of_memory(exc) -> bool:
+    """DuckDB ran out of memory: in a statement, or where a commit wrote out what it holds."""
+    import duckdb
+    return isinstance(exc, duckdb.OutOfMemoryException) or (isinstance(exc, duckdb.TransactionException) and any(
+        s in str(exc) for s in ("could not allocate block", "failed to pin block", "Out of Memory")))
 
 
 def open_store(path, read_only: bool = False) -> Store:

@@ -73,7 +73,7 @@ def table_names(store: Store) -> list:
 
 def _record_fields(table: str) -> dict:
     """``{field: JSON Schema type}`` of the records of ``table``, in the contract's order."""
-    from ..ledger import schema as ledger_schema
+    from ..tables import schema as ledger_schema
     schema = ledger_schema()
     items = schema.get("properties", {}).get(table, {}).get("items", {})
     fields = {}

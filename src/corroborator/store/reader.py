@@ -110,7 +110,7 @@ class LedgerReader:
         row = con.execute(f"SELECT record FROM {db}run WHERE id = 1").fetchone()
         if row is None:
             raise LedgerError("the store holds no finished ledger yet; rerun 'corroborator analyze'")
-        from ..ledger import SCHEMA_ID
+        from ..tables import SCHEMA_ID
         self.head = {"schema": SCHEMA_ID, "run": json.loads(row[0])}
         self.run = self.head["run"]
         self._cursors = ThreadCursors(con)
