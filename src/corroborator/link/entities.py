@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from ..extract.entities_names import STOP, acronym_of, align, content_tokens, fold, head_tokens, stem
 from ..ids import make_id
 from ..records import Entity
-from ..unionfind import find_root
+from ..unionfind import find_root, find_root_list
 
 PLACE = {"GPE", "LOC"}
 MAX_BLOCK = 400          # a blocking key shared by more entities than this is too common to compare on
@@ -56,10 +56,7 @@ class _UF:
         self.members = {i: [i] for i in range(n)}
 
     def find(self, i):
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+        return find_root_list(self.parent, i)
 
     def union(self, a, b):
         ra, rb = self.find(a), self.find(b)

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..ids import make_id
 from ..records import Story
+from ..unionfind import find_root_list
 from .claims_text import hashed_vectors, normalize_text, stable_hash
 
 PAIR_THRESHOLD = 0.58        # combined score for an edge between two articles
@@ -352,10 +353,7 @@ def cluster_stories(analyses, vectors=None) -> list:
         return vsum[r] if r in vsum else V.row(r).astype(np.float64)
 
     def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return find_root_list(parent, x)
 
     embedded = vectors is not None or _has_embeddings(keys)
     pair_t = PAIR_THRESHOLD if embedded else WORDS_PAIR_THRESHOLD
