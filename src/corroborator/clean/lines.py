@@ -102,8 +102,32 @@ _INLINE = re.compile(r"^(?:(?:the )?(?:story|article|text) continues (?:below|af
 _WORD_RE = re.compile(r"\w+")
 _DATE_ONLY = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}:\d\d|\bago\b", re.I)
 _LETTERS = re.compile(r"[\W\d_]+")
+# a headline glued to its summary with no space, as a browser copy gives a teaser
+_GLUE = re.compile(r"(?:[a-z]{2}|[0-9’'”)?!])(?:The|A|An|In|On|At|It|Its|This|That|These|When|While|After|Before|"
+                   r"For|If|As|He|She|They|We|You|I|Our|His|Her|There|What|How|Why|Who|Officials|According|"
+                   r"Police|More|From|With|Some|One|Two|Three|New|Last|Every|Here)\s")
+_GLUE_ANY = re.compile(r"[a-z]{2}[A-Z][a-z]|[0-9)?!’'”][A-Z][a-z]")
+# the forms of a list's items (``_shape``)
+_MONTH_START = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
+_NUM_START = re.compile(r"[0-9]+([.):]?)")
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")
+_LIST_MARKS = (" -- ", " – ", " — ", " - ", " @ ", ": ", " | ", " / ")
+
+# ---------------------------------------------------------------- numbers the classification turns on
 DATE_SCORE = -40.0  # a line that is only a date/time: between items of a list (teasers, comments), not in prose
 MORE_RUN = 150.0    # a "More stories" line ends a run that has reached this score
+PROSE_STOP = 0.35   # at or above this stopword density a paragraph counts fully as prose
+LOW_STOP = 0.15     # below this stopword density a long line is a list of names or keywords, not prose
+# a stretch of non-prose lines (score <= GAP_MAX) costs more the longer it runs: past GAP_FREE lines, each
+# further line costs GAP_STEP more than the one before (page furniture between an article and its teasers
+# is long; a heading or a caption inside an article is short); captions and gallery furniture do not count
+GAP_MAX, GAP_FREE, GAP_STEP = 0.5, 2, 4.0
+GAP_EXEMPT = ("caption", "caption_credit")
+LIST_MIN = 3        # the fewest items of the list's first form for a list after the article to join it
+MIN_LIST = 1        # the fewest short lines between body paragraphs that become body (``_fill_lists``)
+# the kinds of a line that is not the article's text (nor a caption, heading or title)
+_KINDS_REMOVED = ("promo", "caption_credit", "related_link", "byline", "author_bio", "navigation", "duplicate", "other")
+
 _STOP_INDEX = None      # (stopword -> the jusText languages listing it, language -> stoplist)
 
 
@@ -154,9 +178,6 @@ def stop_density(text: str, stoplist) -> float | None:
     if stoplist is None or not words:
         return None
     return sum(1 for w in words if w in stoplist) / len(words)
-
-
-_KINDS_REMOVED = ("promo", "caption_credit", "related_link", "byline", "author_bio", "navigation", "duplicate", "other")
 
 
 # ---------------------------------------------------------------- units
@@ -311,11 +332,6 @@ def _line_kind(u: Unit, info_out: dict) -> str:
     return ""
 
 
-_GLUE = re.compile(r"(?:[a-z]{2}|[0-9’'”)?!])(?:The|A|An|In|On|At|It|Its|This|That|These|When|While|After|Before|"
-                   r"For|If|As|He|She|They|We|You|I|Our|His|Her|There|What|How|Why|Who|Officials|According|"
-                   r"Police|More|From|With|Some|One|Two|Three|New|Last|Every|Here)\s")
-
-
 def _is_glued_teaser(t: str) -> bool:
     """A teaser as a browser copy gives it: a Title-Case headline glued to its summary with no space
     ("Mayor Backs New Ferry RouteThe city's mayor said ...")."""
@@ -325,9 +341,6 @@ def _is_glued_teaser(t: str) -> bool:
         if len(words) >= 4 and not re.search(r"[.!?]\s", head) and _title_case_share(head) >= 0.6:
             return True
     return False
-
-
-_GLUE_ANY = re.compile(r"[a-z]{2}[A-Z][a-z]|[0-9)?!’'”][A-Z][a-z]")
 
 
 def _is_glued_headline(t: str) -> bool:
@@ -364,10 +377,6 @@ def _is_body_like(u: Unit) -> bool:
     return w >= 25
 
 
-PROSE_STOP = 0.35   # at or above this stopword density a paragraph counts fully as prose
-LOW_STOP = 0.15     # below this stopword density a long line is a list of names or keywords, not prose
-
-
 def _score(u: Unit) -> float:
     if u.info.get("break"):
         return -60.0
@@ -393,7 +402,14 @@ def _score(u: Unit) -> float:
 
 
 def classify(source: str, trusted: bool = False, known_title: str | None = None) -> Classified:
-    """Classify the paragraphs of ``source``.
+    """Classify the paragraphs of ``source``, pass by pass:
+
+    1. each line by its form and its repetitions (``_mark_form_and_repetition``);
+    2. by its neighbours: captions, image titles, author bios (``_mark_by_neighbours``), captions' credits cut off;
+    3. (not ``trusted``) glued teasers and stopword density, then the main run of body paragraphs
+       (``_main_run``), stretched over a cut sentence and a list it introduces (``_extend_run``);
+    4. the title above the run, and the kind of every line left by where it stands against the run
+       (``_label_by_region``); headings and lists inside the run.
 
     ``trusted``: the text is already an extractor's main text (from HTML), so no main-region cut and no
     title detection are done, only line-level removals.
@@ -402,53 +418,108 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
     info: dict = {}
     norm = [_norm(u.text) for u in units]
     counts = Counter(n for n in norm if n)
+    _mark_form_and_repetition(units, norm, counts, info)
+    _mark_by_neighbours(units, norm, counts)
+    for u in units:
+        if u.kind == "caption":
+            u.caption, u.credit = _split_caption(u, source)
+    if trusted:
+        _label_trusted(units, norm, known_title)
+        return Classified(units, None, _outlets(info), info.get("authors", []), None)
 
-    # 1. form and repetition
+    _mark_glued_headlines(units)
+    _mark_stop_density(units, source)
+    a, b = _main_run(units)
+    b = _extend_run(units, b)
+    title_unit = None if known_title else _title_before(units, a)
+    _label_by_region(units, a, b, title_unit)
+    _mark_headings(units, region=(a, b))
+    _fill_lists(units, a, b)
+    for u in units[a:b]:
+        if not u.kind:
+            u.kind = "other"
+    return Classified(units, title_unit, _outlets(info), info.get("authors", []), _dateline(info))
+
+
+# ---------------------------------------------------------------- pass 1: form and repetition
+def _mark_form_and_repetition(units, norm, counts, info) -> None:
+    """Each line's kind from its form (``_line_kind``); a line repeated on the page is a duplicate unless it
+    is the first copy of a long paragraph; flags for furniture and for lines that end the article."""
     seen = set()
     prose = False                       # a paragraph of prose seen yet: the page's header zone is over
     for u, n in zip(units, norm):
         k = _line_kind(u, info)
         if not prose and not k and u.words <= 16:
-            # a line that is a date and little else, above the article's first paragraph: its dateline
-            d = bare_date_line(u.text)
-            if d is not None:
-                info.setdefault("bare_datelines", []).append(d.isoformat())
+            _note_bare_dateline(u, info)
         prose = prose or (u.words >= 25 and _is_body_like(u))
-        if counts[n] > 1 and not k:
-            if n in seen or not _is_body_like(u) or u.words < 25:
-                k = "duplicate"
+        if counts[n] > 1 and not k and (n in seen or not _is_body_like(u) or u.words < 25):
+            k = "duplicate"
         seen.add(n)
         u.kind = k
-        if counts[n] >= 3 and u.words <= 8 and not u.ends_punct:
-            u.info["separator"] = True
-        if u.words <= 8 and _DATE_ONLY.search(u.text) and not u.text.startswith(("—", "-", "–")) \
-                and len(_LETTERS.sub(" ", u.text).split()) <= 5:
-            u.info["date"] = True
-        if u.words <= 8 and _INLINE.match(u.text):
-            u.info["inline"] = True
-        if u.words > 14:
-            continue
-        bare = u.text.strip(_BRACKETS)
-        comments = _COMMENTS_START.search(bare)
-        brk = comments or _BREAK.search(bare)
-        more = u.words <= 8 and _MORE_STORIES.match(bare)
-        if more:
-            u.info["more"] = True
-            if not brk:
-                # inline furniture, unless it comes after a substantial run (which it then ends)
-                u.kind = u.kind or "related_link"
-        if brk:
-            u.info["break"] = True
-            if comments:
-                u.info["comments"] = True
-            u.kind = u.kind or "navigation"
+        _flag_furniture(u, counts[n])
+        if u.words <= 14:
+            _flag_break(u)
 
-    # 2. neighbours: a short image title echoed at the start of the next line marks that line a caption
+
+def _note_bare_dateline(u: Unit, info: dict) -> None:
+    # a line that is a date and little else, above the article's first paragraph: its dateline
+    d = bare_date_line(u.text)
+    if d is not None:
+        info.setdefault("bare_datelines", []).append(d.isoformat())
+
+
+def _flag_furniture(u: Unit, repeats: int) -> None:
+    """Flags for a short line between items of a list: a separator repeated again and again, a bare date or
+    time, inline furniture ("story continues below", a gallery's counter)."""
+    if repeats >= 3 and u.words <= 8 and not u.ends_punct:
+        u.info["separator"] = True
+    if u.words <= 8 and _DATE_ONLY.search(u.text) and not u.text.startswith(("—", "-", "–")) \
+            and len(_LETTERS.sub(" ", u.text).split()) <= 5:
+        u.info["date"] = True
+    if u.words <= 8 and _INLINE.match(u.text):
+        u.info["inline"] = True
+
+
+def _flag_break(u: Unit) -> None:
+    """Flags for a short line that may end the article: a comment section's start, a tag list or share bar
+    (a break), a "More stories" heading."""
+    bare = u.text.strip(_BRACKETS)
+    comments = _COMMENTS_START.search(bare)
+    brk = comments or _BREAK.search(bare)
+    more = u.words <= 8 and _MORE_STORIES.match(bare)
+    if more:
+        u.info["more"] = True
+        if not brk:
+            # inline furniture, unless it comes after a substantial run (which it then ends)
+            u.kind = u.kind or "related_link"
+    if brk:
+        u.info["break"] = True
+        if comments:
+            u.info["comments"] = True
+        u.kind = u.kind or "navigation"
+
+
+# ---------------------------------------------------------------- pass 2: neighbours
+def _mark_by_neighbours(units, norm, counts) -> None:
+    """Kinds a line takes from the lines around it."""
+    _mark_echoed_captions(units, norm, counts)
+    _mark_image_titles(units, norm)
+    # the paragraph under an "About the author" heading is the author's bio
+    for i in range(len(units) - 1):
+        if units[i].kind == "author_bio" and units[i].words <= 6 and not units[i + 1].kind and units[i + 1].words <= 120:
+            units[i + 1].kind = "author_bio"
+
+
+def _mark_echoed_captions(units, norm, counts) -> None:
+    # a short image title echoed at the start of the next line marks that line a caption
     for i in range(len(units) - 1):
         u, nxt = units[i], units[i + 1]
         if (not u.kind and not nxt.kind and not u.ends_punct and 3 <= u.words <= 14 and nxt.words <= 60
                 and norm[i] and norm[i + 1].startswith(norm[i] + " ") and counts[norm[i]] == 1):
             nxt.kind = "caption"
+
+
+def _mark_image_titles(units, norm) -> None:
     # image titles before a caption/credit; headlines echoed by a related link
     related_texts = [n for u, n in zip(units, norm) if u.kind == "related_link"]
     for i, u in enumerate(units):
@@ -461,55 +532,77 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
             u.kind = "caption_credit"
         elif n and any(n in r for r in related_texts):
             u.kind = "related_link"
-    # the paragraph under an "About the author" heading is the author's bio
-    for i in range(len(units) - 1):
-        if units[i].kind == "author_bio" and units[i].words <= 6 and not units[i + 1].kind and units[i + 1].words <= 120:
-            units[i + 1].kind = "author_bio"
-    # a caption credit sometimes stands alone on the line after its caption
-    for i, u in enumerate(units):
-        if u.kind == "caption":
-            u.caption, u.credit = _split_caption(u, source)
 
-    if trusted:
-        if known_title:
-            for u, n in zip(units[:3], norm[:3]):
-                if n == _norm(known_title):
-                    u.kind = "title"
-        for u in units:
-            if not u.kind:
-                u.kind = "body"
-        _mark_headings(units, region=(0, len(units)))
-        return Classified(units, None, _outlets(info), info.get("authors", []), None)
 
+def _label_trusted(units, norm, known_title) -> None:
+    """An extractor's main text: the known title among its first lines, every other line left is body."""
+    if known_title:
+        for u, n in zip(units[:3], norm[:3]):
+            if n == _norm(known_title):
+                u.kind = "title"
+    for u in units:
+        if not u.kind:
+            u.kind = "body"
+    _mark_headings(units, region=(0, len(units)))
+
+
+# ---------------------------------------------------------------- pass 3: the main run
+def _mark_glued_headlines(units) -> None:
     for u in units:
         if not u.kind and u.words <= 90 and _is_glued_headline(u.text):
             u.kind = "related_link"
+
+
+def _mark_stop_density(units, source: str) -> None:
+    """``info["sw"]``: the stopword density of each line of eight words or more, in the page's language."""
     stoplist = page_stoplist(source)
     if stoplist is not None:
         for u in units:
             if u.words >= 8:
                 u.info["sw"] = stop_density(u.text, stoplist)
 
-    # 3. the main run of body paragraphs: the stretch with the highest total score
-    # segments of positive running score; the article is the first one of substantial weight (comment
-    # threads and teaser lists after it may weigh more, but come later)
+
+def _main_run(units) -> tuple:
+    """``(a, b)``: the main run of body paragraphs, ``units[a:b]``, trimmed to start and end on prose.
+
+    The run is the first segment of positive running score that weighs at least 0.6 of the heaviest
+    (comment threads and teaser lists after the article may weigh more, but come later)."""
+    segments = _discount_after_comments(units, _run_segments(units))
+    top = max((sg[0] for sg in segments), default=0.0)
+    a, b = next(((sa, sb) for sc_, sa, sb in segments if sc_ >= 0.6 * top), (0, 0))
+    while a < b and not _is_body_like(units[a]) and not (units[a].kind == "" and units[a].ends_punct):
+        a += 1
+    while b > a and not _is_body_like(units[b - 1]) and not (units[b - 1].kind == "" and units[b - 1].ends_punct):
+        b -= 1
+    return a, b
+
+
+def _gap_score(u: Unit, gap: int) -> tuple:
+    """``(score, gap)``: the line's score (``_score``), less what the stretch of non-prose lines it extends
+    costs, and the length of that stretch after it."""
+    sc = _score(u)
+    if sc > GAP_MAX:
+        return sc, 0
+    if u.kind in GAP_EXEMPT or u.info.get("inline"):
+        return sc, gap
+    gap += 1
+    if gap > GAP_FREE:
+        sc -= GAP_STEP * (gap - GAP_FREE)
+    return sc, gap
+
+
+def _run_segments(units) -> list:
+    """``[(score, start, end)]``: the segments of positive running score, each cut at its best end. A comment
+    section's start always ends a run, a "More stories" line ends one that has reached ``MORE_RUN``."""
     segments, cur, cur_start, seg_best = [], 0.0, 0, None
     gap = 0
     for i, u in enumerate(units):
-        sc = _score(u)
-        if sc > GAP_MAX:
-            gap = 0
-        elif u.kind in GAP_EXEMPT or u.info.get("inline"):
-            pass
-        else:
-            gap += 1
-            if gap > GAP_FREE:
-                sc -= GAP_STEP * (gap - GAP_FREE)
+        sc, gap = _gap_score(u, gap)
         u.info["score"] = sc
         if u.info.get("comments") and cur > 0:
-            cur = 0.0       # a comment-section / tag-list line always ends a run
+            cur = 0.0
         elif u.info.get("more") and cur >= MORE_RUN:
-            cur = 0.0       # "More stories" after a substantial run ends it
+            cur = 0.0
         if cur <= 0:
             if seg_best:
                 segments.append(seg_best)
@@ -520,6 +613,10 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
             seg_best = (cur, cur_start, i + 1)
     if seg_best:
         segments.append(seg_best)
+    return segments
+
+
+def _discount_after_comments(units, segments) -> list:
     # a run that follows a comment-section / tag-list break after a substantial earlier run is what comes
     # after the article (comments, teasers): it weighs far less
     weighted, seen_weight, after_break, prev_end = [], 0.0, False, 0
@@ -529,15 +626,11 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
         weighted.append((sc_ * (0.05 if after_break else 1.0), sa, sb))
         seen_weight = max(seen_weight, sc_)
         prev_end = sb
-    segments = weighted
-    top = max((sg[0] for sg in segments), default=0.0)
-    best_span = next(((sa, sb) for sc_, sa, sb in segments if sc_ >= 0.6 * top), (0, 0))
-    a, b = best_span
-    while a < b and not _is_body_like(units[a]) and not (units[a].kind == "" and units[a].ends_punct):
-        a += 1
-    while b > a and not _is_body_like(units[b - 1]) and not (units[b - 1].kind == "" and units[b - 1].ends_punct):
-        b -= 1
+    return weighted
 
+
+def _extend_run(units, b: int) -> int:
+    """The run's end, past a caption block that cuts its last sentence and past a list its end introduces."""
     # a sentence cut by a caption block just after the run goes on past it ("... the sprink" | caption | "lers.")
     if 0 < b < len(units) and not units[b - 1].ends_punct:
         j = b
@@ -548,15 +641,25 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
     # a list the article's last paragraph introduces goes with it
     if 0 < b < len(units):
         b = _list_after(units, b)
-    title_unit = None
-    if not known_title:
-        for j in range(a - 1, max(-1, a - 8), -1):
-            u = units[j]
-            if u.kind in ("byline", "caption", "caption_credit", "navigation"):
-                continue
-            if u.kind == "" and 3 <= u.words <= 25 and not u.text.endswith("."):
-                title_unit = u
-            break
+    return b
+
+
+# ---------------------------------------------------------------- pass 4: title and regions
+def _title_before(units, a: int) -> Unit | None:
+    """The article's title: the first line above the run (bylines and captions skipped) that looks like one."""
+    for j in range(a - 1, max(-1, a - 8), -1):
+        u = units[j]
+        if u.kind in ("byline", "caption", "caption_credit", "navigation"):
+            continue
+        if u.kind == "" and 3 <= u.words <= 25 and not u.text.endswith("."):
+            return u
+        return None
+    return None
+
+
+def _label_by_region(units, a: int, b: int, title_unit) -> None:
+    """Lines without a kind yet: navigation above the run, other (or navigation) below it, body inside it
+    when they read as prose or a list's items ('' otherwise, for headings and lists to decide)."""
     for i, u in enumerate(units):
         if u is title_unit:
             u.kind = "title"
@@ -568,19 +671,6 @@ def classify(source: str, trusted: bool = False, known_title: str | None = None)
             u.kind = "other" if u.words > 3 else "navigation"
         else:
             u.kind = "body" if (_is_body_like(u) or u.ends_punct or u.words >= 10 or u.info.get("list_item")) else ""
-    _mark_headings(units, region=(a, b))
-    _fill_lists(units, a, b)
-    for u in units[a:b]:
-        if not u.kind:
-            u.kind = "other"
-    return Classified(units, title_unit, _outlets(info), info.get("authors", []), _dateline(info))
-
-
-MIN_LIST = 1
-_MONTH_START = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
-_NUM_START = re.compile(r"[0-9]+([.):]?)")
-_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")
-_LIST_MARKS = (" -- ", " – ", " — ", " - ", " @ ", ": ", " | ", " / ")
 
 
 def _shape(u) -> tuple | None:
@@ -633,14 +723,6 @@ def _same_shape(x, y) -> bool:
         return False
     # numbered or bulleted items: the numbering is the form; otherwise the separators must agree
     return x[0] in ("D.", "D)", "B", "U") or bool(set(x[1]) & set(y[1])) or x[1] == y[1]
-
-
-LIST_MIN = 3        # items of the list's first form
-# a stretch of non-prose lines (score <= GAP_MAX) costs more the longer it runs: past GAP_FREE lines, each
-# further line costs GAP_STEP more than the one before (page furniture between an article and its teasers
-# is long; a heading or a caption inside an article is short); captions and gallery furniture do not count
-GAP_MAX, GAP_FREE, GAP_STEP = 0.5, 2, 4.0
-GAP_EXEMPT = ("caption", "caption_credit")
 
 
 def _fill_lists(units, a, b, min_items: int = MIN_LIST):
