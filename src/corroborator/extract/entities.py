@@ -3,7 +3,8 @@
 Steps:
 1. Mentions: the tagger's name spans, cut at line breaks, without leading determiners, titles, bullets or
    trailing possessives; junk (numbers, dates, lower-case words) dropped. Names the tagger missed are added
-   when the context shows one (``with the call sign Zaza``, an untagged proper noun that speaks).
+   when the context shows one (``with the call sign Zaza``, an untagged proper noun that speaks). They are
+   found in ``entities_mentions``.
 2. Context: age (``X, 50,``; ``X, a 32-year-old soldier``), call sign, role (``X, a spokesperson``,
    ``President X``) and speech (subject of say/tell/declare...) are read around every mention.
 3. Merge: equal names (initials ignored) are one entity; short forms join the fuller name they abbreviate:
@@ -20,14 +21,9 @@ import re
 from collections import Counter, defaultdict
 
 from ..records import LocalEntity
-from .entities_names import (MALE_FEMALE, ORG_WORDS, PERSON_NOUNS, SPEECH_LEMMAS, TITLES, acronym_of,
-                             content_tokens, fold, head_tokens, looks_like_name, tokens)
-
-TYPE_MAP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP", "EVENT": "EVENT",
-            "FAC": "LOC", "WORK_OF_ART": "OTHER", "LAW": "OTHER", "PRODUCT": "OTHER", "LANGUAGE": "OTHER"}
-
-_LEAD_STRIP = re.compile(r"^(?:[\s\"'“”‘’«»•·*#|()\[\]/:;,.\-–—]+|(?:the|The|THE|a|A|an|An)\s+)+")
-_TAIL_STRIP = re.compile(r"(?:['’]s?|[\s\"'“”‘’«»•·*#|()\[\]/:;,.\-–—]+)+$")
+from .entities_mentions import _CALLSIGN, _WORD, _Doc, _is_orgish, _Mention, _raw_mentions
+from .entities_names import (MALE_FEMALE, PERSON_NOUNS, SPEECH_LEMMAS, TITLES, acronym_of, content_tokens, fold,
+                             head_tokens)
 
 _AGE_AFTER = [
     re.compile(r"^\s*,\s*(\d{1,3})\s*[,.;)]"),
@@ -36,7 +32,6 @@ _AGE_AFTER = [
     re.compile(r"^\s*,\s*(?:an?|the)\s+(\d{1,3})[- ]years?[- ]old\b"),
     re.compile(r"^\s*,\s*(?:[a-z]+\s+){0,2}(\d{1,3})\s+years?\s+old\b"),
 ]
-_CALLSIGN = r"(?:military\s+|radio\s+|combat\s+)?(?:call[\s-]?sign|nom\s+de\s+guerre|code[\s-]?name|nickname|pseudonym)"
 _CALLSIGN_AFTER = [
     re.compile(r"^\s*[-–—,(]\s*(?:the|his|her|a)\s+" + _CALLSIGN + r"\b", re.I),
     re.compile(r"^\s*,\s*(?:an?|the)\s+[^,.;\"“”]{0,80}?\bwith\s+(?:a|the|his|her)\s+" + _CALLSIGN + r"\b", re.I),
@@ -45,94 +40,10 @@ _CALLSIGN_AFTER = [
 ]
 _CALLSIGN_BEFORE = re.compile(r"(?:\b" + _CALLSIGN + r"|\bnicknamed|\bcode-?named|\bknown\s+only\s+as|\bwho\s+goes\s+by)"
                               r"\s*(?:is\s+|of\s+)?[:,]?\s*[\"“‘']?$", re.I)
-_CALLSIGN_NAME = re.compile(r"(?:\b" + _CALLSIGN + r"|\bnicknamed|\bcode-?named|\bknown\s+only\s+as|\bwho\s+goes\s+by)"
-                            r"\s*(?:is\s+|of\s+)?[:,]?\s*[\"“‘']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", re.I)
 _ROLE_AFTER = re.compile(r"^\s*,\s*(?:an?|the|one)\s+((?:[\w'’-]+\s+){0,5}?)([a-z][\w-]*)\b")
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"}
 _PLACE_PREPS = {"in", "near", "around", "outside", "inside", "across", "throughout", "towards", "toward"}
 _PLACE_NOUNS = {"region", "city", "oblast", "province", "district", "area", "county", "airport", "suburb",
                 "outskirts", "town", "village", "state", "capital"}
-_WORD = re.compile(r"[\w'’-]+")
-
-
-class _Mention:
-    __slots__ = ("start", "end", "text", "label", "group", "attrs", "evidence")
-
-    def __init__(self, start, end, text, label):
-        self.start, self.end, self.text, self.label = start, end, text, label
-        self.group = None
-        self.attrs = {}
-        self.evidence = set()
-
-
-def _clean_span(text: str, start: int, end: int):
-    """Trim one span; return ``(start, end)`` pieces (split at line breaks), possibly none."""
-    out = []
-    pos = start
-    for piece in re.split(r"(\n+)", text[start:end]):
-        p_start, p_end = pos, pos + len(piece)
-        pos = p_end
-        if not piece.strip() or piece.startswith("\n"):
-            continue
-        s = text[p_start:p_end]
-        m = _LEAD_STRIP.match(s)
-        if m:
-            p_start += m.end()
-        s = text[p_start:p_end]
-        m = _TAIL_STRIP.search(s)
-        if m and m.start() > 0:
-            p_end = p_start + m.start()
-        if p_end < pos and text[p_end] == "." and re.search(r"(?:^|[\s.])[A-Z]$", text[p_start:p_end]):
-            p_end += 1      # "U.S.", "St."
-        if p_end > p_start:
-            out.append((p_start, p_end))
-    return out
-
-
-def _strip_titles(text: str, start: int, end: int):
-    """Remove leading titles ("Mr.", "President", "Ukrainian Presidential Adviser") from a person span."""
-    role = []
-    while True:
-        m = _WORD.match(text, start)
-        if not m or m.end() >= end:
-            break
-        w = fold(m.group(0)).rstrip(".")
-        if w in TITLES and (m.group(0)[0].isupper()):
-            role.append(w)
-            start = m.end()
-            while start < end and text[start] in ". \t":
-                start += 1
-            continue
-        break
-    return start, end, " ".join(role) or None
-
-
-class _Doc:
-    """Token look-ups over the annotation."""
-
-    def __init__(self, text, ann):
-        self.text = text
-        self.toks = ann.tokens
-        self.starts = [t.start for t in self.toks]
-        self.by_start = {t.start: t.i for t in self.toks}
-        self.ends = {t.end: t.i for t in self.toks}
-
-    def token_range(self, start, end):
-        import bisect
-        i = bisect.bisect_right(self.starts, start) - 1
-        i = max(i, 0)
-        j = i
-        while j < len(self.toks) and self.toks[j].start < end:
-            j += 1
-        return i, j
-
-    def root(self, start, end):
-        i, j = self.token_range(start, end)
-        for k in range(i, j):
-            h = self.toks[k].head
-            if not (i <= h < j) or h == k:
-                return self.toks[k]
-        return self.toks[j - 1] if j > i else None
 
 
 def _speaks(doc, m) -> bool:
@@ -208,163 +119,6 @@ def _context(doc, m):
             m.evidence.add("he_she")
 
 
-def _is_orgish(name: str) -> bool:
-    toks = tokens(name)
-    return any(t in ORG_WORDS for t in toks) or (name.isupper() and len(name) <= 6)
-
-
-def _raw_mentions(article, ann, doc):
-    text = article.text
-    out = []
-    for e in ann.entities:
-        if e.label not in TYPE_MAP:
-            continue
-        for s, t in _clean_span(text, e.start, e.end):
-            role = None
-            w0 = _WORD.match(text, s)
-            w0 = fold(w0.group(0)).rstrip(".") if w0 else ""
-            if w0 in _HONORIFICS:
-                e_label = "PERSON"
-            else:
-                e_label = e.label
-            if e_label == "PERSON" or (e.label in ("ORG", "NORP", "GPE") and w0 in TITLES):
-                s2, t2, role = _strip_titles(text, s, t)
-                if role and e.label != "PERSON":
-                    # "President Jane Roe" mis-tagged: the rest must still look like a name
-                    if not looks_like_name(text[s2:t2]):
-                        s2, role = s, None
-                s = s2
-            surface = text[s:t]
-            if not looks_like_name(surface):
-                continue
-            label = TYPE_MAP[e_label]
-            if role:
-                label = "PERSON"
-            m = _Mention(s, t, surface, label)
-            if role:
-                m.attrs["role"] = role
-            out.append(m)
-    # names the tagger missed: "the call sign Zaza"
-    for g in _CALLSIGN_NAME.finditer(text):
-        s, t = g.span(1)
-        w = g.group(1)
-        if not w[0].isupper():
-            continue
-        for s2, t2 in _clean_span(text, s, t):
-            if looks_like_name(text[s2:t2]) and fold(text[s2:t2]) not in ("the", "a"):
-                m = _Mention(s2, t2, text[s2:t2], "PERSON")
-                out.append(m)
-    # an untagged proper noun that is the subject of a speech verb, with no determiner: "Zaza said"
-    covered = set()
-    for m in out:
-        covered.update(range(m.start, m.end))
-    toks = doc.toks
-    for t in toks:
-        if t.pos != "PROPN" or t.start in covered or not t.text[:1].isupper():
-            continue
-        if t.dep not in ("nsubj",) or toks[t.head].lemma.lower() not in SPEECH_LEMMAS:
-            continue
-        i = t.i
-        while i > 0 and toks[i - 1].pos == "PROPN" and toks[i - 1].head == t.i and toks[i - 1].start not in covered:
-            i -= 1
-        if i > 0 and toks[i - 1].text.lower() in ("the", "a", "an", "its", "this"):
-            continue
-        s, e = toks[i].start, t.end
-        s, e, role = _strip_titles(text, s, e)
-        surface = text[s:e]
-        if looks_like_name(surface) and not _is_orgish(surface):
-            m = _Mention(s, e, surface, "PERSON")
-            if role:
-                m.attrs["role"] = role
-            out.append(m)
-    out.extend(_propn_chunks(text, doc, out))
-    # de-duplicate overlapping spans: keep the longer
-    out.sort(key=lambda m: (m.start, -(m.end - m.start)))
-    kept, last_end = [], -1
-    for m in out:
-        if m.start < last_end:
-            continue
-        kept.append(m)
-        last_end = m.end
-    covered = set()
-    for m in kept:
-        covered.update(range(m.start, m.end))
-    lower_words = set()
-    for line in text.split("\n"):
-        if "http" in line or "www" in line:
-            continue
-        lower_words.update(re.findall(r"(?<![\w/.-])[a-z][a-z']+(?![\w/-])", line))
-    final = []
-    for m in kept:
-        i, j = doc.token_range(m.start, m.end)
-        # a lone capitalised common word ("Soldiers" opening a caption, "Enjoy" in a promo) is no name
-        if j - i == 1 and m.label != "NORP" and not m.text.isupper() and "call_sign" not in m.attrs:
-            t = toks[i]
-            if t.pos not in ("PROPN",) or m.text.lower() in lower_words:
-                continue
-        # "Ilya Ponomarev" when the tagger kept only "Ponomarev"
-        while i > 0 and m.label == "PERSON":
-            p = toks[i - 1]
-            if (p.pos == "PROPN" and p.dep == "compound" and i <= p.head < j and p.text[:1].isupper()
-                    and p.start not in covered and "\n" not in text[p.start:m.start]
-                    and fold(p.text).rstrip(".") not in TITLES):
-                m.start = p.start
-                m.text = text[m.start:m.end]
-                i -= 1
-            else:
-                break
-        final.append(m)
-    return final
-
-
-def _propn_chunks(text, doc, found):
-    """Organisation names the tagger missed: a run of proper nouns (``of`` allowed inside) that ends in an
-    organisation word or in the head of an organisation the tagger did find ("Freedom of Russia Legion"
-    when only "the Legion" was tagged)."""
-    org_heads = set()
-    person_at = set()
-    for m in found:
-        if m.label == "ORG":
-            org_heads |= head_tokens(m.text)
-        elif m.label == "PERSON":
-            person_at.update(range(m.start, m.end))
-    toks = doc.toks
-    out = []
-    i = 0
-    n = len(toks)
-    while i < n:
-        t = toks[i]
-        if not (t.tag in ("NNP", "NNPS") and t.text[:1].isupper()):
-            i += 1
-            continue
-        j = i + 1
-        while j < n:
-            u = toks[j]
-            if u.tag in ("NNP", "NNPS") and u.text[:1].isupper() and "\n" not in text[toks[j - 1].end:u.start]:
-                j += 1
-            elif (u.text == "of" and j + 1 < n and toks[j + 1].tag in ("NNP", "NNPS")
-                  and toks[j + 1].text[:1].isupper()):
-                j += 2
-            else:
-                break
-        if j - i >= 2:
-            last = fold(toks[j - 1].text)
-            if (last in ORG_WORDS or last in org_heads) and last not in ("state", "states", "city", "republic"):
-                # not in a title-case line (a heading), where every word is capitalised
-                ls = text.rfind("\n", 0, toks[i].start) + 1
-                le = text.find("\n", toks[j - 1].end)
-                line = text[ls: le if le >= 0 else len(text)]
-                ws = re.findall(r"[A-Za-z][\w'’-]*", line)
-                caps = sum(1 for w in ws if w[0].isupper())
-                first = fold(toks[i].text).rstrip(".")
-                if (not (len(ws) >= 4 and caps >= 0.8 * len(ws)) and first not in TITLES
-                        and not any(k in person_at for k in range(toks[i].start, toks[j - 1].end))):
-                    s, e = toks[i].start, toks[j - 1].end
-                    out.append(_Mention(s, e, text[s:e], "ORG"))
-        i = j
-    return out
-
-
 def _key(surface: str, person_like: bool) -> tuple:
     return tuple(content_tokens(surface, person=person_like))
 
@@ -387,7 +141,28 @@ def _labels(ms):
 
 
 def _merge_groups(mentions, doc):
-    """Group mentions into entities: same key, then short forms into fuller names."""
+    """Step 3: group mentions into entities: same key, then short forms into fuller names.
+
+    Returns the groups (``_Group``); a group merged into another points to it through ``parent``
+    (``_find`` gives the entity's root). Mentions without a key get no group."""
+    groups = _groups_by_key(mentions)
+    facts = _GroupFacts(groups)
+    # longest names first; a short form joins a longer one
+    order = sorted(groups, key=lambda g: (-len(g.key), _first_pos(g)))
+    for g in order:
+        if len(g.key) > 2:
+            continue
+        cands, kind = _fuller_forms(g, groups, facts)
+        cands = [h for h in cands if _find(h) is not _find(g)]
+        if not cands:
+            continue
+        target = _merge_target(g, cands, kind, groups, facts)
+        g.parent = target if _find(target) is not g else None
+    return groups
+
+
+def _groups_by_key(mentions) -> list:
+    """One group per key (the name's content words), its mentions in order; ``m.group`` is set."""
     groups, by_key = [], {}
     for m in mentions:
         person_like = m.label == "PERSON"
@@ -400,90 +175,90 @@ def _merge_groups(mentions, doc):
             groups.append(g)
         g.mentions.append(m)
         m.group = g
+    return groups
 
-    # a group's mentions do not change while groups are merged: what is asked of a group many times over
-    # (in the loop over pairs below) is computed once per group
-    person = {}
-    top_label = {}
-    heads = {}
-    for g in groups:
-        lab = _labels(g.mentions)
-        ev = set().union(*(m.evidence for m in g.mentions))
-        person[g.gid] = lab.get("PERSON", 0) * 2 >= sum(lab.values()) or bool(ev & {"age", "call_sign"})
-        top_label[g.gid] = lab.most_common(1)[0][0]
 
-    def is_person(g):
-        return person[g.gid]
+def _first_pos(g):
+    return min(m.start for m in g.mentions)
 
-    def head_of(h):
-        hd = heads.get(h.gid)
+
+class _GroupFacts:
+    """What is asked of a group many times over while groups are merged, computed once per group: its
+    mentions do not change meanwhile."""
+
+    def __init__(self, groups):
+        self.person, self.top_label, self.heads = {}, {}, {}
+        for g in groups:
+            lab = _labels(g.mentions)
+            ev = set().union(*(m.evidence for m in g.mentions))
+            self.person[g.gid] = lab.get("PERSON", 0) * 2 >= sum(lab.values()) or bool(ev & {"age", "call_sign"})
+            self.top_label[g.gid] = lab.most_common(1)[0][0]
+
+    def is_person(self, g):
+        return self.person[g.gid]
+
+    def head_of(self, h):
+        hd = self.heads.get(h.gid)
         if hd is None:
-            hd = heads[h.gid] = head_tokens(h.mentions[0].text)
+            hd = self.heads[h.gid] = head_tokens(h.mentions[0].text)
         return hd
 
-    def first_pos(g):
-        return min(m.start for m in g.mentions)
 
-    # longest names first; a short form joins a longer one
-    order = sorted(groups, key=lambda g: (-len(g.key), first_pos(g)))
-    for g in order:
-        if len(g.key) > 2:
-            continue
-        surf = g.mentions[0].text
-        cands = []
-        # acronym defined in the text
-        if len(g.key) == 1 and surf.isupper() and 2 <= len(surf) <= 6 and surf.isalpha():
-            ac = surf.lower()
-            cands = [h for h in groups if h is not g and len(h.key) >= 2
-                     and any(ac in acronym_of(m.text) for m in h.mentions[:3])]
-            kind = "acronym"
-        if not cands:
-            kind = "short"
-            for h in groups:
-                if h is g or len(h.key) <= len(g.key):
-                    continue
-                hk = h.key
-                if is_person(h):
-                    if len(g.key) == 1 and g.key[0] in (hk[-1], hk[0]):
-                        cands.append(h)
-                    elif len(g.key) == 2 and g.key[0] == hk[0] and g.key[-1] == hk[-1]:
-                        cands.append(h)
-                else:
-                    if is_person(g):
-                        continue
-                    hd = head_of(h)
-                    g_lab = top_label[g.gid]
-                    h_lab = top_label[h.gid]
-                    if g_lab != h_lab and not ({g_lab, h_lab} <= {"ORG", "OTHER", "EVENT"}):
-                        continue
-                    if len(hk) >= 2 and ((hd & set(g.key) and set(g.key) <= set(hk))
-                                         or tuple(hk[:len(g.key)]) == g.key):
-                        # "Russia" is not a short form of "Freedom of Russia Legion": the head must be kept
-                        cands.append(h)
-        cands = [h for h in cands if _find(h) is not _find(g)]
-        if not cands:
-            continue
-        roots = {}
+def _fuller_forms(g, groups, facts):
+    """The groups short form ``g`` may stand for, and how: ``(groups, "acronym")`` for an acronym defined in
+    the text, else ``(groups, "short")`` for the names it shortens."""
+    surf = g.mentions[0].text
+    if len(g.key) == 1 and surf.isupper() and 2 <= len(surf) <= 6 and surf.isalpha():
+        ac = surf.lower()
+        cands = [h for h in groups if h is not g and len(h.key) >= 2
+                 and any(ac in acronym_of(m.text) for m in h.mentions[:3])]
+        if cands:
+            return cands, "acronym"
+    return [h for h in groups if h is not g and len(h.key) > len(g.key) and _shortens(g, h, facts)], "short"
+
+
+def _shortens(g, h, facts) -> bool:
+    """Group ``g`` is a short form of the longer group ``h``: a person's surname or first name (or first and
+    last), or an organisation's name that keeps the head word of the fuller name."""
+    hk = h.key
+    if facts.is_person(h):
+        if len(g.key) == 1 and g.key[0] in (hk[-1], hk[0]):
+            return True
+        return len(g.key) == 2 and g.key[0] == hk[0] and g.key[-1] == hk[-1]
+    if facts.is_person(g):
+        return False
+    hd = facts.head_of(h)
+    g_lab = facts.top_label[g.gid]
+    h_lab = facts.top_label[h.gid]
+    if g_lab != h_lab and not ({g_lab, h_lab} <= {"ORG", "OTHER", "EVENT"}):
+        return False
+    # "Russia" is not a short form of "Freedom of Russia Legion": the head must be kept
+    return bool(len(hk) >= 2 and ((hd & set(g.key) and set(g.key) <= set(hk))
+                                  or tuple(hk[:len(g.key)]) == g.key))
+
+
+def _merge_target(g, cands, kind, groups, facts):
+    """The entity (a root group) short form ``g`` joins among its candidates ``cands``: the only one; else,
+    for a person or an acronym, the nearest fuller mention before its first mention; else the most mentioned
+    organisation."""
+    roots = {}
+    for h in cands:
+        roots.setdefault(_find(h).gid, _find(h))
+    if len(roots) == 1:
+        return next(iter(roots.values()))
+    if facts.is_person(g) or kind == "acronym":
+        # nearest preceding fuller mention of the first short mention
+        pos = _first_pos(g)
+        best = None
         for h in cands:
-            roots.setdefault(_find(h).gid, _find(h))
-        if len(roots) == 1:
-            target = next(iter(roots.values()))
-        elif is_person(g) or kind == "acronym":
-            # nearest preceding fuller mention of the first short mention
-            pos = first_pos(g)
-            best = None
-            for h in cands:
-                prev = [m.start for m in h.mentions if m.start < pos]
-                score = (1, max(prev)) if prev else (0, -first_pos(h))
-                if best is None or score > best[0]:
-                    best = (score, _find(h))
-            target = best[1]
-        else:
-            # the most mentioned organisation wins
-            target = max(roots.values(), key=lambda r: (sum(len(x.mentions) for x in groups if _find(x) is r),
-                                                        -first_pos(r)))
-        g.parent = target if _find(target) is not g else None
-    return groups
+            prev = [m.start for m in h.mentions if m.start < pos]
+            score = (1, max(prev)) if prev else (0, -_first_pos(h))
+            if best is None or score > best[0]:
+                best = (score, _find(h))
+        return best[1]
+    # the most mentioned organisation wins
+    return max(roots.values(), key=lambda r: (sum(len(x.mentions) for x in groups if _find(x) is r),
+                                              -_first_pos(r)))
 
 
 def _is_word_char(ch: str) -> bool:
@@ -517,11 +292,33 @@ def _word_occurrences(text: str, word: str):
 
 
 def _propagate(text, groups, mentions, doc):
-    """Add uncovered occurrences of unambiguous names (and "the <Head>" of organisations) as mentions."""
+    """Step 4: add uncovered occurrences of unambiguous names (and "the <Head>" of organisations) as mentions.
+
+    Returns the mentions added (each also appended to its group); ``mentions``: those found so far."""
     covered = [False] * (len(text) + 1)
     for m in mentions:
         for k in range(m.start, m.end):
             covered[k] = True
+    alias_owner = _alias_owners(groups)
+    head_owner = _head_owners(groups)
+    by_gid = {g.gid: g for g in groups}
+    added = []
+    for alias, owners in alias_owner.items():
+        if len(owners) != 1:
+            continue
+        added += _claim_occurrences(text, alias, by_gid[next(iter(owners))], covered)
+    for head, owners in head_owner.items():
+        if head in alias_owner:
+            continue  # already a name of its own (or handled as an alias)
+        target = max(owners.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+        added += _claim_occurrences(text, head, by_gid[target], covered, accept=_head_stands_alone)
+    return added
+
+
+def _alias_owners(groups) -> dict:
+    """Name -> the gids of the entities (root groups) it names: every capitalised mention of three or more
+    characters, and the acronyms of organisation names the tagger missed ("the CLF" after "Coastal
+    Liberation Front")."""
     alias_owner = {}
     for g in groups:
         r = _find(g)
@@ -530,7 +327,6 @@ def _propagate(text, groups, mentions, doc):
             if len(s) < 3 or not s[0].isupper():
                 continue
             alias_owner.setdefault(s, set()).add(r.gid)
-    # acronyms of organisation names the tagger missed: "the CLF" after "Coastal Liberation Front"
     for g in groups:
         r = _find(g)
         if any(m.label == "PERSON" for m in g.mentions):
@@ -542,7 +338,12 @@ def _propagate(text, groups, mentions, doc):
                 for ac in acronym_of(m.text):
                     if len(ac) >= 3:
                         alias_owner.setdefault(ac.upper(), set()).add(r.gid)
-    # organisation heads: "the Legion" for "Freedom of Russia Legion"
+    return alias_owner
+
+
+def _head_owners(groups) -> dict:
+    """Head word -> {root gid: weight}: the capitalised head words of organisation names ("Legion" of "Freedom
+    of Russia Legion"), each weighted by the mentions of the entities whose names hold it."""
     roots = {}
     members_of = {}                   # root gid -> its members' mentions, groups in order
     for g in groups:
@@ -565,43 +366,35 @@ def _propagate(text, groups, mentions, doc):
                 if fw in hd and w[0].isupper() and len(w) >= 3:
                     head_owner.setdefault(w, {})
                     head_owner[w][r.gid] = head_owner[w].get(r.gid, 0) + len(members)
+    return head_owner
+
+
+def _claim_occurrences(text, word, owner, covered, accept=None) -> list:
+    """New mentions of group ``owner`` at the occurrences of ``word`` not yet ``covered`` (and that
+    ``accept(text, start, end)``, when given); they are appended to the group and marked covered."""
     added = []
-    by_gid = {g.gid: g for g in groups}
-    for alias, owners in alias_owner.items():
-        if len(owners) != 1:
+    for s, e in _word_occurrences(text, word):
+        if any(covered[s:e]):
             continue
-        owner = by_gid[next(iter(owners))]
-        for s, e in _word_occurrences(text, alias):
-            if any(covered[s:e]):
-                continue
-            m = _Mention(s, e, alias, owner.mentions[0].label)
-            m.group = owner
-            owner.mentions.append(m)
-            added.append(m)
-            for k in range(s, e):
-                covered[k] = True
-    for head, owners in head_owner.items():
-        if head in alias_owner:
-            continue  # already a name of its own (or handled as an alias)
-        target = max(owners.items(), key=lambda kv: (kv[1], -kv[0]))[0]
-        owner = by_gid[target]
-        for s, e in _word_occurrences(text, head):
-            if any(covered[s:e]):
-                continue
-            # the head alone must not be part of a longer capitalised name ("International Legion of Ukraine")
-            before = text[max(0, s - 30):s]
-            after = text[e:e + 20]
-            if re.search(r"[A-Z][\w'’-]*\s+$", before) and not re.search(r"(?:^|\s)(?:The|A)\s+$", before):
-                continue
-            if re.match(r"^\s+of\s+[A-Z]", after):
-                continue
-            m = _Mention(s, e, head, owner.mentions[0].label)
-            m.group = owner
-            owner.mentions.append(m)
-            added.append(m)
-            for k in range(s, e):
-                covered[k] = True
+        if accept is not None and not accept(text, s, e):
+            continue
+        m = _Mention(s, e, word, owner.mentions[0].label)
+        m.group = owner
+        owner.mentions.append(m)
+        added.append(m)
+        for k in range(s, e):
+            covered[k] = True
     return added
+
+
+def _head_stands_alone(text, s, e) -> bool:
+    """The head word at ``text[s:e]`` is not part of a longer capitalised name ("International Legion of
+    Ukraine")."""
+    before = text[max(0, s - 30):s]
+    after = text[e:e + 20]
+    if re.search(r"[A-Z][\w'’-]*\s+$", before) and not re.search(r"(?:^|\s)(?:The|A)\s+$", before):
+        return False
+    return not re.match(r"^\s+of\s+[A-Z]", after)
 
 
 def find_entities(article, ann) -> list:

@@ -1,0 +1,312 @@
+"""Step 1 of ``entities``: the mentions of one article, before they are read in context and merged.
+
+The tagger's name spans, cut at line breaks, without leading determiners, titles, bullets or trailing
+possessives; junk (numbers, dates, lower-case words) dropped. Names the tagger missed are added when the
+context shows one (``with the call sign Zaza``, an untagged proper noun that speaks, a run of proper nouns
+ending in an organisation word).
+"""
+from __future__ import annotations
+
+import re
+
+from .entities_names import ORG_WORDS, SPEECH_LEMMAS, TITLES, fold, head_tokens, looks_like_name, tokens
+
+TYPE_MAP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP", "EVENT": "EVENT",
+            "FAC": "LOC", "WORK_OF_ART": "OTHER", "LAW": "OTHER", "PRODUCT": "OTHER", "LANGUAGE": "OTHER"}
+
+_LEAD_STRIP = re.compile(r"^(?:[\s\"'“”‘’«»•·*#|()\[\]/:;,.\-–—]+|(?:the|The|THE|a|A|an|An)\s+)+")
+_TAIL_STRIP = re.compile(r"(?:['’]s?|[\s\"'“”‘’«»•·*#|()\[\]/:;,.\-–—]+)+$")
+
+_CALLSIGN = r"(?:military\s+|radio\s+|combat\s+)?(?:call[\s-]?sign|nom\s+de\s+guerre|code[\s-]?name|nickname|pseudonym)"
+_CALLSIGN_NAME = re.compile(r"(?:\b" + _CALLSIGN + r"|\bnicknamed|\bcode-?named|\bknown\s+only\s+as|\bwho\s+goes\s+by)"
+                            r"\s*(?:is\s+|of\s+)?[:,]?\s*[\"“‘']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", re.I)
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"}
+_WORD = re.compile(r"[\w'’-]+")
+
+
+class _Mention:
+    __slots__ = ("start", "end", "text", "label", "group", "attrs", "evidence")
+
+    def __init__(self, start, end, text, label):
+        self.start, self.end, self.text, self.label = start, end, text, label
+        self.group = None
+        self.attrs = {}
+        self.evidence = set()
+
+
+def _clean_span(text: str, start: int, end: int):
+    """Trim one span; return ``(start, end)`` pieces (split at line breaks), possibly none."""
+    out = []
+    pos = start
+    for piece in re.split(r"(\n+)", text[start:end]):
+        p_start, p_end = pos, pos + len(piece)
+        pos = p_end
+        if not piece.strip() or piece.startswith("\n"):
+            continue
+        s = text[p_start:p_end]
+        m = _LEAD_STRIP.match(s)
+        if m:
+            p_start += m.end()
+        s = text[p_start:p_end]
+        m = _TAIL_STRIP.search(s)
+        if m and m.start() > 0:
+            p_end = p_start + m.start()
+        if p_end < pos and text[p_end] == "." and re.search(r"(?:^|[\s.])[A-Z]$", text[p_start:p_end]):
+            p_end += 1      # "U.S.", "St."
+        if p_end > p_start:
+            out.append((p_start, p_end))
+    return out
+
+
+def _strip_titles(text: str, start: int, end: int):
+    """Remove leading titles ("Mr.", "President", "Ukrainian Presidential Adviser") from a person span."""
+    role = []
+    while True:
+        m = _WORD.match(text, start)
+        if not m or m.end() >= end:
+            break
+        w = fold(m.group(0)).rstrip(".")
+        if w in TITLES and (m.group(0)[0].isupper()):
+            role.append(w)
+            start = m.end()
+            while start < end and text[start] in ". \t":
+                start += 1
+            continue
+        break
+    return start, end, " ".join(role) or None
+
+
+class _Doc:
+    """Token look-ups over the annotation."""
+
+    def __init__(self, text, ann):
+        self.text = text
+        self.toks = ann.tokens
+        self.starts = [t.start for t in self.toks]
+        self.by_start = {t.start: t.i for t in self.toks}
+        self.ends = {t.end: t.i for t in self.toks}
+
+    def token_range(self, start, end):
+        import bisect
+        i = bisect.bisect_right(self.starts, start) - 1
+        i = max(i, 0)
+        j = i
+        while j < len(self.toks) and self.toks[j].start < end:
+            j += 1
+        return i, j
+
+    def root(self, start, end):
+        i, j = self.token_range(start, end)
+        for k in range(i, j):
+            h = self.toks[k].head
+            if not (i <= h < j) or h == k:
+                return self.toks[k]
+        return self.toks[j - 1] if j > i else None
+
+
+def _is_orgish(name: str) -> bool:
+    toks = tokens(name)
+    return any(t in ORG_WORDS for t in toks) or (name.isupper() and len(name) <= 6)
+
+
+def _raw_mentions(article, ann, doc):
+    """Step 1: the mentions of ``article`` (``_Mention``, in text order, none overlapping): the tagger's names,
+    then those it missed (call signs, untagged speakers, organisation names), checked against the parse."""
+    text = article.text
+    out = _tagged_mentions(text, ann)
+    out += _call_sign_mentions(text)           # names the tagger missed: "the call sign Zaza"
+    out += _speaker_mentions(text, doc, out)   # an untagged proper noun that speaks: "Zaza said"
+    out.extend(_propn_chunks(text, doc, out))
+    return _checked_mentions(text, doc, _longest_first(out))
+
+
+def _covered_offsets(mentions) -> set:
+    covered = set()
+    for m in mentions:
+        covered.update(range(m.start, m.end))
+    return covered
+
+
+def _tagged_mentions(text, ann) -> list:
+    """The tagger's names of the kinds in ``TYPE_MAP``, cleaned (``_clean_span``), titles cut off persons."""
+    out = []
+    for e in ann.entities:
+        if e.label not in TYPE_MAP:
+            continue
+        for s, t in _clean_span(text, e.start, e.end):
+            m = _tagged_mention(text, e.label, s, t)
+            if m is not None:
+                out.append(m)
+    return out
+
+
+def _tagged_mention(text, tag, s, t):
+    """The mention of ``text[s:t]``, a piece of a name tagged ``tag``; None when it does not look like a name.
+    An honorific makes it a person; a leading title ("President Jane Roe") is cut off into its role."""
+    role = None
+    w0 = _WORD.match(text, s)
+    w0 = fold(w0.group(0)).rstrip(".") if w0 else ""
+    e_label = "PERSON" if w0 in _HONORIFICS else tag
+    if e_label == "PERSON" or (tag in ("ORG", "NORP", "GPE") and w0 in TITLES):
+        s2, t2, role = _strip_titles(text, s, t)
+        if role and tag != "PERSON":
+            # "President Jane Roe" mis-tagged: the rest must still look like a name
+            if not looks_like_name(text[s2:t2]):
+                s2, role = s, None
+        s = s2
+    surface = text[s:t]
+    if not looks_like_name(surface):
+        return None
+    label = TYPE_MAP[e_label]
+    if role:
+        label = "PERSON"
+    m = _Mention(s, t, surface, label)
+    if role:
+        m.attrs["role"] = role
+    return m
+
+
+def _call_sign_mentions(text) -> list:
+    """Persons named after a call sign, a nickname or a code name ("the call sign Zaza")."""
+    out = []
+    for g in _CALLSIGN_NAME.finditer(text):
+        s, t = g.span(1)
+        w = g.group(1)
+        if not w[0].isupper():
+            continue
+        for s2, t2 in _clean_span(text, s, t):
+            if looks_like_name(text[s2:t2]) and fold(text[s2:t2]) not in ("the", "a"):
+                out.append(_Mention(s2, t2, text[s2:t2], "PERSON"))
+    return out
+
+
+def _speaker_mentions(text, doc, found) -> list:
+    """Persons the tagger missed: an untagged, capitalised proper noun (with the proper nouns before it) that
+    is the subject of a speech verb, with no determiner: "Zaza said". ``found``: the mentions so far."""
+    covered = _covered_offsets(found)
+    toks = doc.toks
+    out = []
+    for t in toks:
+        if t.pos != "PROPN" or t.start in covered or not t.text[:1].isupper():
+            continue
+        if t.dep not in ("nsubj",) or toks[t.head].lemma.lower() not in SPEECH_LEMMAS:
+            continue
+        i = t.i
+        while i > 0 and toks[i - 1].pos == "PROPN" and toks[i - 1].head == t.i and toks[i - 1].start not in covered:
+            i -= 1
+        if i > 0 and toks[i - 1].text.lower() in ("the", "a", "an", "its", "this"):
+            continue
+        s, e = toks[i].start, t.end
+        s, e, role = _strip_titles(text, s, e)
+        surface = text[s:e]
+        if looks_like_name(surface) and not _is_orgish(surface):
+            m = _Mention(s, e, surface, "PERSON")
+            if role:
+                m.attrs["role"] = role
+            out.append(m)
+    return out
+
+
+def _longest_first(mentions) -> list:
+    """Overlapping mentions de-duplicated: in text order, the longer of two that overlap is kept."""
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept, last_end = [], -1
+    for m in mentions:
+        if m.start < last_end:
+            continue
+        kept.append(m)
+        last_end = m.end
+    return kept
+
+
+def _lower_case_words(text) -> set:
+    """The lower-case words of ``text`` outside lines with a web address."""
+    lower_words = set()
+    for line in text.split("\n"):
+        if "http" in line or "www" in line:
+            continue
+        lower_words.update(re.findall(r"(?<![\w/.-])[a-z][a-z']+(?![\w/-])", line))
+    return lower_words
+
+
+def _checked_mentions(text, doc, kept) -> list:
+    """``kept`` without lone capitalised common words ("Soldiers" opening a caption, "Enjoy" in a promo); a
+    person's mention takes in the proper nouns of its name the tagger left out ("Ilya" of "Ilya Ponomarev")."""
+    covered = _covered_offsets(kept)
+    lower_words = _lower_case_words(text)
+    toks = doc.toks
+    final = []
+    for m in kept:
+        i, j = doc.token_range(m.start, m.end)
+        if j - i == 1 and m.label != "NORP" and not m.text.isupper() and "call_sign" not in m.attrs:
+            t = toks[i]
+            if t.pos not in ("PROPN",) or m.text.lower() in lower_words:
+                continue
+        if m.label == "PERSON":
+            _extend_name_leftwards(text, doc, m, i, j, covered)
+        final.append(m)
+    return final
+
+
+def _extend_name_leftwards(text, doc, m, i, j, covered):
+    """Grow person mention ``m`` (tokens ``i:j``) over the capitalised proper-noun compounds before it
+    ("Ilya Ponomarev" when the tagger kept only "Ponomarev"): no titles, no line break, nothing covered."""
+    toks = doc.toks
+    while i > 0:
+        p = toks[i - 1]
+        if (p.pos == "PROPN" and p.dep == "compound" and i <= p.head < j and p.text[:1].isupper()
+                and p.start not in covered and "\n" not in text[p.start:m.start]
+                and fold(p.text).rstrip(".") not in TITLES):
+            m.start = p.start
+            m.text = text[m.start:m.end]
+            i -= 1
+        else:
+            break
+
+
+def _propn_chunks(text, doc, found):
+    """Organisation names the tagger missed: a run of proper nouns (``of`` allowed inside) that ends in an
+    organisation word or in the head of an organisation the tagger did find ("Freedom of Russia Legion"
+    when only "the Legion" was tagged)."""
+    org_heads = set()
+    person_at = set()
+    for m in found:
+        if m.label == "ORG":
+            org_heads |= head_tokens(m.text)
+        elif m.label == "PERSON":
+            person_at.update(range(m.start, m.end))
+    toks = doc.toks
+    out = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if not (t.tag in ("NNP", "NNPS") and t.text[:1].isupper()):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            u = toks[j]
+            if u.tag in ("NNP", "NNPS") and u.text[:1].isupper() and "\n" not in text[toks[j - 1].end:u.start]:
+                j += 1
+            elif (u.text == "of" and j + 1 < n and toks[j + 1].tag in ("NNP", "NNPS")
+                  and toks[j + 1].text[:1].isupper()):
+                j += 2
+            else:
+                break
+        if j - i >= 2:
+            last = fold(toks[j - 1].text)
+            if (last in ORG_WORDS or last in org_heads) and last not in ("state", "states", "city", "republic"):
+                # not in a title-case line (a heading), where every word is capitalised
+                ls = text.rfind("\n", 0, toks[i].start) + 1
+                le = text.find("\n", toks[j - 1].end)
+                line = text[ls: le if le >= 0 else len(text)]
+                ws = re.findall(r"[A-Za-z][\w'’-]*", line)
+                caps = sum(1 for w in ws if w[0].isupper())
+                first = fold(toks[i].text).rstrip(".")
+                if (not (len(ws) >= 4 and caps >= 0.8 * len(ws)) and first not in TITLES
+                        and not any(k in person_at for k in range(toks[i].start, toks[j - 1].end))):
+                    s, e = toks[i].start, toks[j - 1].end
+                    out.append(_Mention(s, e, text[s:e], "ORG"))
+        i = j
+    return out
