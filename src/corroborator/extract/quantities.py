@@ -154,6 +154,38 @@ def _is_year(text, m, value):
 
 def _build(text, m, lo, hi):
     """One regex match -> a _Q, or None when it is not a quantity (a year, an ordinal, a code)."""
+    s, e, cur, unit_form, unit = _match_span(text, m)
+    number = _number_of(m, unit_form)
+    if number is None:
+        return None
+    kind, value, low, high, approximate, plain_int = number
+    if _glued_to_text(text, m, kind, m.start("cur") if cur else s, e, lo, hi):
+        return None
+    scale = _scale_of_match(m)
+    if _scale_after_no_number(m, kind):
+        return None
+    if kind == "num" and value is not None and _is_year(text, m, value):
+        return None
+    value, plain_int, unit = _scaled(value, plain_int, scale, cur, unit)
+    if kind == "num" and not cur and value is not None:
+        sign = _NEG_BEFORE.search(text[max(lo, s - 9):s])
+        if sign:
+            value, s, plain_int = -value, s - len(sign.group(0)), False
+    q = _Q(s, e, value=value, low=low, high=high, unit=unit, approximate=approximate, scaled=scale or 1.0,
+           plain_int=plain_int and not unit, kind=kind)
+    if kind == "num" and m.group("word") is None and not unit and not scale and _LABEL_BEFORE.search(
+            text[max(lo, s - 14):s]):
+        return None
+    if q.unit is None and q.plain_int and value is not None and 1 <= value <= 120:
+        if _AGE_BEFORE.search(text[max(lo, s - 40):s]) and _AGE_AFTER.match(text[e:min(hi, e + 5)]):
+            q.unit = "year"
+    return q
+
+
+def _match_span(text, m):
+    """The span of match ``m`` as a quantity, with its currency and unit: ``(start, end, cur, unit_form,
+    unit)``. A unit that may only be written attached and is not here is dropped (the span then ends at the
+    number or its scale); a blank currency group is none, and a leading space is left out."""
     s, e = m.start(), m.end()
     cur, unit_form = m.group("cur"), m.group("unit")
     # The optional separator before a unit is greedy; drop a unit that is not one here.
@@ -174,6 +206,12 @@ def _build(text, m, lo, hi):
         cur = None
     if cur is None and s < e and text[s].isspace():
         s += 1
+    return s, e, cur, unit_form, unit
+
+
+def _number_of(m, unit_form):
+    """What the number of match ``m`` says: ``(kind, value, low, high, approximate, plain_int)``, ``kind``
+    "num" or "vague" (a range: "hundreds"); None when it is no quantity ("007", a bare "one", no value)."""
     kind = "num"
     value = low = high = None
     approximate = False
@@ -200,8 +238,14 @@ def _build(text, m, lo, hi):
         plain_int = value is not None
     if value is None and kind != "vague":
         return None
-    # Context checks on the number's own edges.
-    num_start = m.start("cur") if cur else s
+    return kind, value, low, high, approximate, plain_int
+
+
+def _glued_to_text(text, m, kind, num_start, e, lo, hi):
+    """True when the number (from ``num_start``, its currency included, to ``e``) is part of a word, code or
+    address rather than a quantity: a letter, "#", "@", "_" or a decimal point before digits ("A4", "#5",
+    "F-16", but "5k-20k" is a range); a letter or digit after them ("16th", "1990s", "4G", "3D"); "12/5",
+    "10:30", "192.168.1.2"."""
     before = text[max(lo, num_start - 12):num_start] if num_start > lo else ""
     after_i = e
     after = text[after_i] if after_i < hi else ""
@@ -211,23 +255,34 @@ def _build(text, m, lo, hi):
                    or (before[-1] == "/" and len(before) > 1 and before[-2].isalnum())
                    or before[-1] in "#@_" or (before[-1] == "." and len(before) > 1 and before[-2].isdigit())):
         if kind == "num" and m.group("word") is None and m.group("wfrac") is None:
-            return None
+            return True
     if after and (after.isalnum() or after == "_") and m.group("word") is None and m.group("wfrac") is None:
-        return None            # "16th", "1990s", "4G", "3D"
+        return True            # "16th", "1990s", "4G", "3D"
     if after in ("/", ":") and m.group("dig") and after_i + 1 < hi and text[after_i + 1].isdigit():
-        return None
+        return True
     if after == "." and after_i + 1 < hi and text[after_i + 1].isdigit():
-        return None            # "192.168.1.2", "1.2.3"
-    scale = None
+        return True            # "192.168.1.2", "1.2.3"
+    return False
+
+
+def _scale_of_match(m):
+    """The multiplier of the match's scale word ("million") or attached scale ("5bn"), else None."""
     if m.group("scale"):
-        scale = scale_of(m.group("scale"))
-        if m.group("scale").lower().endswith("s") and kind == "num" and m.group("dig") is None and \
-                m.group("word") and parse_words(m.group("word")) is None:
-            return None
-    elif m.group("sattach"):
-        scale = scale_of(m.group("sattach"))
-    if kind == "num" and value is not None and _is_year(text, m, value):
-        return None
+        return scale_of(m.group("scale"))
+    if m.group("sattach"):
+        return scale_of(m.group("sattach"))
+    return None
+
+
+def _scale_after_no_number(m, kind) -> bool:
+    """A plural scale after a number word that is no number ("millions" after a word that parses to none)."""
+    return bool(m.group("scale") and m.group("scale").lower().endswith("s") and kind == "num"
+                and m.group("dig") is None and m.group("word") and parse_words(m.group("word")) is None)
+
+
+def _scaled(value, plain_int, scale, cur, unit):
+    """The value times its scale, in millions after a currency ("$5m", "€2.5m": not metres), and the unit a
+    currency gives: ``(value, plain_int, unit)``."""
     if scale:
         value *= scale
         plain_int = False
@@ -236,19 +291,7 @@ def _build(text, m, lo, hi):
         plain_int = False
     if cur:
         unit = currency_of(cur) or "USD"
-    if kind == "num" and not cur and value is not None:
-        sign = _NEG_BEFORE.search(text[max(lo, s - 9):s])
-        if sign:
-            value, s, plain_int = -value, s - len(sign.group(0)), False
-    q = _Q(s, e, value=value, low=low, high=high, unit=unit, approximate=approximate, scaled=scale or 1.0,
-           plain_int=plain_int and not unit, kind=kind)
-    if kind == "num" and m.group("word") is None and not unit and not scale and _LABEL_BEFORE.search(
-            text[max(lo, s - 14):s]):
-        return None
-    if q.unit is None and q.plain_int and value is not None and 1 <= value <= 120:
-        if _AGE_BEFORE.search(text[max(lo, s - 40):s]) and _AGE_AFTER.match(text[e:min(hi, e + 5)]):
-            q.unit = "year"
-    return q
+    return value, plain_int, unit
 
 
 def _merge_ranges(text, qs, lo):
