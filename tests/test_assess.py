@@ -204,3 +204,53 @@ def test_people_and_a_kind_of_people_count_the_same_but_not_things():
     g = run([art("a1", "Outlet A", claims=[ca]),
              art("a2", "Outlet B", claims=[claim("c2", "The fire, 19 containers wide, hurt people.", q=[qc])])])
     assert g.conflicts == []
+
+
+def test_two_events_on_two_days_are_no_date_conflict():
+    tue = TimeExpr(0, 7, "Tuesday", "2025-03-04")
+    wed = TimeExpr(0, 9, "Wednesday", "2025-03-05")
+    ca = claim("c1", "The governor urged changes to the bill on Tuesday.", t=[tue])
+    cb = claim("c2", "The governor signed the bill on Wednesday.", t=[wed])
+    ca.predicate, cb.predicate = "urge", "sign"
+    g = run([art("a1", "A", claims=[ca]), art("a2", "B", claims=[cb])])
+    assert g.conflicts == []
+    cb.predicate = "urge"
+    g = run([art("a1", "A", claims=[ca]), art("a2", "B", claims=[cb])])
+    assert [c.kind for c in g.conflicts] == ["time"]
+
+
+def test_a_role_that_is_no_office_is_no_attribute_conflict():
+    def roles(ra, rb):
+        e1 = LocalEntity(1, "Ilse Brandvold", "PERSON", ["Brandvold"], [(0, 14)], attributes={"role": ra})
+        e2 = LocalEntity(4, "Ilse Brandvold", "PERSON", ["Brandvold"], [(0, 14)], attributes={"role": rb})
+        return run([art("a1", "A", entities=[e1], claims=[claim("c1", f"Brandvold, a {ra}, spoke.", ents=[1])]),
+                    art("a2", "B", entities=[e2], claims=[claim("c2", f"Brandvold, a {rb}, spoke.", ents=[4])])],
+                   entity_map={("a1", 1): "eB", ("a2", 4): "eB"})
+    assert roles("mother", "senator").conflicts == []
+    assert [c.kind for c in roles("governor", "senator").conflicts] == ["attribute"]
+
+
+def test_one_speaker_quoted_both_ways_is_a_conflict_two_speakers_are_not():
+    e1 = LocalEntity(1, "Tomas Reyl", "PERSON", ["Reyl"], [(0, 4)])
+    e2 = LocalEntity(3, "Tomas Reyl", "PERSON", ["Reyl"], [(0, 4)])
+    ca = claim("c1", "Passing the levy would raise the risk of a downturn, Reyl said.", "speaker", speaker=1)
+    cb = claim("c2", "Not passing the levy would raise the risk of a downturn, Reyl said.", "speaker", speaker=3,
+               modality="negated")
+    emap = {("a1", 1): "eR", ("a2", 3): "eR"}
+    g = run([art("a1", "A", entities=[e1], claims=[ca]), art("a2", "B", entities=[e2], claims=[cb])],
+            entity_map=emap)
+    assert [c.kind for c in g.conflicts] == ["negation"]
+    emap = {("a1", 1): "eR", ("a2", 3): "eOther"}
+    g = run([art("a1", "A", entities=[e1], claims=[ca]), art("a2", "B", entities=[e2], claims=[cb])],
+            entity_map=emap)
+    assert g.conflicts == []
+
+
+def test_two_exact_figures_nearly_equal_conflict_despite_an_open_bound():
+    over = Quantity(30, 39, "over $300", value=300.0, low=300.0, unit="$")
+    qa = Quantity(10, 19, "$5,687.75", value=5687.75, unit="$")
+    qb = Quantity(10, 19, "$5,587.75", value=5587.75, unit="$")
+    ca = claim("c1", "He spent $5,687.75 on a retreat and over $300 on meals.", q=[qa, over])
+    cb = claim("c2", "He spent $5,587.75 on a retreat.", q=[qb])
+    g = run([art("a1", "A", claims=[ca]), art("a2", "B", claims=[cb])])
+    assert [c.kind for c in g.conflicts] == ["quantity"] and "$5,587.75" in g.conflicts[0].detail

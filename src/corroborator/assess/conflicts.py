@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ..link.claims import counted_words
-from ..link.claims_compat import quantity_mismatches, time_mismatch
+from ..link.claims_compat import comparable_quantities, quantity_mismatches, ratio, time_mismatch, unit_key
 from ..link.claims_text import content_words, normalize_text, words
 
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "denied", "denies", "deny", "neither", "nor",
@@ -36,7 +36,7 @@ class FoundConflict:
 
 
 def _qtext(q) -> str:
-    return normalize_text(q.text) if q.text else (f"{q.value:g}" if q.value is not None else f"{q.low}-{q.high}")
+    return " ".join(q.text.split()) if q.text else (f"{q.value:g}" if q.value is not None else f"{q.low}-{q.high}")
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mister", "mx", "rev", "hon"}
@@ -50,16 +50,30 @@ def _negated(claim) -> bool:
 
 
 def _negators(claim) -> frozenset:
-    """The negation and denial words of a claim: two reports that negate alike do not deny each other, however
-    the parser read them."""
-    return frozenset(t for t in words(claim.text.replace("n't", " n't")) if t in _NEGATORS)
+    """The negation and denial words of a claim ("don't" and "cannot" as "n't"): two reports that negate
+    alike do not deny each other, however the parser read them."""
+    out = set()
+    for t in words(claim.text.replace("\u2019", "'")):
+        if t in _NEGATORS:
+            out.add(t)
+        elif t.endswith("n't") or t == "cannot":
+            out.add("n't")
+    return frozenset(out)
 
 
-def _speakers_differ(ca, cb) -> bool:
-    """Both claims are speakers' words, of two different speakers: a dispute between them, not the outlets."""
+def _speaker_of(claim, article_id, entity_map):
+    if claim.speaker_entity is not None:
+        gid = entity_map.get((article_id, claim.speaker_entity))
+        return gid if gid is not None else (article_id, claim.speaker_entity)
+    return claim.speaker_key
+
+
+def _speakers_differ(ca, aa, cb, ab, entity_map) -> bool:
+    """Both claims are speakers' words, of two different speakers (global entities across the articles): a
+    dispute between them, not the outlets."""
     spk = ("speaker", "anonymous")
     return (ca.attribution in spk and cb.attribution in spk
-            and (ca.speaker_entity, ca.speaker_key) != (cb.speaker_entity, cb.speaker_key))
+            and _speaker_of(ca, aa, entity_map) != _speaker_of(cb, ab, entity_map))
 
 
 # nouns that count people in general, and kinds of people (stems, as ``content_words`` gives them): "19
@@ -104,6 +118,24 @@ def _attr_value(v):
     return None if not s or s in _HONORIFICS else s
 
 
+# roles that are offices, one holder's title at a time: "rep." against "senator" is a disagreement, "father"
+# against "rep." is two true descriptions of one person
+_OFFICES = {
+    "president", "vice president", "prime minister", "minister", "secretary", "senator", "sen", "rep",
+    "representative", "congressman", "congresswoman", "governor", "gov", "mayor", "speaker", "chairman",
+    "chairwoman", "chair", "director", "chief executive", "ceo", "attorney general", "judge", "justice",
+    "ambassador", "commissioner", "sheriff", "chancellor", "general", "admiral", "colonel", "captain",
+    "commander", "leader", "majority leader", "minority leader", "whip", "councillor", "councilman",
+    "councilwoman", "spokesman", "spokeswoman", "spokesperson", "king", "queen", "prince", "pope", "bishop"}
+
+
+def _comparable_attribute(key, x, y) -> bool:
+    """Attributes of one type that can disagree: ages, parties, offices (not any role noun)."""
+    if key != "role":
+        return True
+    return all(isinstance(v, str) and v.rstrip(".") in _OFFICES for v in (x, y))
+
+
 def _attributes_differ(x, y) -> bool:
     if isinstance(x, float) or isinstance(y, float):
         return isinstance(x, float) and isinstance(y, float) and abs(x - y) > 1e-9
@@ -122,7 +154,7 @@ def _attribute_conflicts(ca, cb, aa, ab, entity_map):
         ea, eb = ents_a[gid], ents_b[gid]
         for key in sorted(set(ea.attributes or {}) & set(eb.attributes or {})):
             va, vb = _attr_value(ea.attributes[key]), _attr_value(eb.attributes[key])
-            if va is None or vb is None or not _attributes_differ(va, vb):
+            if va is None or vb is None or not _comparable_attribute(key, va, vb) or not _attributes_differ(va, vb):
                 continue
             # the claims must state the attribute, not merely name the entity
             sa, sb = normalize_text(ca.text).lower(), normalize_text(cb.text).lower()
@@ -159,30 +191,74 @@ def find_conflicts(members, art, outlet_of, unit_of, entity_map, confident=None)
 
 
 def _pair_conflicts(ca, cb, oa, ob, units, seen, aa, ab, entity_map) -> list:
-    out = []
     pair = (ca.id, cb.id)
-    # a copy repeats its source's figures: report each disagreement once per pair of units
-    _, mism = quantity_mismatches(ca, cb)
-    for qa, qb, _k in mism:
-        key = ("quantity", units, tuple(sorted((_qtext(qa), _qtext(qb)))))
-        if key not in seen and _same_count(ca, qa, cb, qb):
-            seen.add(key)
-            out.append(FoundConflict(pair, "quantity", f"{oa}: {_qtext(qa)}; {ob}: {_qtext(qb)}"))
-    tp, _agree = time_mismatch(ca, cb)
-    if tp is not None and len(tp[0]) == len(tp[1]) and ("time", units, tuple(sorted(tp))) not in seen:
-        ta, tb = _time_text(ca, tp[0]), _time_text(cb, tp[1])
-        if ta.lower() != tb.lower():          # the same words dated from two publication dates agree
-            seen.add(("time", units, tuple(sorted(tp))))
-            out.append(FoundConflict(pair, "time", f"{oa}: {ta} ({tp[0]}); {ob}: {tb} ({tp[1]})"))
-    na, nb = _negated(ca), _negated(cb)
-    if na != nb and _negators(ca) != _negators(cb) and not _speakers_differ(ca, cb) \
-            and _overlap(ca, cb) >= NEGATED_MODALITY_OVERLAP:
-        (deny, dc), (affirm, ac) = ((oa, ca), (ob, cb)) if na else ((ob, cb), (oa, ca))
+    out = _quantity_conflicts(ca, cb, oa, ob, units, seen, pair)
+    out += _time_conflicts(ca, cb, oa, ob, units, seen, pair)
+    if _denies(ca, cb, aa.article.id, ab.article.id, entity_map):
+        (deny, dc), (affirm, ac) = ((oa, ca), (ob, cb)) if _negators(ca) else ((ob, cb), (oa, ca))
         out.append(FoundConflict(pair, "negation", f"{deny} denies it: {_short(dc.text)}; "
                                                    f"{affirm} asserts it: {_short(ac.text)}"))
     for key, name, va, vb in _attribute_conflicts(ca, cb, aa, ab, entity_map):
         out.append(FoundConflict(pair, "attribute", f"{name}'s {key}: {oa}: {va}; {ob}: {vb}"))
     return out
+
+
+def _exact(q) -> bool:
+    return q.value is not None and q.low is None and q.high is None and not q.approximate
+
+
+NEAR_EXACT = 1.25   # two exact figures of one unit this close, with no equal counterpart, are one figure misreported
+
+
+def _quantity_conflicts(ca, cb, oa, ob, units, seen, pair) -> list:
+    """Figures of one unit counting the same thing, with no agreeing counterpart; and exact figures that
+    nearly match ("$5,687.75" / "$5,587.75"), which an open bound elsewhere in the claim ("over $300") would
+    otherwise excuse."""
+    _, mism = quantity_mismatches(ca, cb)
+    cands = [(qa, qb) for qa, qb, _k in mism]
+    ea = [q for q in comparable_quantities(ca) if _exact(q)]
+    eb = [q for q in comparable_quantities(cb) if _exact(q)]
+    for qa in ea:
+        same_unit = [qb for qb in eb if unit_key(qb.unit) == unit_key(qa.unit)]
+        if same_unit and not any(abs(qa.value - qb.value) < 1e-9 for qb in same_unit):
+            qb = min(same_unit, key=lambda q: ratio(qa, q))
+            if ratio(qa, qb) <= NEAR_EXACT and not any(abs(qb.value - x.value) < 1e-9 for x in ea):
+                cands.append((qa, qb))
+    out = []
+    for k, (qa, qb) in enumerate(cands):
+        # a copy repeats its source's figures: report each disagreement once per pair of units
+        key = ("quantity", units, tuple(sorted((_qtext(qa), _qtext(qb)))))
+        near_exact = k >= len(mism)     # two precise figures this close: one side naming nothing is enough
+        if key not in seen and (_same_count(ca, qa, cb, qb) or (near_exact and not (
+                counted_words(ca, qa) and counted_words(cb, qb)))):
+            seen.add(key)
+            out.append(FoundConflict(pair, "quantity", f"{oa}: {_qtext(qa)}; {ob}: {_qtext(qb)}"))
+    return out
+
+
+def _time_conflicts(ca, cb, oa, ob, units, seen, pair) -> list:
+    """Dates of the same granularity that differ, in words that differ, dating the same event: both claims'
+    main predicates agree when both are known ("urged on Wednesday" / "signed on Thursday" are two events)."""
+    tp, _agree = time_mismatch(ca, cb)
+    if tp is None or len(tp[0]) != len(tp[1]) or ("time", units, tuple(sorted(tp))) in seen:
+        return []
+    if ca.predicate and cb.predicate and ca.predicate != cb.predicate:
+        return []
+    ta, tb = _time_text(ca, tp[0]), _time_text(cb, tp[1])
+    if ta.lower() == tb.lower():          # the same words dated from two publication dates agree
+        return []
+    seen.add(("time", units, tuple(sorted(tp))))
+    return [FoundConflict(pair, "time", f"{oa}: {ta} ({tp[0]}); {ob}: {tb} ({tp[1]})")]
+
+
+def _denies(ca, cb, aid_a, aid_b, entity_map) -> bool:
+    """One claim denies what the other asserts: its main predicate is negated (not by an idiom), the other
+    has no negation or denial word at all, they share a good part of their content words, and they are not
+    two speakers' words (that is a dispute)."""
+    na, nb = _negated(ca), _negated(cb)
+    return (na != nb and bool(_negators(ca)) != bool(_negators(cb)) and bool(_negators(ca)) == na
+            and not _speakers_differ(ca, aid_a, cb, aid_b, entity_map)
+            and _overlap(ca, cb) >= NEGATED_MODALITY_OVERLAP)
 
 
 def _short(text: str, n: int = 90) -> str:
