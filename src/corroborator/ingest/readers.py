@@ -322,6 +322,9 @@ def _read_warc(path: pathlib.Path, meta: dict):
 
 
 def _read_warc_records(path: pathlib.Path, meta: dict):
+    """The ``InputDoc`` of each HTML response (or resource) record of the WARC at ``path``, and an
+    ``InputFailure`` for each record that cannot be read; the file's end is checked for a cut-off record.
+    A WARC with no HTML page gives one "skipped" failure."""
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:  # pragma: no cover - warcio is a dependency
@@ -339,63 +342,24 @@ def _read_warc_records(path: pathlib.Path, meta: dict):
             for record in archive:
                 n += 1
                 sub = f"{path}#{n}"
-                if record.rec_type not in ("response", "resource"):
+                ctype = _warc_page_type(record)
+                if ctype is None:
                     continue
-                ctype = ""
-                if record.http_headers is not None:
-                    ctype = record.http_headers.get_header("Content-Type") or ""
-                    status = record.http_headers.get_statuscode()
-                    if status and not str(status).startswith("2"):
-                        continue
-                else:
-                    ctype = record.rec_headers.get_header("Content-Type") or ""
-                if ctype and "html" not in ctype.lower():
-                    continue
-                try:
-                    payload = record.content_stream().read(MAX_FILE_BYTES + 1)
-                except (EOFError, zlib.error, OSError, ValueError):
-                    log.debug("reading WARC record %s failed", sub, exc_info=True)
-                    yield InputFailure(sub, "failed", f"{_WARC_CUT} (truncated), or its compressed data is damaged")
-                    return
-                short = _missing_bytes(record)
-                if short:
-                    yield InputFailure(sub, "failed", _truncated(short))
+                payload, cut = _warc_payload(record, sub)
+                if cut is not None:
+                    yield cut
                     return
                 produced += len(payload)
                 _check_ratio(produced, counter.count)
-                if len(payload) > MAX_HTML_BYTES:
-                    yield InputFailure(sub, "failed", f"WARC record is over the {MAX_HTML_BYTES // 2 ** 20} MB "
-                                                      f"limit for one HTML page")
+                item = _warc_page(record, sub, ctype, payload, meta)
+                if item is None:
                     continue
-                declared = None
-                m = re.search(r"charset\s*=\s*([\w:.-]+)", ctype, re.I)
-                if m:
-                    declared = m.group(1)
-                try:
-                    text = decode_bytes(payload, declared)
-                except InputError as exc:
-                    yield InputFailure(sub, "failed", str(exc))
-                    continue
-                if not ctype and not looks_like_html(text):
-                    continue
-                if not text.strip():
-                    yield InputFailure(sub, "failed", "empty WARC record")
-                    continue
-                n_html += 1
-                rec_meta = dict(meta)
-                uri = record.rec_headers.get_header("WARC-Target-URI")
-                if uri:
-                    rec_meta.setdefault("url", uri.strip("<> "))
-                yield _doc(sub, "html", text, rec_meta)
-            short = _missing_bytes(record) if record is not None else 0
-            if short:
-                # a plain .warc cut inside a record: warcio just stops, so compare with the declared length
-                yield InputFailure(f"{path}#{n}", "failed", _truncated(short))
-                return
-            if archive.offset < size:
-                # the iterator stopped before the end of the file: the last record was cut short
-                yield InputFailure(f"{path}#{n + 1}", "failed",
-                                   f"{_WARC_CUT} (truncated, or damaged at byte {archive.offset} of {size})")
+                if isinstance(item, InputDoc):
+                    n_html += 1
+                yield item
+            cut = _warc_cut_at_end(path, archive, record, n, size)
+            if cut is not None:
+                yield cut
                 return
         except LimitExceeded as exc:
             yield InputFailure(f"{path}#{n}" if n else str(path), "failed", str(exc))
@@ -406,6 +370,76 @@ def _read_warc_records(path: pathlib.Path, meta: dict):
             return
     if n_html == 0:
         yield InputFailure(str(path), "skipped", "WARC holds no HTML response records")
+
+
+def _warc_page_type(record):
+    """The Content-Type of a record that may hold a page ("" when it declares none), or None for a record to
+    pass over: not a response or resource, an HTTP status other than 2xx, a type that is not HTML."""
+    if record.rec_type not in ("response", "resource"):
+        return None
+    if record.http_headers is not None:
+        ctype = record.http_headers.get_header("Content-Type") or ""
+        status = record.http_headers.get_statuscode()
+        if status and not str(status).startswith("2"):
+            return None
+    else:
+        ctype = record.rec_headers.get_header("Content-Type") or ""
+    if ctype and "html" not in ctype.lower():
+        return None
+    return ctype
+
+
+def _warc_payload(record, sub):
+    """``(payload bytes, None)``, or ``(None, failure)`` when the record is cut short or its compressed data
+    is damaged (the archive cannot be read past it)."""
+    try:
+        payload = record.content_stream().read(MAX_FILE_BYTES + 1)
+    except (EOFError, zlib.error, OSError, ValueError):
+        log.debug("reading WARC record %s failed", sub, exc_info=True)
+        return None, InputFailure(sub, "failed", f"{_WARC_CUT} (truncated), or its compressed data is damaged")
+    short = _missing_bytes(record)
+    if short:
+        return None, InputFailure(sub, "failed", _truncated(short))
+    return payload, None
+
+
+def _warc_page(record, sub, ctype, payload, meta):
+    """The ``InputDoc`` of one record's payload (its URL from the record's target URI unless ``meta`` has
+    one), an ``InputFailure`` when it is too big, undecodable or empty, or None when an untyped payload does
+    not look like HTML."""
+    if len(payload) > MAX_HTML_BYTES:
+        return InputFailure(sub, "failed", f"WARC record is over the {MAX_HTML_BYTES // 2 ** 20} MB "
+                                           f"limit for one HTML page")
+    declared = None
+    m = re.search(r"charset\s*=\s*([\w:.-]+)", ctype, re.I)
+    if m:
+        declared = m.group(1)
+    try:
+        text = decode_bytes(payload, declared)
+    except InputError as exc:
+        return InputFailure(sub, "failed", str(exc))
+    if not ctype and not looks_like_html(text):
+        return None
+    if not text.strip():
+        return InputFailure(sub, "failed", "empty WARC record")
+    rec_meta = dict(meta)
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    if uri:
+        rec_meta.setdefault("url", uri.strip("<> "))
+    return _doc(sub, "html", text, rec_meta)
+
+
+def _warc_cut_at_end(path, archive, record, n, size):
+    """A failure when the archive stopped inside its last record (``record``, the ``n``-th), else None."""
+    short = _missing_bytes(record) if record is not None else 0
+    if short:
+        # a plain .warc cut inside a record: warcio just stops, so compare with the declared length
+        return InputFailure(f"{path}#{n}", "failed", _truncated(short))
+    if archive.offset < size:
+        # the iterator stopped before the end of the file: the last record was cut short
+        return InputFailure(f"{path}#{n + 1}", "failed",
+                            f"{_WARC_CUT} (truncated, or damaged at byte {archive.offset} of {size})")
+    return None
 
 
 __all__ = ["read_input", "decode_bytes", "gunzip_limited", "normalise_date", "looks_like_html",
