@@ -5,7 +5,6 @@ import json
 import logging
 import pathlib
 
-from . import __version__
 from .errors import StoreMemoryError
 from .tables import SCHEMA_ID, TABLES, schema
 
