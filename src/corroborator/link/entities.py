@@ -154,20 +154,19 @@ def _strong_key(it: _Item):
     return None
 
 
-def story_parts(analyses, story_id: str) -> list:
-    """The entities of one story: the local entities of its articles merged (A, B and C of the module's
-    doc, all within the story), as ``Part`` records in a fixed order."""
-    items = []
-    for an in sorted(analyses, key=lambda a: a.article.id):
-        aid = an.article.id
-        for ent in sorted(an.entities, key=lambda e: e.local_id):
-            if not ent.mentions:
-                continue
-            items.append(_Item(len(items), aid, story_id, ent))
-    uf = _UF(len(items))
-    evidence = defaultdict(list)     # root -> [str]
+class _StoryMerge:
+    """The merge of one story's local entities (``_Item``, numbered from 0): their union-find and the
+    evidence of every merge, kept by cluster root."""
 
-    def cluster_ok(a: int, b: int) -> bool:
+    def __init__(self, items: list):
+        self.items = items
+        self.uf = _UF(len(items))
+        self.evidence = defaultdict(list)     # root -> [str]
+
+    def may_join(self, a: int, b: int) -> bool:
+        """Whether the clusters of items ``a`` and ``b`` may merge: not already one, and no pair across them
+        that is a person and a non-person, two entities their article kept apart, or two refused full names."""
+        uf, items = self.uf, self.items
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             return False
@@ -186,123 +185,178 @@ def story_parts(analyses, story_id: str) -> list:
                     return False
         return True
 
-    def join(a: int, b: int, why: str):
-        ra, rb = uf.find(a), uf.find(b)
-        ev = evidence.pop(ra, []) + evidence.pop(rb, [])
-        r = uf.union(a, b)
-        x, y = items[a], items[b]
+    def join(self, a: int, b: int, why: str) -> None:
+        """Merge the clusters of items ``a`` and ``b``, with ``why`` added to their evidence."""
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        ev = self.evidence.pop(ra, []) + self.evidence.pop(rb, [])
+        r = self.uf.union(a, b)
+        x, y = self.items[a], self.items[b]
         ev.append(f"{why}: '{x.ent.name}' ({x.ent.type}, {x.aid}) = '{y.ent.name}' ({y.ent.type}, {y.aid})")
-        evidence[r] = ev
+        self.evidence[r] = ev
 
-    # ---- A: strongly equal names
+
+def story_parts(analyses, story_id: str) -> list:
+    """The entities of one story: the local entities of its articles merged (A, B and C of the module's
+    doc, all within the story), as ``Part`` records in a fixed order."""
+    items = _story_items(analyses, story_id)
+    merge = _StoryMerge(items)
+    _merge_strong_names(merge)
+    if len({it.aid for it in items}) > 1:
+        shorts = []                 # B, in pair order; the short forms it finds wait for C
+        for i, j in _candidate_pairs(items):
+            short = _merge_pair(merge, i, j)
+            if short is not None:
+                shorts.append(short)
+        _merge_short_forms(merge, shorts)
+    return _parts_of(merge, story_id)
+
+
+def _story_items(analyses, story_id: str) -> list:
+    """The story's local entities that have mentions, as ``_Item`` (by article id, then local id)."""
+    items = []
+    for an in sorted(analyses, key=lambda a: a.article.id):
+        aid = an.article.id
+        for ent in sorted(an.entities, key=lambda e: e.local_id):
+            if not ent.mentions:
+                continue
+            items.append(_Item(len(items), aid, story_id, ent))
+    return items
+
+
+def _merge_strong_names(merge: _StoryMerge) -> None:
+    """A: names that are strongly equal merge (each with the first item of its name, in name order)."""
     strong = defaultdict(list)
-    for it in items:
+    for it in merge.items:
         k = _strong_key(it)
         if k is not None:
             strong[k].append(it.idx)
     for key in sorted(strong):
         idxs = strong[key]
         for j in idxs[1:]:
-            if cluster_ok(idxs[0], j):
-                join(idxs[0], j, "same name")
+            if merge.may_join(idxs[0], j):
+                merge.join(idxs[0], j, "same name")
 
-    # ---- B and C: over blocks of shared name tokens
-    members = items
-    if len({it.aid for it in items}) > 1:
-        blocks = defaultdict(set)
-        for it in members:
-            for k in it.keys:
-                for t in k:
-                    if t in STOP or len(t) < 2:
-                        continue
-                    blocks["t:" + stem(fold(t))[:5]].add(it.idx)
-                    if len(t) >= 5:   # spelling slips keep the first three letters, mostly
-                        blocks["p:" + t[:3] + str(len(t) // 3)].add(it.idx)
-                if len(k) == 1 and 2 <= len(k[0]) <= 6:
-                    blocks["a:" + k[0]].add(it.idx)
-                for ac in acronym_of(" ".join(k)) if len(k) >= 2 else ():
-                    blocks["a:" + ac].add(it.idx)
-        pairs = set()
-        for bk in sorted(blocks):
-            idxs = sorted(blocks[bk])
-            if len(idxs) > MAX_BLOCK:
-                continue
-            for n, i in enumerate(idxs):
-                for j in idxs[n + 1:]:
-                    if items[i].aid != items[j].aid:
-                        pairs.add((i, j))
-        shorts = []
-        for i, j in sorted(pairs):
-            x, y = items[i], items[j]
-            person = x.person and y.person
-            rel, detail = name_relation(x.key, y.key, person)
-            if rel in ("equal", "variant"):
-                if _types_ok(x, y, rel == "equal") and cluster_ok(i, j):
-                    join(i, j, detail)
-                continue
-            if rel in ("a_short", "b_short"):
-                if _types_ok(x, y, False):
-                    shorts.append((i, j, rel, detail))
-                continue
-            if detail:      # refused: the modifiers disagree
-                continue
-            rel, detail = _acronym_relation(x.key, y.key)
-            if rel and not person and _types_ok(x, y, False):
-                shorts.append((i, j, rel, detail))
-                continue
-            # the names the articles settled on differ; a fuller alias may still agree
-            for kx in sorted(x.keys, key=lambda k: (-len(k), k)):
-                if len(kx) < 2:
-                    continue
-                hit = None
-                for ky in sorted(y.keys, key=lambda k: (-len(k), k)):
-                    if len(ky) < 2:
-                        continue
-                    r2, d2 = name_relation(kx, ky, person)
-                    if r2 in ("equal", "variant"):
-                        hit = (r2, d2)
-                        break
-                if hit:
-                    if _types_ok(x, y, hit[0] == "equal") and cluster_ok(i, j):
-                        join(i, j, hit[1] + " of an alias")
-                    break
-        # C: a short form goes to its only candidate cluster
-        cand = defaultdict(set)
-        why = {}
-        for i, j, rel, detail in shorts:
-            s, f = (i, j) if rel == "a_short" else (j, i)
-            cand[s].add(f)
-            why[(s, f)] = detail
-        for s in sorted(cand):
-            roots = {uf.find(f) for f in cand[s]} - {uf.find(s)}
-            if len(roots) != 1:
-                continue
-            f = min(f for f in cand[s] if uf.find(f) in roots)
-            if cluster_ok(s, f):
-                join(s, f, why[(s, f)] + ", the only fuller name in the story")
 
-    clusters = defaultdict(list)
+def _blocks(items) -> dict:
+    """The blocking keys of the items' names: word stems, the first letters of long words (for spelling slips),
+    short single words and acronyms; each key to the items that have it."""
+    blocks = defaultdict(set)
     for it in items:
-        clusters[uf.find(it.idx)].append(it)
-    parts = []
-    for root, its in clusters.items():
-        names, types = Counter(), Counter()
-        person_ev = False
-        for it in its:
-            names[it.ent.name] += it.nmentions
-            types[it.ent.type] += it.nmentions
-            if it.ent.type == "PERSON" and any(k in (it.ent.attributes or {}) for k in ("age", "call_sign")):
-                person_ev = True
-        parts.append(Part(
-            story=story_id, person=its[0].person,
-            strong=sorted({k for k in (_strong_key(it) for it in its) if k is not None}),
-            full=sorted({it.key for it in its if len(it.key) >= 2}),
-            names=dict(sorted(names.items())), types=dict(sorted(types.items())), person_ev=person_ev,
-            aliases=sorted({al for it in its for al in it.ent.aliases}),
-            mentions=sorted({(it.aid, s, e) for it in its for s, e in it.ent.mentions}),
-            members=sorted((it.aid, it.ent.local_id) for it in its), evidence=sorted(evidence.get(root, []))))
+        for k in it.keys:
+            for t in k:
+                if t in STOP or len(t) < 2:
+                    continue
+                blocks["t:" + stem(fold(t))[:5]].add(it.idx)
+                if len(t) >= 5:   # spelling slips keep the first three letters, mostly
+                    blocks["p:" + t[:3] + str(len(t) // 3)].add(it.idx)
+            if len(k) == 1 and 2 <= len(k[0]) <= 6:
+                blocks["a:" + k[0]].add(it.idx)
+            for ac in acronym_of(" ".join(k)) if len(k) >= 2 else ():
+                blocks["a:" + ac].add(it.idx)
+    return blocks
+
+
+def _candidate_pairs(items) -> list:
+    """The pairs of items of different articles that share a blocking key (one shared by more than
+    ``MAX_BLOCK`` items is too common to compare on), in order."""
+    blocks = _blocks(items)
+    pairs = set()
+    for bk in sorted(blocks):
+        idxs = sorted(blocks[bk])
+        if len(idxs) > MAX_BLOCK:
+            continue
+        for n, i in enumerate(idxs):
+            for j in idxs[n + 1:]:
+                if items[i].aid != items[j].aid:
+                    pairs.add((i, j))
+    return sorted(pairs)
+
+
+def _merge_pair(merge: _StoryMerge, i: int, j: int):
+    """B: items ``i`` and ``j`` merge when their names (or, failing that, their fuller aliases) are equal or
+    variants. Returns ``(i, j, relation, detail)`` when one is a short form of the other (for C), else None."""
+    x, y = merge.items[i], merge.items[j]
+    person = x.person and y.person
+    rel, detail = name_relation(x.key, y.key, person)
+    if rel in ("equal", "variant"):
+        if _types_ok(x, y, rel == "equal") and merge.may_join(i, j):
+            merge.join(i, j, detail)
+        return None
+    if rel in ("a_short", "b_short"):
+        return (i, j, rel, detail) if _types_ok(x, y, False) else None
+    if detail:      # refused: the modifiers disagree
+        return None
+    rel, detail = _acronym_relation(x.key, y.key)
+    if rel and not person and _types_ok(x, y, False):
+        return i, j, rel, detail
+    # the names the articles settled on differ; a fuller alias may still agree
+    hit = _alias_match(x, y, person)
+    if hit and _types_ok(x, y, hit[0] == "equal") and merge.may_join(i, j):
+        merge.join(i, j, hit[1] + " of an alias")
+    return None
+
+
+def _alias_match(x: _Item, y: _Item, person: bool):
+    """``(relation, detail)`` of the first pair of full names of ``x`` and ``y`` (longest first) that are
+    equal or variants, or None."""
+    for kx in sorted(x.keys, key=lambda k: (-len(k), k)):
+        if len(kx) < 2:
+            continue
+        for ky in sorted(y.keys, key=lambda k: (-len(k), k)):
+            if len(ky) < 2:
+                continue
+            r2, d2 = name_relation(kx, ky, person)
+            if r2 in ("equal", "variant"):
+                return r2, d2
+    return None
+
+
+def _merge_short_forms(merge: _StoryMerge, shorts: list) -> None:
+    """C: a short form goes to its only candidate cluster (never when two fuller names compete)."""
+    uf = merge.uf
+    cand = defaultdict(set)
+    why = {}
+    for i, j, rel, detail in shorts:
+        s, f = (i, j) if rel == "a_short" else (j, i)
+        cand[s].add(f)
+        why[(s, f)] = detail
+    for s in sorted(cand):
+        roots = {uf.find(f) for f in cand[s]} - {uf.find(s)}
+        if len(roots) != 1:
+            continue
+        f = min(f for f in cand[s] if uf.find(f) in roots)
+        if merge.may_join(s, f):
+            merge.join(s, f, why[(s, f)] + ", the only fuller name in the story")
+
+
+def _parts_of(merge: _StoryMerge, story_id: str) -> list:
+    """One ``Part`` per cluster, ordered by its first member."""
+    clusters = defaultdict(list)
+    for it in merge.items:
+        clusters[merge.uf.find(it.idx)].append(it)
+    parts = [_part(story_id, its, merge.evidence.get(root, [])) for root, its in clusters.items()]
     parts.sort(key=lambda p: p.members[0])
     return parts
+
+
+def _part(story_id: str, its: list, evidence: list) -> Part:
+    """The ``Part`` of one cluster of items: its names and types counted by mentions, its strong and full
+    names, aliases, mentions, members and evidence."""
+    names, types = Counter(), Counter()
+    person_ev = False
+    for it in its:
+        names[it.ent.name] += it.nmentions
+        types[it.ent.type] += it.nmentions
+        if it.ent.type == "PERSON" and any(k in (it.ent.attributes or {}) for k in ("age", "call_sign")):
+            person_ev = True
+    return Part(
+        story=story_id, person=its[0].person,
+        strong=sorted({k for k in (_strong_key(it) for it in its) if k is not None}),
+        full=sorted({it.key for it in its if len(it.key) >= 2}),
+        names=dict(sorted(names.items())), types=dict(sorted(types.items())), person_ev=person_ev,
+        aliases=sorted({al for it in its for al in it.ent.aliases}),
+        mentions=sorted({(it.aid, s, e) for it in its for s, e in it.ent.mentions}),
+        members=sorted((it.aid, it.ent.local_id) for it in its), evidence=sorted(evidence))
 
 
 class CrossStoryMerge:
