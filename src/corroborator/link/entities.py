@@ -25,6 +25,7 @@ from ..extract.entities_names import STOP, acronym_of, align, content_tokens, fo
 from ..ids import make_id
 from ..records import Entity
 from ..unionfind import find_root, find_root_list
+from .names import acronym_form, is_orgish, name_key, tidy
 
 PLACE = {"GPE", "LOC"}
 MAX_BLOCK = 400          # a blocking key shared by more entities than this is too common to compare on
@@ -39,15 +40,23 @@ class _Item:
 
     def __init__(self, idx, aid, story, ent):
         self.idx, self.aid, self.story, self.ent = idx, aid, story, ent
-        self.person = ent.type == "PERSON"
-        self.key = tuple(content_tokens(ent.name, person=self.person))
+        self.nmentions = len(ent.mentions)
+        self.set_person(ent.type == "PERSON")
+
+    def set_person(self, person: bool) -> None:
+        """Take the item as a person (or not) and key its names accordingly (``names.name_key``)."""
+        self.person = person
+        self.key = name_key(self.ent.name, person=person)
         keys = {self.key}
-        for al in ent.aliases:
-            k = tuple(content_tokens(al, person=self.person))
+        for al in self.ent.aliases:
+            k = name_key(al, person=person)
             if k:
                 keys.add(k)
         self.keys = keys
-        self.nmentions = len(ent.mentions)
+
+    def acronyms(self) -> set:
+        """The acronym forms among the item's names ("FBI", "F.B.I." -> "fbi")."""
+        return {a for a in (acronym_form(n) for n in [self.ent.name, *self.ent.aliases]) if a}
 
 
 class _UF:
@@ -148,10 +157,41 @@ class Part:
 
 
 def _strong_key(it: _Item):
+    """The item's strong name: a multi-word name (persons apart from the rest: a person's name and a place's
+    are a clash of types, an organisation's and a place's are the tagger's noise), or a single-word place or
+    nationality."""
     k = it.key
-    if len(k) >= 2 or (len(k) == 1 and _cls(it.ent.type) in ("PLACE", "NORP") and len(k[0]) >= 3):
-        return _cls(it.ent.type) + "|" + " ".join(sorted(k))
+    if len(k) >= 2:
+        return ("PERSON|" if it.person else "NAME|") + " ".join(sorted(k))
+    if len(k) == 1 and _cls(it.ent.type) in ("PLACE", "NORP") and len(k[0]) >= 3:
+        return _cls(it.ent.type) + "|" + k[0]
     return None
+
+
+def _owner_keys(its: list) -> tuple:
+    """The keys under which a cluster of items meets, across stories, the one full name that owns its short
+    form: a person's surname ("SUR|smith", from a full name or a surname alone) and an organisation's or
+    place's acronym ("ACR|ORG|fbi", from an acronym form or the initials of a multi-word name). Returns
+    ``(keys, acronym forms)``; the acronym forms are those of a cluster that has no multi-word name."""
+    keys, forms = set(), set()
+    person = its[0].person
+    multi = [k for it in its for k in it.keys if len(k) >= 2]
+    if person:
+        for k in multi:
+            keys.add("SUR|" + k[-1])
+        if not multi:
+            keys.update("SUR|" + k[0] for it in its for k in it.keys if len(k) == 1 and len(k[0]) >= 3)
+        return keys, forms
+    for it in its:
+        cls = _cls(it.ent.type)
+        for ac in it.acronyms():
+            keys.add(f"ACR|{cls}|{ac}")
+            if not multi:
+                forms.add((ac,))
+        for n in [it.ent.name, *it.ent.aliases]:
+            if len(name_key(n)) >= 2:
+                keys.update(f"ACR|{cls}|{ac}" for ac in acronym_of(tidy(n)) if 2 <= len(ac) <= 6)
+    return keys, forms
 
 
 class _StoryMerge:
@@ -199,6 +239,7 @@ def story_parts(analyses, story_id: str) -> list:
     """The entities of one story: the local entities of its articles merged (A, B and C of the module's
     doc, all within the story), as ``Part`` records in a fixed order."""
     items = _story_items(analyses, story_id)
+    _vote_person(items)
     merge = _StoryMerge(items)
     _merge_strong_names(merge)
     if len({it.aid for it in items}) > 1:
@@ -221,6 +262,26 @@ def _story_items(analyses, story_id: str) -> list:
                 continue
             items.append(_Item(len(items), aid, story_id, ent))
     return items
+
+
+def _vote_person(items: list) -> None:
+    """One multi-word name is a person in all of the story's articles or in none: the tagger calls the same
+    boxer a person in one article and a nationality in the next. Items that share a name (keyed as a person's,
+    titles and initials aside) take the type of most of its mentions, person or not; names with an
+    organisation word ("Walt Disney Company") keep their own."""
+    by_name = defaultdict(list)
+    for it in items:
+        k = name_key(it.ent.name, person=True)
+        if len(k) >= 2 and not is_orgish(k):
+            by_name[tuple(sorted(k))].append(it)
+    for its in by_name.values():
+        if len({it.person for it in its}) < 2:
+            continue
+        person = sum(it.nmentions for it in its if it.person)
+        person = 2 * person > sum(it.nmentions for it in its)
+        for it in its:
+            if it.person != person:
+                it.set_person(person)
 
 
 def _merge_strong_names(merge: _StoryMerge) -> None:
@@ -349,10 +410,11 @@ def _part(story_id: str, its: list, evidence: list) -> Part:
         types[it.ent.type] += it.nmentions
         if it.ent.type == "PERSON" and any(k in (it.ent.attributes or {}) for k in ("age", "call_sign")):
             person_ev = True
+    owner_keys, acronym_forms = _owner_keys(its)
     return Part(
         story=story_id, person=its[0].person,
-        strong=sorted({k for k in (_strong_key(it) for it in its) if k is not None}),
-        full=sorted({it.key for it in its if len(it.key) >= 2}),
+        strong=sorted({k for k in (_strong_key(it) for it in its) if k is not None} | owner_keys),
+        full=sorted({it.key for it in its if len(it.key) >= 2} | acronym_forms),
         names=dict(sorted(names.items())), types=dict(sorted(types.items())), person_ev=person_ev,
         aliases=sorted({al for it in its for al in it.ent.aliases}),
         mentions=sorted({(it.aid, s, e) for it in its for s, e in it.ent.mentions}),
@@ -378,7 +440,14 @@ class CrossStoryMerge:
         return self.info[r]
 
     def add_group(self, members) -> None:
-        """``members``: ``[(part number, story, person, full names)]`` sharing one strong name, by number."""
+        """``members``: ``[(part number, story, person, full names)]`` sharing one strong name, by number.
+
+        Where some members know the name only by a short form (a surname alone; an acronym alone, whose full
+        names are its one-word acronym forms), the group is a short form and the full names that own it: all
+        join when one full name owns it (its variants aside), none when two do, and a surname that no
+        full name owns stays apart."""
+        if not self._one_owner(members):
+            return
         first = members[0]
         for pidx, story, person, full in members[1:]:
             ra, rb = self.find(first[0]), self.find(pidx)
@@ -397,6 +466,28 @@ class CrossStoryMerge:
             A[1].update(B[1])
             A[2].update(B[2])
             del self.info[rb]
+
+    @staticmethod
+    def _one_owner(members) -> bool:
+        """Whether a group may join: one that is not a short form with its owners may (the merge checks
+        each pair); a short form's group when its full names are one name and its variants."""
+        shorts = [m for m in members if not any(len(k) >= 2 for k in m[3])]
+        if not shorts:
+            return True
+        person = members[0][2]
+        if not person and not any(m[3] for m in shorts):
+            return True         # a single-word place or nationality: its members join pair by pair
+        owners = sorted({k for m in members for k in m[3] if len(k) >= 2})
+        if not owners:
+            return not person   # an acronym alone in several stories is one; a surname alone is not
+        if len(owners) > 40:
+            return False
+        for n, a in enumerate(owners):
+            for b in owners[n + 1:]:
+                rel, _ = name_relation(a, b, person)
+                if rel not in ("equal", "variant", "a_short", "b_short"):
+                    return False
+        return True
 
     def roots(self) -> dict:
         """``{part number: root part number}`` for every part joined to another."""
