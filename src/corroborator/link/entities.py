@@ -382,10 +382,16 @@ def _merge_short_forms(merge: _StoryMerge, shorts: list) -> None:
         cand[s].add(f)
         why[(s, f)] = detail
     for s in sorted(cand):
-        roots = {uf.find(f) for f in cand[s]} - {uf.find(s)}
+        fs = cand[s]
+        roots = {uf.find(f) for f in fs} - {uf.find(s)}
+        if len(roots) > 1:
+            # a person's single name is the surname of one fuller name and the first name of others
+            # ("Obama": "Barack Obama", "Obama White House"): the surname wins
+            fs = {f for f in fs if why[(s, f)] == "surname"}
+            roots = {uf.find(f) for f in fs} - {uf.find(s)}
         if len(roots) != 1:
             continue
-        f = min(f for f in cand[s] if uf.find(f) in roots)
+        f = min(f for f in fs if uf.find(f) in roots)
         if merge.may_join(s, f):
             merge.join(s, f, why[(s, f)] + ", the only fuller name in the story")
 

@@ -1,0 +1,157 @@
+"""Name variants across articles and stories (issue 23): tokenised, dotted, possessive and titled forms;
+one person-or-not per name in a story; surnames and acronyms joined only to the one full name that owns
+them. All names and outlets are invented."""
+from __future__ import annotations
+
+import pytest
+
+from corroborator.link.entities import CrossStoryMerge, merge_entities, story_parts, strong_groups
+from corroborator.link.names import acronym_form, name_key, tidy
+from corroborator.records import Article, ArticleAnalysis, LocalEntity, Story
+
+
+# ------------------------------------------------------------------ names
+@pytest.mark.parametrize("name, person, key", [
+    ("U. S.", False, ("us",)),
+    ("U .S .", False, ("us",)),
+    ("U.S.", False, ("us",)),
+    ("US", False, ("us",)),
+    ("F.B.I.", False, ("fbi",)),
+    ("Wednesday 's", False, ("wednesday",)),
+    ("Okonkwo's", True, ("okonkwo",)),
+    ("Brannigans'", True, ("brannigans",)),
+    ("Sgt. Tomas Vell", True, ("tomas", "vell")),
+    ("Rep. Ilse Marrow", True, ("ilse", "marrow")),
+    ("Mr . Quennell", True, ("quennell",)),
+    ("Gov.Petra Lund", True, ("petra", "lund")),
+])
+def test_name_key_makes_the_forms_of_one_name_equal(name, person, key):
+    assert name_key(name, person=person) == key
+
+
+def test_acronym_forms():
+    assert acronym_form("F.B.I.") == "fbi"
+    assert acronym_form("U. S.") == "us"
+    assert acronym_form("NRX") == "nrx"
+    assert acronym_form("Quennell") is None
+    assert acronym_form("Harbour Board") is None
+    assert tidy("Quennell 's") == "Quennell"
+
+
+# ------------------------------------------------------------------ helpers
+def _analysis(aid, *ents):
+    """An article whose text is its entities' names, one mention each (offsets into that text)."""
+    text, locals_ = "", []
+    for i, (name, typ) in enumerate(ents):
+        start = len(text)
+        text += name + ". "
+        locals_.append(LocalEntity(local_id=i, name=name, type=typ, aliases=[name],
+                                   mentions=[(start, start + len(name))]))
+    art = Article(id=aid, path=aid + ".txt", text=text, source_text=text)
+    return ArticleAnalysis(article=art, entities=locals_, quotes=[], claims=[])
+
+
+def _merged(stories):
+    """``stories``: {story id: [(article id, [(name, type)])]}; returns ``(entities, mapping, analyses)``."""
+    analyses, recs = [], []
+    for sid, arts in stories.items():
+        for aid, ents in arts:
+            analyses.append(_analysis(aid, *ents))
+        recs.append(Story(id=sid, title=sid, articles=[aid for aid, _ in arts]))
+    ents, mapping = merge_entities(analyses, recs)
+    return ents, mapping
+
+
+def _same(mapping, a, b):
+    return mapping[a] == mapping[b]
+
+
+# ------------------------------------------------------------------ within a story
+def test_one_name_tagged_person_and_nationality_is_one_entity_in_a_story():
+    ents, m = _merged({"s1": [("a1", [("Dario Vensk", "PERSON")]), ("a2", [("Dario Vensk", "NORP")]),
+                              ("a3", [("Dario Vensk", "PERSON")])]})
+    assert _same(m, ("a1", 0), ("a2", 0)) and _same(m, ("a1", 0), ("a3", 0))
+    assert [e.type for e in ents] == ["PERSON"]
+
+
+def test_dotted_and_tokenised_forms_join_in_a_story():
+    _, m = _merged({"s1": [("a1", [("Orlen Valley Water Board", "ORG"), ("U.S.", "GPE")]),
+                           ("a2", [("U. S.", "GPE")]), ("a3", [("US", "GPE")])]})
+    assert _same(m, ("a1", 1), ("a2", 0)) and _same(m, ("a1", 1), ("a3", 0))
+
+
+def test_a_surname_prefers_the_full_name_it_ends():
+    _, m = _merged({"s1": [("a1", [("Ilse Marrow", "PERSON")]), ("a2", [("Marrow Fund Trust", "PERSON")]),
+                           ("a3", [("Marrow", "PERSON")])]})
+    assert _same(m, ("a3", 0), ("a1", 0))
+
+
+# ------------------------------------------------------------------ across stories
+def test_identical_multi_word_name_joins_across_stories_unless_person_and_not():
+    ents, m = _merged({"s1": [("a1", [("Castel Verde Harbour", "GPE")])],
+                       "s2": [("b1", [("Castel Verde Harbour", "ORG")])],
+                       "s3": [("c1", [("Castel Verde Harbour", "PERSON")])]})
+    assert _same(m, ("a1", 0), ("b1", 0))
+    assert not _same(m, ("a1", 0), ("c1", 0))
+
+
+def test_surname_joins_the_one_full_name_that_owns_it_across_stories():
+    _, m = _merged({"s1": [("a1", [("Tomas Vell", "PERSON")])],
+                    "s2": [("b1", [("Vell", "PERSON")])],
+                    "s3": [("c1", [("Sgt. Tomas Vell", "PERSON")])]})
+    assert _same(m, ("a1", 0), ("b1", 0)) and _same(m, ("a1", 0), ("c1", 0))
+
+
+def test_surname_stays_apart_when_two_full_names_own_it():
+    _, m = _merged({"s1": [("a1", [("Tomas Vell", "PERSON")])],
+                    "s2": [("b1", [("Vell", "PERSON")])],
+                    "s3": [("c1", [("Annika Vell", "PERSON")])]})
+    assert not _same(m, ("b1", 0), ("a1", 0))
+    assert not _same(m, ("b1", 0), ("c1", 0))
+    assert not _same(m, ("a1", 0), ("c1", 0))
+
+
+def test_a_surname_alone_in_two_stories_stays_apart():
+    _, m = _merged({"s1": [("a1", [("Quennell", "PERSON")])], "s2": [("b1", [("Quennell", "PERSON")])]})
+    assert not _same(m, ("a1", 0), ("b1", 0))
+
+
+def test_acronym_joins_its_one_expansion_across_stories_dotted_or_not():
+    _, m = _merged({"s1": [("a1", [("Northern Rail Exchange", "ORG")])],
+                    "s2": [("b1", [("NRE", "ORG")])],
+                    "s3": [("c1", [("N.R.E.", "ORG")])]})
+    assert _same(m, ("a1", 0), ("b1", 0)) and _same(m, ("a1", 0), ("c1", 0))
+
+
+def test_acronym_stays_apart_when_two_expansions_own_it():
+    _, m = _merged({"s1": [("a1", [("Northern Rail Exchange", "ORG")])],
+                    "s2": [("b1", [("NRE", "ORG")])],
+                    "s3": [("c1", [("National Rowing Executive", "ORG")])]})
+    assert not _same(m, ("b1", 0), ("a1", 0))
+    assert not _same(m, ("b1", 0), ("c1", 0))
+
+
+def test_acronym_never_joins_a_person():
+    _, m = _merged({"s1": [("a1", [("Nadia Rhee", "PERSON")])], "s2": [("b1", [("NR", "ORG")])]})
+    assert not _same(m, ("a1", 0), ("b1", 0))
+
+
+def test_cross_story_merge_in_memory_equals_the_staged_merge():
+    """The store feeds ``CrossStoryMerge`` from its staged parts; the result must not depend on the path."""
+    stories = {"s1": [("a1", [("Tomas Vell", "PERSON"), ("Northern Rail Exchange", "ORG")])],
+               "s2": [("b1", [("Vell", "PERSON"), ("NRE", "ORG")])],
+               "s3": [("c1", [("Annika Vell", "PERSON"), ("N.R.E.", "ORG")])]}
+    analyses = {sid: [_analysis(aid, *ents) for aid, ents in arts] for sid, arts in stories.items()}
+    parts = [p for sid in sorted(analyses) for p in story_parts(analyses[sid], sid)]
+    merge = CrossStoryMerge()
+    rows = sorted((k, i, p.story, p.person, p.full) for i, p in enumerate(parts) for k in p.strong)
+    groups = {}
+    for k, i, story, person, full in rows:
+        groups.setdefault(k, []).append((i, story, person, [tuple(x) for x in full]))
+    for k in sorted(groups):
+        if len(groups[k]) > 1:
+            merge.add_group(groups[k])
+    merge2 = CrossStoryMerge()
+    for _k, members in strong_groups(parts):
+        merge2.add_group(members)
+    assert merge.roots() == merge2.roots()
