@@ -155,3 +155,18 @@ def test_cross_story_merge_in_memory_equals_the_staged_merge():
     for _k, members in strong_groups(parts):
         merge2.add_group(members)
     assert merge.roots() == merge2.roots()
+
+
+# ------------------------------------------------------------------ within an article
+def test_acronym_in_brackets_after_its_name_joins_it_whatever_its_letters():
+    from corroborator.annotate import annotate
+    from corroborator.extract.entities import find_entities
+
+    text = ("Volunteers of the Tarsk Harbour Relief Foundation (HFK) reached the valley of Tarsk on Monday. "
+            "The HFK said its clinic in Tarsk would open next week, and Hadrik Olsen of the Karsk Valley "
+            "Board welcomed it.")
+    art = Article(id="a1", path="a1.txt", text=text, source_text=text)
+    ents = find_entities(art, annotate(text))
+    i, j = text.index("Harbour Relief"), text.index("HFK said")
+    holding = [e for e in ents if any(s <= i < t for s, t in e.mentions)]
+    assert holding and any(s <= j < t for s, t in holding[0].mentions), [(e.name, e.aliases) for e in ents]

@@ -152,7 +152,7 @@ def _merge_groups(mentions, doc):
     for g in order:
         if len(g.key) > 2:
             continue
-        cands, kind = _fuller_forms(g, groups, facts)
+        cands, kind = _fuller_forms(g, groups, facts, doc.text)
         cands = [h for h in cands if _find(h) is not _find(g)]
         if not cands:
             continue
@@ -204,11 +204,28 @@ class _GroupFacts:
         return hd
 
 
-def _fuller_forms(g, groups, facts):
+def _defined_in_brackets(g, groups, text):
+    """The group whose name the text gives just before ``g``'s first mention in brackets ("Doctors Abroad
+    (MSA)"), or None."""
+    m = g.mentions[0]
+    if not re.search(r"\(\s*$", text[max(0, m.start - 3):m.start]) or not re.match(r"\s*\)", text[m.end:m.end + 3]):
+        return None
+    bracket = text.rfind("(", 0, m.start)
+    for h in groups:
+        if h is not g and len(h.key) >= 2 and any(0 <= bracket - x.end <= 1 for x in h.mentions):
+            return h
+    return None
+
+
+def _fuller_forms(g, groups, facts, text=""):
     """The groups short form ``g`` may stand for, and how: ``(groups, "acronym")`` for an acronym defined in
-    the text, else ``(groups, "short")`` for the names it shortens."""
+    the text (by its initials, or in brackets after the name), else ``(groups, "short")`` for the names it
+    shortens."""
     surf = g.mentions[0].text
     if len(g.key) == 1 and surf.isupper() and 2 <= len(surf) <= 6 and surf.isalpha():
+        h = _defined_in_brackets(g, groups, text) if text else None
+        if h is not None:
+            return [h], "acronym"
         ac = surf.lower()
         cands = [h for h in groups if h is not g and len(h.key) >= 2
                  and any(ac in acronym_of(m.text) for m in h.mentions[:3])]

@@ -11,7 +11,16 @@ B. Within a story: names that agree token by token, allowing inflection ("Russia
 C. Within a story: a short form joins the only fuller name it can stand for ("Putin" -> "Vladimir Putin";
    "Legion" -> "Freedom of Russia Legion"), never when two fuller names compete.
 
-Across stories, entities that share a strongly equal name (A) merge, never two that one story kept apart.
+Names are compared by their keys (``names.name_key``): tokenised, dotted and undotted initials, possessives
+and a person's titles made equal ("U. S." = "US", "Sgt. Tomas Vell" = "Tomas Vell"). Before A, the items of
+one multi-word name take one side, person or not, by the majority of its mentions (the tagger calls one
+boxer a person here and a nationality there).
+
+Across stories, entities that share a strongly equal name (A) merge, never two that one story kept apart: an
+identical multi-word name whatever the tagger's non-person types, never a person with a non-person. A
+surname alone joins the one full name of the corpus that ends in it, and an acronym ("NRE", "N.R.E.") the
+one multi-word name whose initials or text ("Full Name (NRE)", kept as an alias) give it; neither joins when
+two full names own it, and a surname no full name owns stays apart.
 
 A merge is refused when both names keep words the other lacks ("International Legion of Ukraine" vs
 "Freedom of Russia Legion"; persons with different first names), when a person would join a non-person,
