@@ -254,3 +254,16 @@ def test_two_exact_figures_nearly_equal_conflict_despite_an_open_bound():
     cb = claim("c2", "He spent $5,587.75 on a retreat.", q=[qb])
     g = run([art("a1", "A", claims=[ca]), art("a2", "B", claims=[cb])])
     assert [c.kind for c in g.conflicts] == ["quantity"] and "$5,587.75" in g.conflicts[0].detail
+
+
+def test_up_to_a_figure_against_a_close_lower_figure_conflicts_nearly_does_not():
+    upto = Quantity(13, 30, "up to 2.4 million", value=2.4e6, high=2.4e6, approximate=True)
+    exact = Quantity(13, 24, "2.3 million", value=2.3e6)
+    ca = claim("c1", "Outages hit up to 2.4 million customers.", q=[upto])
+    cb = claim("c2", "Outages hit 2.3 million customers.", q=[exact])
+    g = run([art("a1", "A", claims=[ca]), art("a2", "B", claims=[cb])])
+    assert [c.kind for c in g.conflicts] == ["quantity"] and "up to 2.4 million" in g.conflicts[0].detail
+    nearly = Quantity(0, 9, "Nearly 90", value=90.0, high=90.0, approximate=True)
+    g = run([art("a1", "A", claims=[claim("c1", "Nearly 90 teachers signed the letter.", q=[nearly])]),
+             art("a2", "B", claims=[claim("c2", "88 teachers signed the letter.", q=[Quantity(0, 2, "88", value=88.0)])])])
+    assert g.conflicts == []

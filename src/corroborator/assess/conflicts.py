@@ -215,7 +215,7 @@ def _quantity_conflicts(ca, cb, oa, ob, units, seen, pair) -> list:
     nearly match ("$5,687.75" / "$5,587.75"), which an open bound elsewhere in the claim ("over $300") would
     otherwise excuse."""
     _, mism = quantity_mismatches(ca, cb)
-    cands = [(qa, qb) for qa, qb, _k in mism]
+    cands = [(qa, qb, False) for qa, qb, _k in mism]
     ea = [q for q in comparable_quantities(ca) if _exact(q)]
     eb = [q for q in comparable_quantities(cb) if _exact(q)]
     for qa in ea:
@@ -223,16 +223,35 @@ def _quantity_conflicts(ca, cb, oa, ob, units, seen, pair) -> list:
         if same_unit and not any(abs(qa.value - qb.value) < 1e-9 for qb in same_unit):
             qb = min(same_unit, key=lambda q: ratio(qa, q))
             if ratio(qa, qb) <= NEAR_EXACT and not any(abs(qb.value - x.value) < 1e-9 for x in ea):
-                cands.append((qa, qb))
+                cands.append((qa, qb, True))   # two precise figures this close: one side naming nothing is enough
+    cands += [(qa, qb, False) for qa, qb in _ceiling_pairs(ca, cb)]
+    cands += [(qa, qb, False) for qb, qa in _ceiling_pairs(cb, ca)]
     out = []
-    for k, (qa, qb) in enumerate(cands):
+    for qa, qb, lenient in cands:
         # a copy repeats its source's figures: report each disagreement once per pair of units
         key = ("quantity", units, tuple(sorted((_qtext(qa), _qtext(qb)))))
-        near_exact = k >= len(mism)     # two precise figures this close: one side naming nothing is enough
-        if key not in seen and (_same_count(ca, qa, cb, qb) or (near_exact and not (
+        if key not in seen and (_same_count(ca, qa, cb, qb) or (lenient and not (
                 counted_words(ca, qa) and counted_words(cb, qb)))):
             seen.add(key)
             out.append(FoundConflict(pair, "quantity", f"{oa}: {_qtext(qa)}; {ob}: {_qtext(qb)}"))
+    return out
+
+
+_CEILING = re.compile(r"^(?:up to|as many as|as much as)\b", re.I)
+
+
+def _ceiling_pairs(ca, cb) -> list:
+    """A ceiling given as the figure ("up to 2.4 million customers") against a close exact figure below it
+    for the same count ("2.3 million customers"): two reports of one count that differ. "Nearly 90" is an
+    approximation, not a ceiling, and agrees with 88."""
+    out = []
+    for qa in comparable_quantities(ca):
+        if qa.high is None or qa.low is not None or not _CEILING.match(" ".join(qa.text.split())):
+            continue
+        for qb in comparable_quantities(cb):
+            if (_exact(qb) and unit_key(qb.unit) == unit_key(qa.unit) and qb.value < qa.high
+                    and qa.high / max(qb.value, 1e-9) <= NEAR_EXACT):
+                out.append((qa, qb))
     return out
 
 
