@@ -144,3 +144,9 @@ def test_one_in_five_and_two_out_of_ten_are_the_same_share():
     a = one("One in five households lack broadband.")
     b = one("Two out of ten households lack broadband.")
     assert a.value == b.value == 0.2
+
+
+def test_a_vague_amount_times_a_scale_is_a_scaled_range_not_a_crash():
+    from corroborator.extract.quantities import find_quantities
+    (q,) = find_quantities("Several hundred million people watched.")
+    assert q.value is None and q.low == 200e6 and q.high == 999e6 and q.approximate

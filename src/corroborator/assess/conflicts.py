@@ -270,10 +270,22 @@ def _time_conflicts(ca, cb, oa, ob, units, seen, pair) -> list:
     return [FoundConflict(pair, "time", f"{oa}: {ta} ({tp[0]}); {ob}: {tb} ({tp[1]})")]
 
 
+def _same_predicate(ca, cb) -> bool:
+    """The two claims' main predicates agree: equal, or one is among the other's core words (a parse may head
+    "if they don't pass it, it will raise the risk" by "pass"); unknown predicates do not disagree."""
+    pa, pb = ca.predicate, cb.predicate
+    if not pa or not pb or pa == pb:
+        return True
+    return pa in (cb.core or ()) or pb in (ca.core or ())
+
+
 def _denies(ca, cb, aid_a, aid_b, entity_map) -> bool:
-    """One claim denies what the other asserts: its main predicate is negated (not by an idiom), the other
+    """One claim denies what the other asserts: their main predicates agree (when both are known), one is
+    negated (not by an idiom), the other
     has no negation or denial word at all, they share a good part of their content words, and they are not
     two speakers' words (that is a dispute)."""
+    if not _same_predicate(ca, cb):
+        return False      # "gave no indication he would quit" does not deny "he plans to compete"
     na, nb = _negated(ca), _negated(cb)
     return (na != nb and bool(_negators(ca)) != bool(_negators(cb)) and bool(_negators(ca)) == na
             and not _speakers_differ(ca, aid_a, cb, aid_b, entity_map)

@@ -6,6 +6,7 @@ from .claims import find_claims
 from .entities import find_entities
 from .quantities import find_quantities
 from .quotes import find_quotes
+from .speakers import resolve_speakers
 from .times import find_times
 
 __all__ = ["extract_article", "find_claims", "find_entities", "find_quantities", "find_quotes", "find_times"]
@@ -22,6 +23,7 @@ def extract_article(article, ann, embed=None) -> ArticleAnalysis:
     """
     entities = find_entities(article, ann)
     quotes = find_quotes(article, ann, entities)
+    resolve_speakers(article, entities, quotes)      # "the governor", a missed name: the person named before
     claims = find_claims(article, ann, entities, quotes)
     quantities = find_quantities(article.text)
     times = find_times(article.text, published=article.published, not_before=article.published_not_before,

@@ -166,6 +166,10 @@ def _build(text, m, lo, hi):
         return None
     if kind == "num" and value is not None and _is_year(text, m, value):
         return None
+    if scale and value is None:
+        # a vague amount times a scale ("several hundred million"): its bounds are scaled instead
+        low, high = (low * scale if low is not None else None), (high * scale if high is not None else None)
+        scale = None
     value, plain_int, unit = _scaled(value, plain_int, scale, cur, unit)
     if kind == "num" and not cur and value is not None:
         sign = _NEG_BEFORE.search(text[max(lo, s - 9):s])

@@ -1,0 +1,136 @@
+"""Speakers named by their office or by a pronoun, resolved to the person the article has named.
+
+``find_quotes`` keeps a speaker it cannot name as a description ("the governor", "the Vermont senator",
+"he"). Within one article such a description usually refers to a person named before it:
+
+* a **definite office** ("the governor", "the Texas senator", "the lawmaker") is the one person of the article,
+  named before the quote, who holds that office by the article's own words: a title before a mention ("Gov.
+  Ana Ruiz", "Sen. Ruiz"), an office in apposition ("Ana Ruiz, the state's governor,") or the office the
+  entity extraction read (``attributes["role"]``). Two such people, or none, leave the description as it is;
+* a **name** the entity extraction did not make an entity ("Summers", "Ms. Oduya") is the one person of the
+  article whose name ends with that surname;
+* a **pronoun** ("he", "she") left unresolved is the speaker of the latest named quote in the same or the
+  previous two paragraphs, when there is one.
+
+Indefinite and plural descriptions ("a senior official", "aides", "one soldier") are anonymous sources and
+are never given a name. The description is kept beside the name it resolved to.
+"""
+from __future__ import annotations
+
+import re
+
+# an office (as a speaker's description names it) -> the offices, titles and apposition words that hold it
+OFFICES = {
+    "governor": {"governor", "gov"},
+    "senator": {"senator", "sen"},
+    "representative": {"representative", "rep", "congressman", "congresswoman"},
+    "congressman": {"representative", "rep", "congressman"},
+    "congresswoman": {"representative", "rep", "congresswoman"},
+    "lawmaker": {"senator", "sen", "representative", "rep", "congressman", "congresswoman", "lawmaker",
+                 "assemblyman", "assemblywoman", "legislator"},
+    "legislator": {"senator", "sen", "representative", "rep", "legislator", "assemblyman", "assemblywoman"},
+    "president": {"president", "pres"},
+    "mayor": {"mayor"},
+    "secretary": {"secretary", "sec"},
+    "chairman": {"chairman", "chairwoman", "chair"},
+    "chairwoman": {"chairman", "chairwoman", "chair"},
+    "speaker": {"speaker"},
+    "judge": {"judge"},
+    "minister": {"minister"},
+    "commissioner": {"commissioner"},
+    "sheriff": {"sheriff"},
+    "prosecutor": {"prosecutor", "attorney"},
+    "spokesman": {"spokesman", "spokeswoman", "spokesperson"},
+    "spokeswoman": {"spokesman", "spokeswoman", "spokesperson"},
+    "spokesperson": {"spokesman", "spokeswoman", "spokesperson"},
+}
+_PRONOUNS = {"he", "she", "him", "her"}
+_INDEFINITE = re.compile(r"^(?:an?|one|two|three|several|some|many|other|another|no)\b", re.I)
+_TITLE_BEFORE = re.compile(r"(?:^|[\s(\"'\u201c])([A-Za-z]+)\.?\s+$")     # the word right before a name
+_APPOSITION = re.compile(r"^\s*,\s+(?:the|a|an)?\s*(?:[\w.'\u2019-]+\s+){0,4}?([a-z]+)\b")
+PRONOUN_REACH = 2       # paragraphs back to look for the named speaker a pronoun continues
+
+
+def _office_of(description) -> str | None:
+    """The office a definite description names ("the Vermont senator" -> "senator", "the former
+    representative, who ..." -> "representative", "the ex-congressman"), else ``None``."""
+    d = " ".join((description or "").split()).split(",")[0]
+    if not d or _INDEFINITE.match(d) or not re.match(r"^the\b", d, re.I):
+        return None
+    head = re.sub(r"^(?:ex|former)-", "", d.lower().rstrip(".").split()[-1])
+    return head if head in OFFICES else None
+
+
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|sir|dame|lady|lord|prof)\.?\s+", re.I)
+_NAME = re.compile(r"^[A-Z][\w'\u2019.-]+(?:\s+[A-Z][\w'\u2019.-]+){0,3}$")
+
+
+def _by_name(quote, description, people) -> int | None:
+    """A speaker written as a name the entity extraction missed ("Summers", "Ms. Oduya"): the one person
+    of the article whose name ends with that surname."""
+    d = _HONORIFIC.sub("", " ".join(description.split()))
+    if not _NAME.match(d) or d.lower() in _PRONOUNS:
+        return None
+    last = d.split()[-1].lower().rstrip(".")
+    found = {e.local_id for e in people
+             if any(n.split()[-1].lower().rstrip(".") == last for n in [e.name] + list(e.aliases) if n.split())}
+    return found.pop() if len(found) == 1 else None
+
+
+def _offices_held(text, entity) -> set:
+    """The office words the article attaches to a person: titles before its mentions, appositions after,
+    and the role the entity extraction read."""
+    held = set()
+    role = (entity.attributes or {}).get("role")
+    if isinstance(role, str):
+        held.update(role.lower().replace(".", "").split())
+    for s, e in entity.mentions:
+        m = _TITLE_BEFORE.search(text[max(0, s - 40):s])
+        if m:
+            held.add(m.group(1).lower())
+        m = _APPOSITION.match(text[e:e + 80])
+        if m:
+            held.add(m.group(1).lower())
+    return held
+
+
+def _by_office(quote, office, people, text) -> int | None:
+    """The one person named before ``quote`` who holds ``office``."""
+    words = OFFICES[office]
+    found = {e.local_id for e in people
+             if any(s < quote.start for s, _ in e.mentions) and _offices_held(text, e) & words}
+    return found.pop() if len(found) == 1 else None
+
+
+def _paragraph_of(text, pos) -> int:
+    return text.count("\n\n", 0, pos)
+
+
+def _by_pronoun(quote, named, text) -> int | None:
+    """The speaker of the latest named quote before ``quote``, within ``PRONOUN_REACH`` paragraphs."""
+    para = _paragraph_of(text, quote.start)
+    before = [q for q in named if q.start < quote.start]
+    if not before:
+        return None
+    last = max(before, key=lambda q: q.start)
+    return last.speaker_entity if para - _paragraph_of(text, last.start) <= PRONOUN_REACH else None
+
+
+def resolve_speakers(article, entities, quotes) -> None:
+    """Give quotes whose speaker is a definite office or a pronoun the named person it refers to (in place)."""
+    text = article.text
+    people = [e for e in entities if e.type == "PERSON"]
+    named = [q for q in quotes if q.speaker_entity is not None]
+    for q in sorted(quotes, key=lambda q: q.start):
+        if q.speaker_entity is not None or not q.speaker_description:
+            continue
+        desc = " ".join(q.speaker_description.split())
+        office = _office_of(desc)
+        if office is not None:
+            q.speaker_entity = _by_office(q, office, people, text)
+        elif desc.lower() in _PRONOUNS:
+            q.speaker_entity = _by_pronoun(q, named, text)
+        else:
+            q.speaker_entity = _by_name(q, desc, people)
+        if q.speaker_entity is not None:
+            named.append(q)
