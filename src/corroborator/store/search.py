@@ -82,7 +82,8 @@ class ClaimIndex:
         h = h[order]
         self._docs = np.concatenate(doc_nos)[order]
         self._tfs = np.concatenate(tfs)[order].astype(np.float64)
-        del order, hashes, doc_nos, tfs
+        del order
+        hashes.clear(), doc_nos.clear(), tfs.clear()     # the chunks' arrays, freed before the index grows
         self._terms, self._starts = np.unique(h, return_index=True)
         self._ends = np.append(self._starts[1:], len(h)).astype(np.int64)
         del h
