@@ -267,3 +267,16 @@ def test_up_to_a_figure_against_a_close_lower_figure_conflicts_nearly_does_not()
     g = run([art("a1", "A", claims=[claim("c1", "Nearly 90 teachers signed the letter.", q=[nearly])]),
              art("a2", "B", claims=[claim("c2", "88 teachers signed the letter.", q=[Quantity(0, 2, "88", value=88.0)])])])
     assert g.conflicts == []
+
+
+def test_one_record_per_disagreement_naming_every_outlet_with_each_figure():
+    def q(text, start=12):
+        return [Quantity(start, start + len(text), text, value=2.3e6)] if not text.startswith("up") else \
+            [Quantity(start, start + len(text), text, value=2.4e6, high=2.4e6, approximate=True)]
+    g = run([art("a1", "Harbour Post", claims=[claim("c1", "Outages hit up to 2.4 million customers.",
+                                                     q=q("up to 2.4 million"))]),
+             art("a2", "Daily Ledger", claims=[claim("c2", "Outages hit 2.3 million customers.", q=q("2.3 million"))]),
+             art("a3", "Quay Radio", claims=[claim("c3", "Outages hit 2.3 million customers.", q=q("2.3 million"))])])
+    assert g.status == "conflicting"
+    (c,) = g.conflicts
+    assert c.detail == "Harbour Post: up to 2.4 million; Daily Ledger, Quay Radio: 2.3 million"

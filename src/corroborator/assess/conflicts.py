@@ -33,6 +33,7 @@ class FoundConflict:
     claims: tuple
     kind: str
     detail: str
+    values: tuple = ()        # (value of the first claim, value of the second) for a quantity
 
 
 def _qtext(q) -> str:
@@ -187,6 +188,28 @@ def find_conflicts(members, art, outlet_of, unit_of, entity_map, confident=None)
             units = tuple(sorted((unit_of(aid_a), unit_of(aid_b))))
             out.extend(_pair_conflicts(ca, cb, outlet_of[aid_a], outlet_of[aid_b], units, seen,
                                        art[aid_a], art[aid_b], entity_map))
+    return _by_value(out, members, outlet_of)
+
+
+def _by_value(found, members, outlet_of) -> list:
+    """One record per disagreeing pair of figures in the group, naming every outlet that gives each figure
+    ("Harbour Post: up to 2.4 million; Daily Ledger, Quay Radio: 2.3 million")."""
+    said = {}
+    for aid, c in members:
+        for q in c.quantities:
+            said.setdefault(_qtext(q), set()).add(outlet_of[aid])
+    out, done = [], set()
+    for f in found:
+        if f.kind != "quantity" or not f.values:
+            out.append(f)
+            continue
+        key = frozenset(f.values)
+        if key in done:
+            continue
+        done.add(key)
+        va, vb = f.values
+        f.detail = f"{', '.join(sorted(said.get(va, ())))}: {va}; {', '.join(sorted(said.get(vb, ())))}: {vb}"
+        out.append(f)
     return out
 
 
@@ -233,7 +256,8 @@ def _quantity_conflicts(ca, cb, oa, ob, units, seen, pair) -> list:
         if key not in seen and (_same_count(ca, qa, cb, qb) or (lenient and not (
                 counted_words(ca, qa) and counted_words(cb, qb)))):
             seen.add(key)
-            out.append(FoundConflict(pair, "quantity", f"{oa}: {_qtext(qa)}; {ob}: {_qtext(qb)}"))
+            out.append(FoundConflict(pair, "quantity", f"{oa}: {_qtext(qa)}; {ob}: {_qtext(qb)}",
+                                     (_qtext(qa), _qtext(qb))))
     return out
 
 
