@@ -75,6 +75,14 @@ def _kind(claim) -> str:
     return "speaker" if claim.attribution in ("speaker", "anonymous") else claim.attribution
 
 
+def _n_words(st, i) -> int:
+    """Words of the story's claim ``i``, counted once per story (a claim is in many pairs)."""
+    cache = st.__dict__.setdefault("_n_words", {})
+    if i not in cache:
+        cache[i] = len(words(st.items[i][1].text))
+    return cache[i]
+
+
 def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one row of features, in order)
     """Feature rows for the pairs of claims ``ia`` x ``ib`` (two articles of one story) worth scoring.
 
@@ -112,7 +120,7 @@ def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one ro
         pair, agree = time_mismatch(ca, cb)
         f[13], f[14] = float(agree), float(pair is not None)
         f[15] = float((ca.modality == "negated") != (cb.modality == "negated"))
-        na, nb = len(words(ca.text)), len(words(cb.text))
+        na, nb = _n_words(st, i), _n_words(st, j)
         f[16], f[17] = math.log1p(min(na, nb)), min(na, nb) / max(na, nb, 1)
         pa, coa = _core_sets(ca)
         pb, cob = _core_sets(cb)
