@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--scheduler", metavar="ADDR", help="address of an existing Dask scheduler (with --engine dask)")
     a.add_argument("--workers", type=int, metavar="N", help="worker processes: local engine, default one per CPU (used for runs of 32+ articles); "
                    "dask engine, workers to start when no --scheduler is given")
+    a.add_argument("--config", metavar="FILE", help="a TOML file of settings to change, only those keys "
+                   "(defaults and their meanings: corroborator/default_config.toml)")
     a.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
 
     r = sub.add_parser("report", help="write the HTML report of a ledger store",
@@ -76,7 +78,7 @@ def _analyze(args) -> int:
     if not paths:
         raise UsageError("nothing to analyse: give a file, a folder or a URL (or --urls FILE)")
     ledger = analyze(paths, out=args.out, engine=args.engine, scheduler=args.scheduler, workers=args.workers,
-                     lazy=True)
+                     lazy=True, config=args.config)
     inputs = ledger.run["inputs"]
     failed = [i for i in inputs if i["status"] == "failed"]
     for i in failed:

@@ -25,12 +25,15 @@ BATCH_SIZE = 16
 
 
 def doc_key(doc: InputDoc) -> str:
-    """Content hash of one input document (its path, content and metadata) and of the analyser's version.
+    """Content hash of one input document (its path, content and metadata), of the analyser's version and of
+    the per-article part of the configuration it runs under (``config.article_digest``).
 
-    A stored analysis is reused only for the same input analysed by the same version: after an upgrade
-    (new extractors, other claim spans) every input is analysed again.
+    A stored analysis is reused only for the same input analysed by the same version with the same cleaning,
+    annotation and extraction settings: after an upgrade (new extractors, other claim spans) or a changed
+    per-article setting every input is analysed again. Link settings are not in the key: linking always runs.
     """
-    return make_id("d", __version__, doc.path, doc.kind, doc.content, doc.url, doc.outlet, doc.published,
+    from .config import article_digest
+    return make_id("d", __version__, article_digest(), doc.path, doc.kind, doc.content, doc.url, doc.outlet, doc.published,
                    doc.title, "|".join(doc.authors))
 
 
@@ -216,7 +219,7 @@ def _is_container(path) -> bool:
 
 def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None, progress: bool | None = None,
             write_report: bool = True, batch_size: int = BATCH_SIZE, timings: dict | None = None,
-            lazy: bool = False) -> Ledger:
+            lazy: bool = False, config=None) -> Ledger:
     """Analyse the articles under ``paths`` and return the ``Ledger``.
 
     With ``out`` (a folder), also write ``ledger.duckdb``, ``ledger.json`` and ``report.html`` there; an
@@ -226,7 +229,10 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
     ``progress``: show a progress line on stderr (default: only when stderr is a terminal).
     ``workers``: processes (local engine; default one per CPU, used when the run is big enough) or
     Dask workers to start. ``timings`` (a dict): seconds per stage are added to it (per-article stages
-    measured in worker processes are summed over the workers).
+    measured in worker processes are summed over the workers). ``config``: settings to change (a dict
+    ``{"link.claims": {"max_per_article": 2}}`` or the path of a TOML file holding only those keys) over the
+    shipped ``default_config.toml``; an unknown key or a wrong type raises ``UsageError``. The resolved
+    configuration is in ``ledger.run["config"]``; it holds in worker processes too, and is undone on return.
 
     Inputs are streamed: at most a few batches of documents are in memory at once, whatever the engine;
     each finished batch is committed to the store, and the cross-article stages read every analysis back
@@ -241,6 +247,17 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
       5. ledger.json, report.html and the returned ``Ledger`` (``_write_outputs``).
     The engine is closed after step 4 and the store at the end, whatever happens.
     """
+    from .config import applied, resolve
+
+    resolved = resolve(config)          # first: a bad key fails before any work
+    with applied(resolved):
+        return _analyze(paths, out, engine, scheduler, workers, progress, write_report, batch_size, timings, lazy,
+                        resolved)
+
+
+def _analyze(paths, out, engine, scheduler, workers, progress, write_report, batch_size, timings, lazy,
+             resolved) -> Ledger:
+    """``analyze`` under its resolved configuration (already applied in this process)."""
     from .engine import get_engine
     from .store import Store
 
@@ -254,9 +271,9 @@ def analyze(paths, out=None, engine: str = "local", scheduler=None, workers=None
         eng = get_engine(engine, scheduler=scheduler, workers=workers)
         _add(timings, "engine_start", time.perf_counter() - t0)
         try:
-            _analyse_new_inputs(store, eng, inputs, batch_size, timings)
+            _analyse_new_inputs(store, eng, inputs, batch_size, timings, resolved)
             link_keys, final_inputs = _articles_to_link(store, inputs, timings)
-            _link(store, eng, link_keys, _run_record(started, final_inputs), timings, progress)
+            _link(store, eng, link_keys, _run_record(started, final_inputs, resolved), timings, progress)
         finally:
             eng.close()
         ledger = _write_outputs(store, outdir, write_report, lazy, timings)
@@ -324,10 +341,10 @@ def _input_record(path, status, reason=None, article=None) -> dict:
     return {"path": path, "status": status, "reason": reason, "article": article}
 
 
-def _analyse_new_inputs(store, eng, inputs: _Inputs, batch_size, timings) -> None:
+def _analyse_new_inputs(store, eng, inputs: _Inputs, batch_size, timings, resolved=None) -> None:
     """Step 2 of ``analyze``: the new inputs analysed on ``eng``, batch by batch, each batch committed to the
     store as it comes; then the inputs that failed before reaching a batch recorded there too."""
-    stream = _start_batches(eng, _batches(inputs.new_docs(), batch_size), timings)
+    stream = _start_batches(eng, _batches(inputs.new_docs(), batch_size), timings, resolved)
     t_map = time.perf_counter()
     try:
         for results, worker_timings in stream:
@@ -346,10 +363,14 @@ def _analyse_new_inputs(store, eng, inputs: _Inputs, batch_size, timings) -> Non
         store.put_inputs([r for r in inputs.records.values() if r["status"] != "ok"])
 
 
-def _start_batches(eng, batches, timings):
-    """The engine's stream of ``(results, worker timings)``, one per batch of documents."""
+def _start_batches(eng, batches, timings, resolved=None):
+    """The engine's stream of ``(results, worker timings)``, one per batch of documents. Work sent to other
+    processes carries the resolved configuration (``config.Configured``): they start from the defaults."""
+    from .config import Configured
+
+    remote = Configured(process_batch_timed, resolved) if resolved else process_batch_timed
     if getattr(eng, "name", "") != "local":
-        return eng.map_batches(process_batch_timed, batches)
+        return eng.map_batches(remote, batches)
 
     # in this process: two phases overlapped (embedding of batch k in a background thread while spaCy does
     # batch k+1); in worker processes when the run is big enough: whole batches
@@ -359,7 +380,7 @@ def _start_batches(eng, batches, timings):
     def finish(state):
         return embed_batch(state, timings=timings), None
 
-    return eng.map_batches(first, batches, finish=finish, remote=process_batch_timed)
+    return eng.map_batches(first, batches, finish=finish, remote=remote)
 
 
 def _store_batch(store, results, inputs: _Inputs) -> int:
@@ -401,13 +422,16 @@ def _articles_to_link(store, inputs: _Inputs, timings):
     return link_keys, final_inputs
 
 
-def _run_record(started, final_inputs):
+def _run_record(started, final_inputs, resolved=None):
     """A function returning the ledger's run record (called when the ledger is published: it is then that
-    the run finishes)."""
+    the run finishes); with ``resolved``, the configuration the run used is in it as ``config``."""
     def run():
-        return {"version": __version__, "started": started, "finished": _now(),
-                "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
-                           for _, r in sorted(final_inputs.items())]}
+        rec = {"version": __version__, "started": started, "finished": _now(),
+               "inputs": [{k: r.get(k) for k in ("path", "status", "reason", "article")}
+                          for _, r in sorted(final_inputs.items())]}
+        if resolved is not None:
+            rec["config"] = resolved
+        return rec
     return run
 
 

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import config
 from .dates import bare_date_line
 
 # ---------------------------------------------------------------- patterns
@@ -114,17 +115,19 @@ _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")
 _LIST_MARKS = (" -- ", " – ", " — ", " - ", " @ ", ": ", " | ", " / ")
 
 # ---------------------------------------------------------------- numbers the classification turns on
-DATE_SCORE = -40.0  # a line that is only a date/time: between items of a list (teasers, comments), not in prose
-MORE_RUN = 150.0    # a "More stories" line ends a run that has reached this score
-PROSE_STOP = 0.35   # at or above this stopword density a paragraph counts fully as prose
-LOW_STOP = 0.15     # below this stopword density a long line is a list of names or keywords, not prose
-# a stretch of non-prose lines (score <= GAP_MAX) costs more the longer it runs: past GAP_FREE lines, each
-# further line costs GAP_STEP more than the one before (page furniture between an article and its teasers
-# is long; a heading or a caption inside an article is short); captions and gallery furniture do not count
-GAP_MAX, GAP_FREE, GAP_STEP = 0.5, 2, 4.0
-GAP_EXEMPT = ("caption", "caption_credit")
-LIST_MIN = 3        # the fewest items of the list's first form for a list after the article to join it
-MIN_LIST = 1        # the fewest short lines between body paragraphs that become body (``_fill_lists``)
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml;
+# a stretch of non-prose lines (score <= GAP_MAX) costs more the longer it runs (``GAP_FREE``, ``GAP_STEP``)
+_C = config.section("clean.lines")
+DATE_SCORE = _C["date_score"]
+MORE_RUN = _C["more_run"]
+PROSE_STOP = _C["prose_stop"]
+LOW_STOP = _C["low_stop"]
+GAP_MAX = _C["gap_max"]
+GAP_FREE = _C["gap_free"]
+GAP_STEP = _C["gap_step"]
+GAP_EXEMPT = _C["gap_exempt"]
+LIST_MIN = _C["list_min"]
+MIN_LIST = _C["min_list"]
 # the kinds of a line that is not the article's text (nor a caption, heading or title)
 _KINDS_REMOVED = ("promo", "caption_credit", "related_link", "byline", "author_bio", "navigation", "duplicate", "other")
 
@@ -725,9 +728,10 @@ def _same_shape(x, y) -> bool:
     return x[0] in ("D.", "D)", "B", "U") or bool(set(x[1]) & set(y[1])) or x[1] == y[1]
 
 
-def _fill_lists(units, a, b, min_items: int = MIN_LIST):
+def _fill_lists(units, a, b, min_items: int | None = None):
     """jusText's context rule inside the article: short lines standing between body paragraphs (the
     items of a list, a table's cells) are body too."""
+    min_items = MIN_LIST if min_items is None else min_items
     i = a
     while i < b:
         if units[i].kind != "other":

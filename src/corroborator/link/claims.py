@@ -50,6 +50,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from .. import config
 from ..ids import make_id
 from ..records import ClaimGroup
 from ..unionfind import find_root_list
@@ -59,25 +60,27 @@ from .claims_compat import (comparable_quantities, interval, quantities_agree, q
 from .claims_text import (STOPWORDS, content_stems, content_words, hashed_vectors, normalize_text, stable_hash,
                           words)
 
-THRESHOLD = 0.45            # a claim's best counterpart in another article, when the choice is mutual
-THRESHOLD_ONE_WAY = 0.70    # ... when it is not (one claim of A may restate two claims of B)
-CENTER_SHRINK = 10.0
-LEX_WEIGHT = 0.35
-ENT_WEIGHT = 0.10
-SPEAKER_BONUS = 0.10        # both claims quote the same (named, merged) speaker
-MAX_PER_ARTICLE = 3         # claims of one article in one group (a fact restated in a lede and a quote)
-QTY_MATCH_BONUS = 0.10
-QTY_FAR_PENALTY = 1.00      # every shared-unit number differs and they are far apart: a look-alike
-QTY_NEAR_PENALTY = 0.05     # one number differs a little: the same fact reported differently
-QTY_NEAR_RATIO = 2.0
-TIME_MATCH_BONUS = 0.05
-TIME_MISMATCH_PENALTY = 0.05
-CLEAR_MARGIN = 0.25        # a one-way best counterpart this far ahead of the second best links at THRESHOLD
-ANCHOR_MIN_VALUE = 20
-ANCHOR_MAX_CLAIMS = 3     # a key figure is often restated in a lede, the body and a quote
-ANCHOR_MIN_SCORE = -0.10
-MAX_RELATED = 3             # related groups listed per group (the closest first)
-PREFILTER_MARGIN = 0.30     # pairs this far under the threshold before the quantity/time terms are dropped
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("link.claims")
+THRESHOLD = _C["threshold"]
+THRESHOLD_ONE_WAY = _C["threshold_one_way"]
+CENTER_SHRINK = _C["center_shrink"]
+LEX_WEIGHT = _C["lex_weight"]
+ENT_WEIGHT = _C["ent_weight"]
+SPEAKER_BONUS = _C["speaker_bonus"]
+MAX_PER_ARTICLE = _C["max_per_article"]
+QTY_MATCH_BONUS = _C["qty_match_bonus"]
+QTY_FAR_PENALTY = _C["qty_far_penalty"]
+QTY_NEAR_PENALTY = _C["qty_near_penalty"]
+QTY_NEAR_RATIO = _C["qty_near_ratio"]
+TIME_MATCH_BONUS = _C["time_match_bonus"]
+TIME_MISMATCH_PENALTY = _C["time_mismatch_penalty"]
+CLEAR_MARGIN = _C["clear_margin"]
+ANCHOR_MIN_VALUE = _C["anchor_min_value"]
+ANCHOR_MAX_CLAIMS = _C["anchor_max_claims"]
+ANCHOR_MIN_SCORE = _C["anchor_min_score"]
+MAX_RELATED = _C["max_related"]
+PREFILTER_MARGIN = _C["prefilter_margin"]
 _LEX_DIM = 4096
 
 

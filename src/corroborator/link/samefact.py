@@ -21,11 +21,17 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import config
+from ..errors import ModelError
 from .claims_compat import quantity_mismatches, ratio, time_mismatch
 from .claims_text import words
 
-MODEL_PATH = pathlib.Path(__file__).with_name("samefact_model.json")
-MIN_BASE = 0.05          # pairs with a lower base score (and no anchor figure) are not scored: probability 0
+# declared in default_config.toml [link.samefact]: the model file is part of the configuration, pinned by its sha256
+_C = config.section("link.samefact")
+MIN_BASE = _C["min_base"]           # pairs with a lower base score (and no anchor figure) are not scored
+MODEL = _C["model"]                 # the model file, relative to this folder or absolute
+MODEL_SHA256 = _C["model_sha256"]   # its digest: a file that does not match is refused
+MODEL_PATH = pathlib.Path(__file__).with_name(MODEL)
 _SPEECH = {"say", "tell", "add", "state", "write", "note", "claim", "argue", "insist", "explain", "report",
            "announce", "declare", "describe", "call", "suggest", "believe", "think", "ask"}
 
@@ -38,17 +44,29 @@ FEATURES = (
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> dict:
-    raw = pathlib.Path(path).read_bytes()
+def _load(path: str, expected: str | None) -> dict:
+    try:
+        raw = pathlib.Path(path).read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot read the same-fact model {path}: {exc.strerror or exc}") from exc
+    sha = hashlib.sha256(raw).hexdigest()
+    if expected is not None and sha != expected:
+        raise ModelError(f"the same-fact model {path} has sha256 {sha}, but the configuration pins {expected} "
+                         "(link.samefact.model_sha256): restore the file, or after refitting it "
+                         "(eval/fit_samefact.py --write) put its new digest in default_config.toml")
     m = json.loads(raw)
-    m["digest"] = hashlib.sha256(raw).hexdigest()[:16]
+    m["digest"] = sha[:16]
     return m
 
 
 def model(path=None) -> dict:
     """The fitted model (a dict: ``features``, ``mean``, ``scale``, ``weights``, ``bias``, ``link_threshold``,
-    ``related_threshold``, ``digest``)."""
-    return _load(str(path or MODEL_PATH))
+    ``related_threshold``, ``digest``). Without ``path``, the configured one (``MODEL``), checked against
+    ``MODEL_SHA256``; a ``path`` given here (an evaluation trying a candidate model) is not checked."""
+    if path is not None:
+        return _load(str(path), None)
+    p = pathlib.Path(MODEL)
+    return _load(str(p if p.is_absolute() else pathlib.Path(__file__).with_name(MODEL)), MODEL_SHA256)
 
 
 def probability(X: np.ndarray, m: dict) -> np.ndarray:

@@ -18,24 +18,26 @@ from collections import defaultdict
 
 import numpy as np
 
+from .. import config
 from ..ids import make_id
 from ..records import Story
 from ..unionfind import find_root_list
 from .claims_text import hashed_vectors, normalize_text, stable_hash
 
-PAIR_THRESHOLD = 0.58        # combined score for an edge between two articles
-AVERAGE_THRESHOLD = 0.50     # mean cosine between two clusters for them to be merged
-NAME_WEIGHT = 0.25           # weight of the shared-name similarity in the combined score
-DATE_GRACE_DAYS = 3          # articles this close in time are not penalised
-DATE_PENALTY_PER_DAY = 0.02
-DATE_PENALTY_MAX = 1.0 
-# without embeddings (hashed bag of words) cosines run lower: thresholds of their own
-WORDS_PAIR_THRESHOLD = 0.30
-WORDS_AVERAGE_THRESHOLD = 0.20
-LSH_TABLES = 16
-LSH_BUCKET = 8               # target mean bucket size; bits per table grow with log2(n)
-NAME_BLOCK_MAX_DF = 40       # names in more articles than this are too common to block on
-PAIR_CHUNK = 2048            # candidate pairs scored at once (their two vectors each are gathered)
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("link.stories")
+PAIR_THRESHOLD = _C["pair_threshold"]
+AVERAGE_THRESHOLD = _C["average_threshold"]
+NAME_WEIGHT = _C["name_weight"]
+DATE_GRACE_DAYS = _C["date_grace_days"]
+DATE_PENALTY_PER_DAY = _C["date_penalty_per_day"]
+DATE_PENALTY_MAX = _C["date_penalty_max"]
+WORDS_PAIR_THRESHOLD = _C["words_pair_threshold"]
+WORDS_AVERAGE_THRESHOLD = _C["words_average_threshold"]
+LSH_TABLES = _C["lsh_tables"]
+LSH_BUCKET = _C["lsh_bucket"]
+NAME_BLOCK_MAX_DF = _C["name_block_max_df"]
+PAIR_CHUNK = _C["pair_chunk"]
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "EVENT", "NORP", "OTHER"}
 
 
