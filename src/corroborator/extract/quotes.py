@@ -6,7 +6,8 @@ Works only from the ``Annotation`` (tokens, lemmas, dependencies): no model runs
    an opening mark left open at a paragraph's end runs to that paragraph's end (the press convention for
    quotes that go on over several paragraphs).
 2. Every communication verb outside quotation marks with content (a that-clause or complement clause, an
-   "as reported by" / "according to" frame, a parenthetical "X, he said, Y") gives a quote. Its content is
+   "as reported by" / "according to" frame, a parenthetical "X, he said, Y", a that-clause hung on "said in a
+   statement", a claim noun put forward: "raised the concern that ...") gives a quote. Its content is
    extended to whole quotation spans it touches: kind ``direct`` (only quoted text), ``mixed`` (reported
    speech with a quoted fragment) or ``indirect``.
 3. Remaining quotation spans look for a cue right after them ("...," he said) or right before ("X said:").
@@ -21,12 +22,14 @@ Works only from the ``Annotation`` (tokens, lemmas, dependencies): no model runs
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections import defaultdict
 
 from ..ids import make_id
 from ..records import Quote
-from .quotes_lexicon import DOUBLE_CLOSE, DOUBLE_OPEN, SPEECH_VERBS, WEAK_SPEECH
+from .quotes_lexicon import (CLAIM_NOUNS, DOUBLE_CLOSE, DOUBLE_OPEN, RAISE_VERBS, SPEECH_VERBS,
+                             STATEMENT_NOUNS, WEAK_SPEECH)
 from .quotes_speakers import SUBJ_DEPS, _speaker_from_tokens, _speaker_of, _SpeakerState
 
 CONTENT_DEPS = ("ccomp",)
@@ -205,6 +208,31 @@ def _cue_event(doc, t):
         return _according_event(doc, t)
     if _is_speech_verb(t):
         return _verb_event(doc, t, lem)
+    if t.pos == "VERB" and lem in RAISE_VERBS:
+        return _claim_noun_event(doc, t)
+    return None
+
+
+def _that_clause(doc, i):
+    """Tokens of the that-clause hanging from token ``i`` (a clause child marked "that"), else []."""
+    for c in doc.children.get(i, ()):
+        if doc.toks[c].dep in ("acl", "ccomp", "relcl") and c > i and _has_mark(doc, doc.toks[c], "that"):
+            return [k for k in doc.subtree(c) if k > i]
+    return []
+
+
+def _claim_noun_event(doc, t):
+    """ "X raised the concern that ..." / "X made the argument that ...": the that-clause of a claim noun that
+    is the verb's object is X's reported speech; the cue is the verb and the noun."""
+    toks = doc.toks
+    for c in doc.children.get(t.i, ()):
+        if toks[c].dep == "dobj" and toks[c].lemma.lower() in CLAIM_NOUNS:
+            content = doc.same_para(_that_clause(doc, c), t.i)
+            if len([k for k in content if toks[k].pos not in ("PUNCT", "SPACE")]) < 3:
+                return None
+            ev = {"cue": t.i, "cue_span": (t.start, toks[c].end), "content": doc.span(content)}
+            ev.update(_speaker_of(doc, t))
+            return ev
     return None
 
 
@@ -228,7 +256,14 @@ def _quotation_events(doc, qspans, in_quote, consumed, heading_spans) -> list:
         lead = _lead_in(doc, text, a, cue)
         if lead is not None:
             ev["content"] = (lead, b)
-        ev.update(_speaker_of(doc, toks[cue]))
+        sp = _speaker_of(doc, toks[cue])
+        if not sp and _infinitive_cue(doc, toks[cue]):
+            # "Biden was quick to retort:": the subject of the clause the infinitive hangs from
+            head = toks[cue]
+            while head.head != head.i and head.pos not in ("VERB", "AUX"):
+                head = toks[head.head]
+            sp = _speaker_of(doc, head) if head.pos in ("VERB", "AUX") else {}
+        ev.update(sp)
         events.append(ev)
     return events
 
@@ -251,10 +286,45 @@ def _build_quotes(article_id, doc, events, qspans, consumed, in_quote, state) ->
             para = None if q is None else doc.para_of(q.start)
         if q is None:
             continue
+        q = _document_owner(doc, q, quotes)
         quotes.append(q)
         emitted.add((q.start, q.end))
         last = (q, para, q.end)
     return quotes
+
+
+_OWNED_DOC_RE = re.compile(r"\b(?:in|by|through)\s+(?:a|an|the|his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}?(%s)\b"
+                           % "|".join(sorted(STATEMENT_NOUNS)), re.I)
+_DEFINITE_DOC_RE = re.compile(r"^(?:the|this|that|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?(%s)$"
+                              % "|".join(sorted(STATEMENT_NOUNS)), re.I)
+OWNER_MAX_PARAS = 3
+
+
+def _document_owner(doc, q, earlier):
+    """A quote spoken by "the statement" ("..., the statement continued") is the words of the named speaker
+    who, at most ``OWNER_MAX_PARAS`` paragraphs before, "said in a statement": the quote takes that speaker.
+    Else the quote unchanged."""
+    if q.speaker_entity is not None or not q.speaker_text:
+        return q
+    m = _DEFINITE_DOC_RE.match(q.speaker_text.strip())
+    if m is None:
+        return q
+    noun = m.group(1).lower()
+    para = doc.para_of(q.start)
+    text = doc.text
+    for prev in reversed(earlier):
+        if prev.speaker_entity is None or prev.cue_end is None or para - doc.para_of(prev.cue_end) > OWNER_MAX_PARAS:
+            continue
+        line_end = text.find("\n", prev.cue_end)
+        frame = text[prev.cue_start:line_end if line_end >= 0 else len(text)]
+        frame = re.split(r"(?<=[.!?])\s", frame, maxsplit=1)[0]
+        fm = _OWNED_DOC_RE.search(frame)
+        if fm and fm.group(1).lower() == noun:
+            return dataclasses.replace(q, speaker_entity=prev.speaker_entity, speaker_text=prev.speaker_text,
+                                       speaker_start=prev.speaker_start, speaker_end=prev.speaker_end,
+                                       speaker_description=prev.speaker_description)
+        break
+    return q
 
 
 def _reported_quote(article_id, doc, ev, pos, qspans, in_quote, state, emitted):
@@ -333,6 +403,13 @@ def _content_from_children(doc, t):
             content.extend(doc.subtree(c))
         elif ct.dep == "xcomp" and doc.toks[c].lemma in ("be",):
             content.extend(doc.subtree(c))
+    if not content:
+        # "said in a statement that ...": the parser may hang the that-clause on the noun
+        for c in kids:
+            if doc.toks[c].dep == "prep" and c > t.i:
+                for o in doc.children.get(c, ()):
+                    if doc.toks[o].dep == "pobj" and doc.toks[o].lemma.lower() in STATEMENT_NOUNS:
+                        content.extend(_that_clause(doc, o))
     return content
 
 
@@ -356,7 +433,6 @@ def _verb_event(doc, t, lem):
     else:
         if lem in WEAK_SPEECH and not (t.dep == "advcl" and _has_mark(doc, t, "as")):
             return None
-        head = toks[t.head]
         as_frame = t.dep == "advcl" and _has_mark(doc, t, "as")
         if t.head != t.i and (t.dep == "parataxis" or as_frame or
                               (t.dep in ("ccomp", "advcl") and t.i > t.head and
@@ -446,9 +522,15 @@ def _adjacent_cue(doc, text, a, b, in_quote):
         for t in reversed(before[-12:]):
             if t.text in (".", "!", "?") and t.end < a - 2:
                 break
-            if _is_speech_verb(t):
+            if _is_speech_verb(t) or _infinitive_cue(doc, t):
                 return t.i
     return None
+
+
+def _infinitive_cue(doc, t):
+    """ "was quick to retort:" where the tagger read the verb after "to" as a noun."""
+    return t.i > 0 and doc.toks[t.i - 1].text.lower() == "to" and t.text.lower() in SPEECH_VERBS and \
+        t.text.lower() not in WEAK_SPEECH and t.pos == "NOUN"
 
 
 def _lead_in(doc, text, a, cue):

@@ -11,12 +11,23 @@ proclaim comment remark reply respond answer ask recall continue mention express
 highlight acknowledge admit concede confirm deny warn predict promise suggest tweet post testify reveal
 disclose indicate complain urge describe observe agree boast joke quip shout yell scream chant whisper vow
 pledge threaten allege conclude caution lament recount tout told says said added speculate
-counter retort concur assure brag grumble muse reiterate repeat affirm
+counter retort concur assure brag grumble muse reiterate repeat affirm charge
 """.split())
 
 # Verbs that need an explicit that-clause / complement to count (too often used otherwise).
 WEAK_SPEECH = frozenset("continue express highlight indicate describe observe agree reveal post report "
-                        "estimate note add ask answer".split())
+                        "estimate note add ask answer charge".split())
+
+# Verbs that put a claim noun forward: "raised the concern that ...", "made the argument that ...".
+RAISE_VERBS = frozenset("raise voice express make repeat reiterate press advance".split())
+CLAIM_NOUNS = frozenset("""
+concern concerns claim argument charge accusation allegation point question possibility fear worry assertion
+suggestion case warning complaint
+""".split())
+
+# Nouns of a speech act a that-clause can hang from: "said in a statement that ...".
+STATEMENT_NOUNS = frozenset("statement interview letter email release post tweet speech remarks "
+                            "news conference briefing".split())
 
 PRONOUNS_PERSON = {"he": "m", "she": "f", "him": "m", "her": "f"}
 PRONOUNS_GROUP = {"they", "them"}
