@@ -198,10 +198,25 @@ def main(argv=None) -> int:
     if args.write:
         from corroborator.link import samefact
         samefact.MODEL_PATH.write_text(json.dumps(final, indent=1) + "\n", encoding="utf-8")
+        _pin_digest(samefact.MODEL_PATH)
         print(f"wrote {samefact.MODEL_PATH}")
     if args.groups:
         group_cv(stories, analyses, recs, thr)
     return 0
+
+
+def _pin_digest(model_path) -> None:
+    """Write the new model file's sha256 into the shipped default configuration (the model is pinned there)."""
+    import hashlib
+    import re
+    cfg = model_path.parents[1] / "default_config.toml"
+    sha = hashlib.sha256(model_path.read_bytes()).hexdigest()
+    text = cfg.read_text(encoding="utf-8")
+    new = re.sub(r'(model_sha256 = \{value = ")[0-9a-f]{64}(")', lambda m: m.group(1) + sha + m.group(2), text)
+    if new == text and sha not in text:
+        raise SystemExit(f"could not pin the model's digest in {cfg}")
+    cfg.write_text(new, encoding="utf-8")
+    print(f"pinned sha256 {sha[:16]}... in {cfg}")
 
 
 def group_cv(stories, analyses, recs, thr):
