@@ -30,7 +30,8 @@ from ..ids import make_id
 from ..records import Quote
 from .quotes_lexicon import (CLAIM_NOUNS, DOUBLE_CLOSE, DOUBLE_OPEN, RAISE_VERBS, SPEECH_VERBS,
                              STATEMENT_NOUNS, WEAK_SPEECH)
-from .quotes_speakers import SUBJ_DEPS, _speaker_from_tokens, _speaker_of, _SpeakerState
+from .quotes_speakers import (SUBJ_DEPS, _speaker_from_tokens, _speaker_of, _SpeakerState, block_events,
+                              document_authors)
 
 CONTENT_DEPS = ("ccomp",)
 PUNCT_STRIP = " \t\n,;:—–-"
@@ -163,6 +164,9 @@ def find_quotes(article, ann, entities) -> list:
     cued = _quotation_events(doc, qspans, in_quote, consumed, heading_spans)    # 3
     consumed.update(qi for ev in cued for qi in ev["quotes"])
     events += cued
+    blocks = block_events(doc, events, in_quote)
+    consumed.update(qi for ev in blocks for qi in ev["quotes"])
+    events += blocks
     events.sort(key=lambda ev: ev["content"][0])
     state = _SpeakerState(text, doc, entities, in_quote)                        # 4
     quotes = _build_quotes(article.id, doc, events, qspans, consumed, in_quote, state)
@@ -287,6 +291,8 @@ def _build_quotes(article_id, doc, events, qspans, consumed, in_quote, state) ->
         if q is None:
             continue
         q = _document_owner(doc, q, quotes)
+        if kind == "ev":
+            q = _document_authors_quote(doc, q, obj, state)
         quotes.append(q)
         emitted.add((q.start, q.end))
         last = (q, para, q.end)
@@ -327,6 +333,22 @@ def _document_owner(doc, q, earlier):
     return q
 
 
+def _document_authors_quote(doc, q, ev, state):
+    """A quote spoken by a letter or a statement the article credits to its authors ("a letter from the
+    faculty", "the letter, signed by 90 professors") takes the authors as its speaker: their entity when
+    they are named, else their description (the speaker span stays the document's). Else the quote unchanged (its speaker stays the document)."""
+    if q.speaker_entity is not None or not q.speaker_description:
+        return q
+    found = document_authors(doc, q, ev.get("tok_idxs") or [])
+    if found is None:
+        return q
+    sp = state.resolve(found, found["sp_start"])
+    if sp.get("entity") is None and not sp.get("description"):
+        return q
+    # the speaker span stays the document the text names; the entity and description are its authors
+    return dataclasses.replace(q, speaker_entity=sp.get("entity"), speaker_description=sp.get("description"))
+
+
 def _reported_quote(article_id, doc, ev, pos, qspans, in_quote, state, emitted):
     """The quote of one event, or None when its content, once trimmed, is too short or already a quote."""
     text = doc.text
@@ -336,7 +358,7 @@ def _reported_quote(article_id, doc, ev, pos, qspans, in_quote, state, emitted):
     s, e = _trim(text, s, e, in_quote)
     if e - s < 3 or (s, e) in emitted:
         return None           # two cues can give one content once trimmed: "now, he says, ... he said"
-    qkind = _kind(text, s, e, ev["quotes"], qspans)
+    qkind = "direct" if ev.get("block") else _kind(text, s, e, ev["quotes"], qspans)
     cue_s, cue_e = ev.get("cue_span") or ((cue_t.start, cue_t.end) if cue_t else (None, None))
     return Quote(id=make_id("q", article_id, s, e), start=s, end=e, kind=qkind,
                  speaker_entity=sp.get("entity"), speaker_text=sp.get("text"),

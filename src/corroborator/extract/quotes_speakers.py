@@ -12,7 +12,7 @@ import re
 
 from ..records import LocalEntity
 from .quotes_lexicon import (AGE_APPOS_RE, CALL_SIGN_RE, ORG_WORDS, PERSON_NOUNS, PRONOUNS_GROUP, PRONOUNS_PERSON,
-                             is_document_phrase)
+                             SPEECH_VERBS, is_document_phrase)
 
 SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 
@@ -278,3 +278,155 @@ def _person_description(desc):
 def _org_like(name):
     words = re.findall(r"[A-Za-z]+", name.lower())
     return any(w in ORG_WORDS for w in words)
+
+
+# ------------------------------------------------------------------ block quotes
+BLOCK_MAX_PARAS = 8
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me|ours)\b")
+_QUOTE_OPEN = "“\"«„"
+
+
+def _block_intro_cue(doc, para, in_quote, cues):
+    """The speech verb of a paragraph that ends with a colon and introduces what follows ("In a letter to the
+    mayor, the residents wrote:"), when its last sentence has one outside quotation marks and it is not
+    already a cue with content of its own; else None."""
+    ps, pe = doc.para_bounds[para]
+    if not doc.text[ps:pe].rstrip().endswith(":"):
+        return None
+    colon = doc.text.rindex(":", ps, pe)
+    toks = [t for t in doc.toks if ps <= t.start < colon and t.start not in in_quote]
+    if not toks:
+        return None
+    last_sent = toks[-1].sent
+    for t in reversed(toks):
+        if t.sent != last_sent:
+            break
+        if t.i in cues:
+            return None
+        if t.pos in ("VERB", "AUX") and (t.lemma.lower() in SPEECH_VERBS or t.lemma.lower() == "read"):
+            return t
+    return None
+
+
+def _block_paragraph(doc, para, in_quote, cued_paras, first):
+    """(start, end) of paragraph ``para`` when it goes on with a block quote, else None: it carries no cue of
+    its own; the first paragraph after the introduction always goes on, a later one only when it opens with
+    a quotation mark or speaks in the first person outside quotation marks."""
+    if para >= len(doc.para_bounds) or para in cued_paras:
+        return None
+    ps, pe = doc.para_bounds[para]
+    body = doc.text[ps:pe]
+    if len(body.split()) < 3:
+        return None
+    if first or body.lstrip()[:1] in _QUOTE_OPEN:
+        return ps, pe
+    outside = "".join(c for k, c in enumerate(body) if ps + k not in in_quote)
+    return (ps, pe) if _FIRST_PERSON_RE.search(outside) else None
+
+
+def block_events(doc, events, in_quote) -> list:
+    """Events for block quotes: the paragraphs after one that ends "X wrote:" / "the statement said:" are X's
+    words, paragraph after paragraph, until a paragraph has a cue of its own (the text says who speaks) or
+    stops reading as X's words (see ``_block_paragraph``); at most ``BLOCK_MAX_PARAS`` paragraphs."""
+    cues = {ev["cue"] for ev in events if ev.get("cue") is not None}
+    cued_paras = {doc.para_of(ev["content"][0]) for ev in events} | {doc.tok_para[c] for c in cues}
+    out = []
+    for para in range(len(doc.para_bounds) - 1):
+        cue = _block_intro_cue(doc, para, in_quote, cues)
+        if cue is None:
+            continue
+        sp = _speaker_of(doc, cue)
+        if not sp:
+            continue
+        for k in range(1, BLOCK_MAX_PARAS + 1):
+            span = _block_paragraph(doc, para + k, in_quote, cued_paras, k == 1)
+            if span is None:
+                break
+            ev = {"cue": cue.i, "cue_span": (cue.start, cue.end), "content": span, "block": True,
+                  "quotes": sorted({in_quote[c] for c in range(*span) if c in in_quote})}
+            ev.update(sp)
+            out.append(ev)
+    return out
+
+
+# ------------------------------------------------------------------ a document's authors
+# documents whose words the article may credit to the people who wrote or signed them
+AUTHORED_NOUNS = frozenset("letter statement petition memo email message note".split())
+_AUTHOR_VERBS = frozenset("write sign send issue release publish pen author circulate deliver submit".split())
+AUTHOR_MAX_PARAS = 6
+AUTHOR_MAX_WORDS = 8
+
+
+def _authored_noun(description):
+    """The authored-document noun heading a speaker description ("the letter" -> "letter"), else None."""
+    words = re.findall(r"[a-z]+", (description or "").lower())
+    for stop in ("from", "by", "signed", "written", "sent", "of", "which", "that"):
+        if stop in words[1:]:
+            words = words[:words.index(stop, 1)]
+    return words[-1] if words and words[-1] in AUTHORED_NOUNS else None
+
+
+def _author_phrase(doc, head):
+    """The authors' phrase headed by token ``head``: its subtree in the same sentence and paragraph without
+    relative clauses, or None when it is a pronoun, a document, too long or empty."""
+    toks = doc.toks
+    cut = set()
+    for k in doc.subtree(head):
+        if toks[k].dep in ("relcl", "acl", "appos") and k != head:
+            cut.update(doc.subtree(k))
+    sp = _speaker_from_tokens(doc, head, [k for k in doc.subtree(head) if k not in cut and
+                                          toks[k].sent == toks[head].sent])
+    if not sp or toks[head].pos == "PRON":
+        return None
+    words = [toks[k] for k in sp["tok_idxs"] if toks[k].pos != "PUNCT"]
+    if not words or len(words) > AUTHOR_MAX_WORDS or is_document_phrase(doc.text[sp["sp_start"]:sp["sp_end"]]):
+        return None
+    return sp
+
+
+def _authors_of_noun(doc, n):
+    """The authors an article gives the document noun at token ``n``: "a letter from X", "a letter signed /
+    written / sent by X", "X wrote / signed / sent a letter"; else None."""
+    toks = doc.toks
+    for c in doc.children.get(n, ()):
+        if toks[c].dep == "prep" and toks[c].text.lower() in ("from", "by"):
+            pobj = [o for o in doc.children.get(c, ()) if toks[o].dep == "pobj"]
+            if pobj:
+                return _author_phrase(doc, pobj[0])
+        if toks[c].dep in ("acl", "relcl") and toks[c].lemma.lower() in _AUTHOR_VERBS:
+            for a in doc.children.get(c, ()):
+                if toks[a].dep == "agent":
+                    pobj = [o for o in doc.children.get(a, ()) if toks[o].dep == "pobj"]
+                    if pobj:
+                        return _author_phrase(doc, pobj[0])
+    h = toks[toks[n].head]
+    if toks[n].dep == "dobj" and h.lemma.lower() in _AUTHOR_VERBS:
+        subj = [c for c in doc.children.get(h.i, ()) if toks[c].dep == "nsubj"]
+        if subj:
+            return _author_phrase(doc, subj[0])
+    return None
+
+
+def document_authors(doc, q, speaker_tokens):
+    """The authors of the document a quote's speaker names ("the letter", "a letter from the faculty"): a
+    dict (``sp_start``, ``sp_end``, ``head``) for the phrase, read in the speaker phrase itself or, for the
+    nearest earlier mention of the same kind of document within ``AUTHOR_MAX_PARAS`` paragraphs; else None."""
+    noun = _authored_noun(q.speaker_description)
+    if noun is None:
+        return None
+    toks = doc.toks
+    own = [k for k in speaker_tokens if toks[k].lemma.lower() == noun or toks[k].text.lower() == noun]
+    for k in own:
+        found = _authors_of_noun(doc, k)
+        if found:
+            return found
+    para = doc.para_of(q.start)
+    first = min(speaker_tokens) if speaker_tokens else len(toks)
+    for k in range(min(first, len(toks)) - 1, -1, -1):
+        if para - doc.tok_para[k] > AUTHOR_MAX_PARAS:
+            break
+        if toks[k].text.lower() == noun and toks[k].pos in ("NOUN", "PROPN"):
+            found = _authors_of_noun(doc, k)
+            if found:
+                return found
+    return None
