@@ -21,7 +21,8 @@ import re
 from collections import Counter, defaultdict
 
 from ..records import LocalEntity
-from .entities_mentions import _CALLSIGN, _WORD, _Doc, _is_orgish, _Mention, _raw_mentions
+from .entities_mentions import (_CALLSIGN, _DOTTED, _WORD, _Doc, _is_orgish, _Mention, _raw_mentions, is_confident_name,
+                                spelling_variants, variant_stands_alone)
 from .entities_names import (MALE_FEMALE, PERSON_NOUNS, SPEECH_LEMMAS, TITLES, acronym_of, content_tokens, fold,
                              head_tokens)
 
@@ -120,6 +121,8 @@ def _context(doc, m):
 
 
 def _key(surface: str, person_like: bool) -> tuple:
+    if _DOTTED.match(surface):
+        surface = surface.replace(" ", "")      # "U. S." is "U.S."
     return tuple(content_tokens(surface, person=person_like))
 
 
@@ -324,11 +327,39 @@ def _propagate(text, groups, mentions, doc):
         if len(owners) != 1:
             continue
         added += _claim_occurrences(text, alias, by_gid[next(iter(owners))], covered)
+    added += _claim_variants(text, groups, alias_owner, by_gid, covered)
     for head, owners in head_owner.items():
         if head in alias_owner:
             continue  # already a name of its own (or handled as an alias)
         target = max(owners.items(), key=lambda kv: (kv[1], -kv[0]))[0]
         added += _claim_occurrences(text, head, by_gid[target], covered, accept=_head_stands_alone)
+    return added
+
+
+def _claim_variants(text, groups, alias_owner, by_gid, covered) -> list:
+    """Step 4b: the other spellings of confident, unambiguous names ("ROBERT SMITH", "SMITH", "U. S.") become
+    mentions of the entity that owns the name, longest first, where they stand alone
+    (``variant_stands_alone``). Returns the mentions added."""
+    names_of, labels_of = defaultdict(set), defaultdict(list)
+    for g in groups:
+        r = _find(g)
+        names_of[r.gid].update(m.text for m in g.mentions)
+        labels_of[r.gid].extend(m.label for m in g.mentions)
+    wanted = {}
+    for alias, owners in alias_owner.items():
+        if len(owners) != 1:
+            continue
+        gid = next(iter(owners))
+        if not is_confident_name(alias, labels_of[gid], names_of[gid]):
+            continue
+        for v in spelling_variants(alias):
+            wanted.setdefault(v, set()).add(gid)
+    added = []
+    for v in sorted(wanted, key=lambda w: (-len(w), w)):
+        if len(wanted[v]) == 1 and v not in alias_owner:
+            added += _claim_occurrences(text, v, by_gid[next(iter(wanted[v]))], covered, accept=variant_stands_alone)
+    for m in added:
+        m.variant = True
     return added
 
 
@@ -442,7 +473,8 @@ def find_entities(article, ann) -> list:
         labels = Counter(m.label for m in ms)
         # the fullest name: most tokens, then most used, then first
         forms = Counter(m.text for m in ms)
-        name = max(forms, key=lambda f: (len(content_tokens(f)), forms[f], len(f),
+        spelled = {m.text for m in ms if not m.variant}
+        name = max(forms, key=lambda f: (f in spelled, len(content_tokens(f)), forms[f], len(f),
                                          -min(m.start for m in ms if m.text == f)))
         orgish = _is_orgish(name)
         if ev & {"age", "call_sign"}:

@@ -8,6 +8,7 @@ ending in an organisation word).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .entities_names import ORG_WORDS, SPEECH_LEMMAS, TITLES, fold, head_tokens, looks_like_name, tokens
 
@@ -25,13 +26,14 @@ _WORD = re.compile(r"[\w'’-]+")
 
 
 class _Mention:
-    __slots__ = ("start", "end", "text", "label", "group", "attrs", "evidence")
+    __slots__ = ("start", "end", "text", "label", "group", "attrs", "evidence", "variant")
 
     def __init__(self, start, end, text, label):
         self.start, self.end, self.text, self.label = start, end, text, label
         self.group = None
         self.attrs = {}
         self.evidence = set()
+        self.variant = False        # another spelling of a name found elsewhere ("ROBERT SMITH"): never the name
 
 
 def _clean_span(text: str, start: int, end: int):
@@ -310,3 +312,61 @@ def _propn_chunks(text, doc, found):
                     out.append(_Mention(s, e, text[s:e], "ORG"))
         i = j
     return out
+
+
+# ------------------------------------------------------------------ step 4b: other spellings of confident names
+_CONFIDENT_LABELS = {"PERSON", "ORG", "GPE"}
+_DOTTED = re.compile(r"^(?:[A-Z] ?\. ?){2,}$")
+_INITIALS_RUN = re.compile(r"(?<![\w.])(?:[A-Z] ?\. ?){1,}[A-Z] ?\.")
+_CAP_WORD = re.compile(r"[A-Z][\w'’-]*")
+
+
+def spelling_variants(name: str) -> list:
+    """Other spellings of ``name`` within one article, longest first: all capitals (a headline's "ROBERT
+    SMITH" for "Robert Smith"; three letters at least) and initials joined or tokenised apart ("U.S.",
+    "U. S.", "U . S ." for any one of them, also inside a longer name). ``name`` itself is not among them."""
+    out = set()
+    if any(ch.islower() for ch in name) and sum(ch.isalpha() for ch in name) >= 3:
+        out.add(name.upper())
+    run = _INITIALS_RUN.search(name)
+    if run:
+        letters = re.findall(r"[A-Z]", run.group(0))
+        rest = name[run.end():].lstrip()
+        for sep in (".", ". ", " . "):
+            initials = (sep.join(letters) + sep).rstrip()
+            out.add(name[:run.start()] + initials + (" " + rest if rest else ""))
+    out.discard(name)
+    return sorted(out, key=lambda v: (-len(v), v))
+
+
+def is_confident_name(name: str, labels, owner_names) -> bool:
+    """A name worth looking for in its other spellings: its entity is a person, an organisation or a place
+    (``labels``: the tagger's labels of the entity's mentions) and the name has two words or more, is a
+    dotted acronym ("U.S."), or is a short form of a multi-word name the entity owns (``owner_names``)."""
+    if not labels or Counter(labels).most_common(1)[0][0] not in _CONFIDENT_LABELS:
+        return False
+    if _DOTTED.match(name) or len(_WORD.findall(name)) >= 2:
+        return True
+    short = fold(name)
+    return any(short in tokens(n) for n in owner_names if len(_WORD.findall(n)) >= 2)
+
+
+def variant_stands_alone(text: str, s: int, e: int) -> bool:
+    """The variant at ``text[s:e]`` is a name of its own: not inside a longer, different name (no capitalised
+    word glued before or after it on the same line, "Smith College" is not "Smith", unless the line is all
+    capitals, a headline, where every word is), and a one-word variant is not a common word the article
+    writes in lower case ("WILL" is not "Will" when the text says "will")."""
+    word = text[s:e]
+    if " " not in word and "." not in word and re.search(r"(?<![\w'’-])" + re.escape(word.lower()) + r"(?![\w-])",
+                                                      text):
+        return False
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", e)
+    line = text[ls: le if le >= 0 else len(text)]
+    if not any(ch.islower() for ch in line):
+        return True
+    before = re.search(r"([\w'’.-]+)[ \t]*$", text[ls:s])
+    if before and _CAP_WORD.fullmatch(before.group(1)) and fold(before.group(1)) not in ("the", "a"):
+        return False        # "Smith" in "Acme Smith"; "Dr. Smith" and "Police. Smith" end in a period
+    after = re.match(r"[ \t]*([\w'’-]+)", text[e:le if le >= 0 else len(text)])
+    return not (after and _CAP_WORD.fullmatch(after.group(1)))
