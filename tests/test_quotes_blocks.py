@@ -102,3 +102,17 @@ The letter says the tuition increase will drive away students from poor families
     art, ann, ents, quotes = run(text)
     claims = find_claims(art, ann, ents, quotes)
     assert next(c for c in claims if "tuition" in c.text).attribution == "document"
+
+
+def test_a_released_statement_introduces_a_block():
+    text = """The Harbor Shipping Company released a statement:
+
+The delay was caused by a storm off the coast and not by any fault of our crews.
+
+Repairs to the dock are expected to take two weeks.
+"""
+    _, _, ents, quotes = run(text)
+    q = quote_of(text, quotes, "caused by a storm")
+    assert q is not None and q.speaker_entity is not None
+    assert "Harbor Shipping" in next(e.name for e in ents if e.local_id == q.speaker_entity)
+    assert quote_of(text, quotes, "Repairs to the dock") is None

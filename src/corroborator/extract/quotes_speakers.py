@@ -287,7 +287,7 @@ _QUOTE_OPEN = "“\"«„"
 
 
 def _block_intro_cue(doc, para, in_quote, cues):
-    """The speech verb of a paragraph that ends with a colon and introduces what follows ("In a letter to the
+    """The speech verb (or "released a statement") of a paragraph that ends with a colon and introduces what follows ("In a letter to the
     mayor, the residents wrote:"), when its last sentence has one outside quotation marks and it is not
     already a cue with content of its own; else None."""
     ps, pe = doc.para_bounds[para]
@@ -303,9 +303,17 @@ def _block_intro_cue(doc, para, in_quote, cues):
             break
         if t.i in cues:
             return None
-        if t.pos in ("VERB", "AUX") and (t.lemma.lower() in SPEECH_VERBS or t.lemma.lower() == "read"):
+        if t.pos in ("VERB", "AUX") and (t.lemma.lower() in SPEECH_VERBS or t.lemma.lower() == "read" or
+                                         _issues_document(doc, t)):
             return t
     return None
+
+
+def _issues_document(doc, t):
+    """ "The company released a statement:" / "the residents sent a letter:": a verb of writing or sending
+    whose object is a letter or a statement."""
+    return t.lemma.lower() in _AUTHOR_VERBS and any(
+        doc.toks[c].dep == "dobj" and doc.toks[c].lemma.lower() in AUTHORED_NOUNS for c in doc.children.get(t.i, ()))
 
 
 def _block_paragraph(doc, para, in_quote, cued_paras, first):
