@@ -7,7 +7,8 @@ import pytest
 
 from corroborator.annotate import annotate
 from corroborator.extract.entities import find_entities
-from corroborator.extract.entities_mentions import is_confident_name, spelling_variants, variant_stands_alone
+from corroborator.extract.entities_mentions import (is_confident_name, person_surnames, spelling_variants,
+                                                   variant_stands_alone)
 from corroborator.records import Article
 
 
@@ -42,8 +43,17 @@ def test_confident_names_are_long_dotted_or_owned_short_forms_of_people_organisa
     assert is_confident_name("Orla Mventi", ["PERSON"], {"Orla Mventi"})
     assert is_confident_name("U.S.", ["GPE"], {"U.S."})
     assert is_confident_name("Mventi", ["PERSON", "PERSON"], {"Orla Mventi", "Mventi"})
-    assert not is_confident_name("Mventi", ["PERSON"], {"Mventi"})            # nothing longer owns it
+    assert not is_confident_name("Mventi", ["PERSON"], {"Mventi"})            # found once, nothing longer owns it
+    assert is_confident_name("Quellport", ["GPE", "GPE"], {"Quellport"})      # found twice as one kind
+    assert not is_confident_name("Quellport", ["GPE", "ORG"], {"Quellport"})
     assert not is_confident_name("Brask Cup", ["EVENT"], {"Brask Cup"})        # not a person, group or place
+
+
+def test_person_surnames():
+    assert person_surnames({"Jermo Tallant"}) == {"Tallant", "TALLANT"}
+    assert person_surnames({"Tallant", "Dr. Jermo Tallant"}) == {"Tallant", "TALLANT"}
+    assert person_surnames({"Jermo Tallant Jr."}) == set()
+    assert person_surnames({"Jermo Tallant's"}) == set()
 
 
 def test_a_variant_inside_a_longer_capitalised_name_does_not_stand_alone():
@@ -60,6 +70,28 @@ def test_a_one_word_variant_the_article_writes_in_lower_case_is_a_common_word():
     text = "MAYOR WILL VOTE\nThe council will vote on Friday, said Ada Will."
     s = text.index("WILL")
     assert not variant_stands_alone(text, s, s + 4)
+    text = "http://example.org/will-vote\nMAYOR WILL VOTE\nThe council met Ada Will."
+    s = text.index("WILL")
+    assert variant_stands_alone(text, s, s + 4)            # a web address is not the article's words
+
+
+def test_a_surname_alone_joins_the_one_person_who_has_it_but_not_inside_another_name():
+    text = ("Jermo Tallant, 41, was charged on Monday with the robbery of a Quellport bank. "
+            "Police said Tallant had been arrested at his home. "
+            "Staff at Tallant Hardware said they did not know him.")
+    ents = _entities(text)
+    person = _owner(ents, text, "Jermo Tallant")
+    assert len(person) == 1 and person[0].type == "PERSON"
+    assert _owner(ents, text, "Tallant", nth=1) == person           # "Police said Tallant had"
+    assert _owner(ents, text, "Tallant", nth=2) != person           # "Tallant Hardware"
+
+
+def test_a_surname_two_people_share_joins_neither():
+    text = ("TALLANT SHOP CLOSES IN QUELLPORT\n"
+            "Jermo Tallant and Ivet Tallant ran the shop together in Quellport for twenty years.")
+    ents = _entities(text)
+    assert len(_owner(ents, text, "Jermo Tallant")) == 1 and len(_owner(ents, text, "Ivet Tallant")) == 1
+    assert not _owner(ents, text, "TALLANT")
 
 
 # ------------------------------------------------------------------ in an article

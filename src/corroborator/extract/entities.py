@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 
 from ..records import LocalEntity
 from .entities_mentions import (_CALLSIGN, _DOTTED, _WORD, _Doc, _is_orgish, _Mention, _raw_mentions, is_confident_name,
-                                spelling_variants, variant_stands_alone)
+                                person_surnames, spelling_variants, variant_stands_alone)
 from .entities_names import (MALE_FEMALE, PERSON_NOUNS, SPEECH_LEMMAS, TITLES, acronym_of, content_tokens, fold,
                              head_tokens)
 
@@ -354,6 +354,10 @@ def _claim_variants(text, groups, alias_owner, by_gid, covered) -> list:
             continue
         for v in spelling_variants(alias):
             wanted.setdefault(v, set()).add(gid)
+    for gid, names in names_of.items():
+        if Counter(labels_of[gid]).most_common(1)[0][0] == "PERSON":
+            for v in person_surnames(names):       # "Timmons" after "Jermayne Timmons"
+                wanted.setdefault(v, set()).add(gid)
     added = []
     for v in sorted(wanted, key=lambda w: (-len(w), w)):
         if len(wanted[v]) == 1 and v not in alias_owner:

@@ -347,8 +347,26 @@ def is_confident_name(name: str, labels, owner_names) -> bool:
         return False
     if _DOTTED.match(name) or len(_WORD.findall(name)) >= 2:
         return True
+    if len(labels) >= 2 and len(set(labels)) == 1:
+        return True         # one word the tagger found twice, as the same kind
     short = fold(name)
     return any(short in tokens(n) for n in owner_names if len(_WORD.findall(n)) >= 2)
+
+
+def person_surnames(names) -> set:
+    """The surnames of a person's full names (``names``: the entity's mentions' texts), as written and in
+    capitals: "Timmons", "TIMMONS" for "Jermayne Timmons"; titles and initials are not surnames."""
+    out = set()
+    for n in names:
+        words = _WORD.findall(n)
+        if len(words) < 2:
+            continue
+        last = words[-1]
+        if (last[0].isupper() and len(last) >= 3 and any(ch.islower() for ch in last)
+                and fold(last).rstrip(".") not in TITLES and not last.endswith(("'s", "’s"))):
+            out.add(last)
+            out.update(spelling_variants(last))
+    return out
 
 
 def variant_stands_alone(text: str, s: int, e: int) -> bool:
@@ -357,8 +375,7 @@ def variant_stands_alone(text: str, s: int, e: int) -> bool:
     capitals, a headline, where every word is), and a one-word variant is not a common word the article
     writes in lower case ("WILL" is not "Will" when the text says "will")."""
     word = text[s:e]
-    if " " not in word and "." not in word and re.search(r"(?<![\w'’-])" + re.escape(word.lower()) + r"(?![\w-])",
-                                                      text):
+    if " " not in word and "." not in word and word.lower() in _lower_case_words(text):
         return False
     ls = text.rfind("\n", 0, s) + 1
     le = text.find("\n", e)
