@@ -225,7 +225,7 @@ def group_cv(stories, analyses, recs, thr):
     from corroborator.link import samefact
     from corroborator.pipeline import link_and_assess
     totals = {}
-    shipped = samefact.MODEL_PATH
+    shipped = (samefact.MODEL, samefact.MODEL_SHA256)
     with tempfile.TemporaryDirectory() as tmp:
         for k, st in enumerate(stories):
             Xtr = np.vstack([r[2] for i, r in enumerate(recs) if i != k and len(r[2])])
@@ -234,7 +234,10 @@ def group_cv(stories, analyses, recs, thr):
             m.update({"link_threshold": thr, "related_threshold": RELATED})
             path = pathlib.Path(tmp) / f"m{k}.json"
             path.write_text(json.dumps(m), encoding="utf-8")
-            samefact.MODEL_PATH = path
+            # the pipeline loads the configured model: point the configuration at this fold's (absolute path,
+            # no digest to check), then restore it
+            samefact.MODEL, samefact.MODEL_SHA256 = str(path), None
+            assert samefact.model()["bias"] == m["bias"], "the fold's model is not the one the pipeline uses"
             sub = {d.path: analyses[d.path] for d in st.docs.values() if d.path in analyses}
             res = link_and_assess(list(sub.values()), details=True)
             linked = dict(zip(("stories", "entities", "entity_map", "derivations", "groups", "timeline",
@@ -243,7 +246,7 @@ def group_cv(stories, analyses, recs, thr):
             sc = facts_eval.Scorer([st], sub, linked)
             for name, v in _counts(sc).items():
                 totals[name] = totals.get(name, 0) + v
-        samefact.MODEL_PATH = shipped
+        samefact.MODEL, samefact.MODEL_SHA256 = shipped
     t = totals
     p = t["tp"] / t["pred"] if t["pred"] else 0.0
     r = t["tp"] / t["gold"] if t["gold"] else 0.0
