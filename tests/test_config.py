@@ -18,7 +18,8 @@ EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 def test_every_key_is_documented_and_is_a_constant_of_its_module():
     declared = config.declared()
     assert {"clean.lines", "link.claims", "link.stories", "link.samefact"} <= set(declared)
-    assert len(declared["link.claims"]) >= 18 and len(declared["link.stories"]) >= 12
+    # link.claims: the issue counted 18 constants; two (threshold_one_way, clear_margin) died with the old linker
+    assert len(declared["link.claims"]) >= 17 and len(declared["link.stories"]) >= 12
     for sec, keys in declared.items():
         mod = importlib.import_module(f"corroborator.{sec}")
         for key, item in keys.items():

@@ -194,6 +194,8 @@ def find_conflicts(members, art, outlet_of, unit_of, entity_map, confident=None)
 def _by_value(found, members, outlet_of) -> list:
     """One record per disagreeing pair of figures in the group, naming every outlet that gives each figure
     ("Harbour Post: up to 2.4 million; Daily Ledger, Quay Radio: 2.3 million")."""
+    if not any(f.kind == "quantity" and f.values for f in found):
+        return found
     said = {}
     for aid, c in members:
         for q in c.quantities:

@@ -94,11 +94,16 @@ def _offices_held(text, entity) -> set:
     return held
 
 
-def _by_office(quote, office, people, text) -> int | None:
-    """The one person named before ``quote`` who holds ``office``."""
+def _by_office(quote, office, people, text, held) -> int | None:
+    """The one person named before ``quote`` who holds ``office`` (``held``: each person's offices, read once)."""
     words = OFFICES[office]
-    found = {e.local_id for e in people
-             if any(s < quote.start for s, _ in e.mentions) and _offices_held(text, e) & words}
+    found = set()
+    for e in people:
+        if any(s < quote.start for s, _ in e.mentions):
+            if e.local_id not in held:
+                held[e.local_id] = _offices_held(text, e)
+            if held[e.local_id] & words:
+                found.add(e.local_id)
     return found.pop() if len(found) == 1 else None
 
 
@@ -121,13 +126,14 @@ def resolve_speakers(article, entities, quotes) -> None:
     text = article.text
     people = [e for e in entities if e.type == "PERSON"]
     named = [q for q in quotes if q.speaker_entity is not None]
+    held: dict = {}
     for q in sorted(quotes, key=lambda q: q.start):
         if q.speaker_entity is not None or not q.speaker_description:
             continue
         desc = " ".join(q.speaker_description.split())
         office = _office_of(desc)
         if office is not None:
-            q.speaker_entity = _by_office(q, office, people, text)
+            q.speaker_entity = _by_office(q, office, people, text, held)
         elif desc.lower() in _PRONOUNS:
             q.speaker_entity = _by_pronoun(q, named, text)
         else:

@@ -20,14 +20,12 @@ aligns and the difference is reported as a conflict by ``assess``.
 
 The embeddings are first centred on the story (the story's mean claim vector, which every claim shares,
 is subtracted), and content words are weighted by their rarity within the story, so that two claims about
-the story's subject are not a match for that alone. Each claim is linked to its best counterpart in every
-other article of the story when the choice is mutual and the score reaches ``THRESHOLD``, or when the
-score reaches ``THRESHOLD_ONE_WAY``, or when the score reaches ``THRESHOLD`` and the choice is clear (the
-claim's best counterpart beats its second best by ``CLEAR_MARGIN``, where a runner-up that shares an anchor
-figure with the claim does not compete, since it joins the claim's group anyway: one claim of A may restate a
-fact that B states in two sentences, and the other sentence's own best may lie elsewhere); linked claims form
-groups, strongest link first, and a link that would put more than ``MAX_PER_ARTICLE`` claims of one article in
-one group is refused (unchecked, links chain: on 20-article stories one group gathered most of the story).
+the story's subject are not a match for that alone. This base score is not the decision: with the pair's
+other features it goes to the fitted same-fact model (``samefact``), whose probability decides. Pairs at the
+model's link threshold join groups strongest first; a join happens only when every pair of claims of two
+articles it would bring together scores at least the related threshold (no chaining of topics), figures
+that all disagree by far veto a link, and no group holds more than ``MAX_PER_ARTICLE`` claims of one
+article. Weaker matches above the related threshold are listed as ``related`` groups.
 
 Quantity anchors: a distinctive figure is strong evidence of one fact even when the sentences are worded
 apart ("the brigade numbers in the hundreds" / "an estimated several hundred are deployed near Dorvik").
@@ -63,7 +61,6 @@ from .claims_text import (STOPWORDS, content_stems, content_words, hashed_vector
 # tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
 _C = config.section("link.claims")
 THRESHOLD = _C["threshold"]
-THRESHOLD_ONE_WAY = _C["threshold_one_way"]
 CENTER_SHRINK = _C["center_shrink"]
 LEX_WEIGHT = _C["lex_weight"]
 ENT_WEIGHT = _C["ent_weight"]
@@ -75,7 +72,6 @@ QTY_NEAR_PENALTY = _C["qty_near_penalty"]
 QTY_NEAR_RATIO = _C["qty_near_ratio"]
 TIME_MATCH_BONUS = _C["time_match_bonus"]
 TIME_MISMATCH_PENALTY = _C["time_mismatch_penalty"]
-CLEAR_MARGIN = _C["clear_margin"]
 ANCHOR_MIN_VALUE = _C["anchor_min_value"]
 ANCHOR_MAX_CLAIMS = _C["anchor_max_claims"]
 ANCHOR_MIN_SCORE = _C["anchor_min_score"]
