@@ -18,14 +18,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import config
 from ..link.claims import counted_words
 from ..link.claims_compat import comparable_quantities, quantity_mismatches, ratio, time_mismatch, unit_key
 from ..link.claims_text import content_words, normalize_text, words
 
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("assess.conflicts")
+# a negated claim denies an affirmative one sharing at least this share of its content words (of the shorter)
+NEGATED_MODALITY_OVERLAP = _C["negated_modality_overlap"]
+# two exact figures of one unit this close (ratio), with no equal counterpart, are one figure misreported
+NEAR_EXACT = _C["near_exact"]
+
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "denied", "denies", "deny", "neither", "nor",
              "without", "rejected", "rejects", "reject", "disputed", "disputes", "dispute", "dismissed", "dismisses",
              "refuted", "refutes"}
-NEGATED_MODALITY_OVERLAP = 0.4   # ... and when one claim's modality is ``negated``
 
 
 @dataclass
@@ -230,9 +237,6 @@ def _pair_conflicts(ca, cb, oa, ob, units, seen, aa, ab, entity_map) -> list:
 
 def _exact(q) -> bool:
     return q.value is not None and q.low is None and q.high is None and not q.approximate
-
-
-NEAR_EXACT = 1.25   # two exact figures of one unit this close, with no equal counterpart, are one figure misreported
 
 
 def _quantity_conflicts(ca, cb, oa, ob, units, seen, pair) -> list:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 
+from .. import config
 from ..records import Dispute
 from .status import source_key
 
-MIN_SCORE = 0.20
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("assess.disputes")
+MIN_SCORE = _C["min_score"]
+
 _REBUTTAL = re.compile(
     r"\b(?:hoax|fabricat\w*|nonsense|false(?:hood)?s?|untrue|not true|lie[sd]?|lying|baseless|bogus|ridiculous|"
     r"absurd|inaccurate|misleading|wrong|deni(?:ed|es)|deny(?:ing)?|reject(?:ed|s)?|dismiss(?:ed|es)?|"

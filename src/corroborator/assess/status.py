@@ -16,10 +16,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+from .. import config
 from ..records import Conflict
 from ..unionfind import find_root
 from .conflicts import find_conflicts
 
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("assess.status")
+OUTLET_VOICES = _C["outlet_voices"]   # the outlet states it (in its own words, or from a document it cites)
 
 UNKNOWN = "unknown source"
 _UNKNOWN_PREFIX = "unknown:"
@@ -94,9 +98,6 @@ def source_key(claim, article_id, entity_map):
         if claim.attribution == "anonymous":
             return ("speaker", f"anon:{article_id}:{claim.id}")
     return None
-
-
-OUTLET_VOICES = ("outlet", "document")   # the outlet states it (in its own words, or from a document it cites)
 
 
 def assess_groups(groups, analyses, derivations, entity_map, units: Units | None = None) -> None:

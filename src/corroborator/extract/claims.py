@@ -23,11 +23,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from .. import config
 from ..ids import make_id
 from ..records import Claim
 from .quotes_lexicon import (HEDGE_RE, SPEECH_VERBS, UNVERIFIED_RE, description_key, is_document_phrase)
 
-MIN_WORDS = 4
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("extract.claims")
+MIN_WORDS = _C["min_words"]
+FRAME_MAX_SPEAKER_WORDS = _C["frame_max_speaker_words"]
+QUOTE_COVER_CLAIM = _C["quote_cover_claim"]
+QUOTE_COVER_QUOTE = _C["quote_cover_quote"]
+
 NEG_DETS = {"no", "none", "neither", "nor", "never", "nobody", "nothing"}
 DENIAL_LEMMAS = {"deny", "refute", "dismiss", "reject"}
 DOC_ACCORDING_RE = re.compile(
@@ -74,7 +81,6 @@ def _pieces(text, ann, headings):
 _FRAME_FILLER = re.compile(r"(?:[\W_]|\b(?:that|also|has|had|then|later|further|again|once)\b)*", re.I)
 _EDGE_OPEN = "\"\u201c\u2018'\u00ab"
 _EDGE_CLOSE = "\"\u201d\u2019'\u00bb,;:"
-FRAME_MAX_SPEAKER_WORDS = 4
 
 
 def _trim_frame(text, s, e, q, toks):
@@ -131,13 +137,15 @@ def _overlap(a, b, c, d):
 
 
 def _quote_for(s, e, quotes):
-    """The quote a claim rests on: the one whose content covers most of it, or whose cue lies in it."""
+    """The quote a claim rests on: of the quotes overlapping it whose content covers ``QUOTE_COVER_CLAIM`` of
+    the claim, or lies ``QUOTE_COVER_QUOTE`` inside it, or whose cue lies in it, the one overlapping it most."""
     best, best_ov = None, 0
     n = e - s
     for q in quotes:
         ov = _overlap(s, e, q.start, q.end)
         cue_in = q.cue_start is not None and s <= q.cue_start < e
-        if ov >= 0.4 * n or (cue_in and ov > 0) or (ov >= 0.8 * (q.end - q.start) and ov > 0):
+        if (ov >= QUOTE_COVER_CLAIM * n or (cue_in and ov > 0)
+                or (ov >= QUOTE_COVER_QUOTE * (q.end - q.start) and ov > 0)):
             if ov > best_ov:
                 best, best_ov = q, ov
     return best

@@ -7,6 +7,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .. import config
+
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("extract.entities_names")
+INFLECTION_MIN_LEN = _C["inflection_min_len"]
+SHORTENED_MAX_EXTRA = _C["shortened_max_extra"]
+SPELLING_MIN_LEN = _C["spelling_min_len"]
+SPELLING_EDITS = _C["spelling_edits"]
+SPELLING_LONG_LEN = _C["spelling_long_len"]
+SPELLING_LONG_EDITS = _C["spelling_long_edits"]
+
 # function words inside names ("Freedom of Russia Legion", "Bank of England")
 STOP = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "von", "van", "der", "den", "al", "el",
         "in", "on", "at", "a", "an", "&", "to"}
@@ -173,7 +184,8 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 
 def token_match(a: str, b: str, person: bool = False) -> str | None:
-    """How two name tokens agree: "same", "inflection", "spelling" or None."""
+    """How two name tokens agree: "same", "inflection" (not for persons: one a stem or a shortening of the
+    other, "Russia"/"Russian", "Free"/"Freedom"), "spelling" (a few edits: one, two in a long token) or None."""
     if a == b:
         return "same"
     a2, b2 = a.replace(".", ""), b.replace(".", "")
@@ -181,11 +193,13 @@ def token_match(a: str, b: str, person: bool = False) -> str | None:
         return "same"
     n = min(len(a2), len(b2))
     if not person:
-        if n >= 4 and stem(a2) == stem(b2):
+        if n >= INFLECTION_MIN_LEN and stem(a2) == stem(b2):
             return "inflection"
-        if n >= 4 and (a2.startswith(b2) or b2.startswith(a2)) and abs(len(a2) - len(b2)) <= 3:
+        if (n >= INFLECTION_MIN_LEN and (a2.startswith(b2) or b2.startswith(a2))
+                and abs(len(a2) - len(b2)) <= SHORTENED_MAX_EXTRA):
             return "inflection"
-    if n >= 5 and edit_distance(a2, b2, 2) <= (2 if n >= 8 else 1):
+    if n >= SPELLING_MIN_LEN and edit_distance(a2, b2, max(SPELLING_EDITS, SPELLING_LONG_EDITS)) <= (
+            SPELLING_LONG_EDITS if n >= SPELLING_LONG_LEN else SPELLING_EDITS):
         return "spelling"
     return None
 

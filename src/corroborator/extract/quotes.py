@@ -26,12 +26,21 @@ import dataclasses
 import re
 from collections import defaultdict
 
+from .. import config
 from ..ids import make_id
 from ..records import Quote
 from .quotes_lexicon import (CLAIM_NOUNS, DOUBLE_CLOSE, DOUBLE_OPEN, RAISE_VERBS, SPEECH_VERBS,
                              STATEMENT_NOUNS, WEAK_SPEECH)
 from .quotes_speakers import (SUBJ_DEPS, _speaker_from_tokens, _speaker_of, _SpeakerState, block_events,
                               document_authors)
+
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("extract.quotes")
+OWNER_MAX_PARAS = _C["owner_max_paras"]
+CUE_AFTER_CHARS = _C["cue_after_chars"]
+CUE_AFTER_TOKENS = _C["cue_after_tokens"]
+CUE_BEFORE_CHARS = _C["cue_before_chars"]
+CUE_BEFORE_TOKENS = _C["cue_before_tokens"]
 
 CONTENT_DEPS = ("ccomp",)
 PUNCT_STRIP = " \t\n,;:—–-"
@@ -303,7 +312,6 @@ _OWNED_DOC_RE = re.compile(r"\b(?:in|by|through)\s+(?:a|an|the|his|her|their|its
                            % "|".join(sorted(STATEMENT_NOUNS)), re.I)
 _DEFINITE_DOC_RE = re.compile(r"^(?:the|this|that|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?(%s)$"
                               % "|".join(sorted(STATEMENT_NOUNS)), re.I)
-OWNER_MAX_PARAS = 3
 
 
 def _document_owner(doc, q, earlier):
@@ -524,11 +532,13 @@ def _according_event(doc, t):
 
 
 def _adjacent_cue(doc, text, a, b, in_quote):
-    """A speech verb right after a quotation ("...," he said) or right before it ("X said:")."""
+    """A speech verb right after a quotation ("...," he said: among its first ``CUE_AFTER_TOKENS`` tokens within
+    ``CUE_AFTER_CHARS`` characters) or right before it ("X said:": among the last ``CUE_BEFORE_TOKENS`` tokens of
+    the ``CUE_BEFORE_CHARS`` characters before it, on its line)."""
     toks = doc.toks
     # after: tokens starting after b, same paragraph, before the next sentence end / quotation
-    after = [t for t in toks if b <= t.start < b + 160]
-    for t in after[:10]:
+    after = [t for t in toks if b <= t.start < b + CUE_AFTER_CHARS]
+    for t in after[:CUE_AFTER_TOKENS]:
         if "\n" in text[b:t.start] or t.start in in_quote:
             break
         if _is_speech_verb(t):
@@ -536,12 +546,12 @@ def _adjacent_cue(doc, text, a, b, in_quote):
         if t.text in (".", "!", "?") or (t.text == ";"):
             break
     # before: the lead-in ends with ":" or "," right before the quotation
-    lead = text[max(0, a - 200):a]
+    lead = text[max(0, a - CUE_BEFORE_CHARS):a]
     if "\n" in lead:
         lead = lead[lead.rfind("\n") + 1:]
     if re.search(r"[:,]\s*$", lead) or re.search(r"\b(?:said|says|told|added|declared|stated|wrote)\s*$", lead):
         before = [t for t in toks if a - len(lead) <= t.start < a and t.start not in in_quote]
-        for t in reversed(before[-12:]):
+        for t in reversed(before[-CUE_BEFORE_TOKENS:]):
             if t.text in (".", "!", "?") and t.end < a - 2:
                 break
             if _is_speech_verb(t) or _infinitive_cue(doc, t):

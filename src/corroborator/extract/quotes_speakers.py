@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import re
 
+from .. import config
 from ..records import LocalEntity
 from .quotes_lexicon import (AGE_APPOS_RE, CALL_SIGN_RE, ORG_WORDS, PERSON_NOUNS, PRONOUNS_GROUP, PRONOUNS_PERSON,
                              SPEECH_VERBS, is_document_phrase)
+
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("extract.quotes_speakers")
+LONG_SUBJECT_TOKENS = _C["long_subject_tokens"]
+GROUP_PRONOUN_REACH = _C["group_pronoun_reach"]
+BLOCK_MAX_PARAS = _C["block_max_paras"]
+AUTHOR_MAX_PARAS = _C["author_max_paras"]
+AUTHOR_MAX_WORDS = _C["author_max_words"]
 
 SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 
@@ -72,7 +81,7 @@ def _speaker_from_tokens(doc, head, idxs):
     toks = doc.toks
     idxs = doc.same_para(idxs, head)
     idxs = [k for k in idxs if toks[k].pos not in ("SPACE",)]
-    if len(idxs) > 18:   # cut relative clauses off long subjects
+    if len(idxs) > LONG_SUBJECT_TOKENS:   # cut relative clauses off long subjects
         cut = set()
         for k in idxs:
             if toks[k].dep in ("relcl", "acl") and toks[k].head in idxs:
@@ -133,7 +142,7 @@ class _SpeakerState:
             self.history.append((s, out.get("entity"), out.get("description")))
             return out
         if htok.pos == "PRON" and low in PRONOUNS_GROUP and e - s <= len(htok.text) + 1:
-            if self.history and s - self.history[-1][0] < 600:
+            if self.history and s - self.history[-1][0] < GROUP_PRONOUN_REACH:
                 _, lid, desc = self.history[-1]
                 out["entity"], out["description"] = lid, desc
             self.history.append((s, out.get("entity"), out.get("description")))
@@ -281,7 +290,6 @@ def _org_like(name):
 
 
 # ------------------------------------------------------------------ block quotes
-BLOCK_MAX_PARAS = 8
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me|ours)\b")
 _QUOTE_OPEN = "“\"«„"
 
@@ -361,8 +369,6 @@ def block_events(doc, events, in_quote) -> list:
 # documents whose words the article may credit to the people who wrote or signed them
 AUTHORED_NOUNS = frozenset("letter statement petition memo email message note".split())
 _AUTHOR_VERBS = frozenset("write sign send issue release publish pen author circulate deliver submit".split())
-AUTHOR_MAX_PARAS = 6
-AUTHOR_MAX_WORDS = 8
 
 
 def _authored_noun(description):

@@ -19,6 +19,12 @@ from __future__ import annotations
 
 import re
 
+from .. import config
+
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("extract.speakers")
+PRONOUN_REACH = _C["pronoun_reach"]   # paragraphs back to look for the named speaker a pronoun continues
+
 # an office (as a speaker's description names it) -> the offices, titles and apposition words that hold it
 OFFICES = {
     "governor": {"governor", "gov"},
@@ -48,7 +54,6 @@ _PRONOUNS = {"he", "she", "him", "her"}
 _INDEFINITE = re.compile(r"^(?:an?|one|two|three|several|some|many|other|another|no)\b", re.I)
 _TITLE_BEFORE = re.compile(r"(?:^|[\s(\"'\u201c])([A-Za-z]+)\.?\s+$")     # the word right before a name
 _APPOSITION = re.compile(r"^\s*,\s+(?:the|a|an)?\s*(?:[\w.'\u2019-]+\s+){0,4}?([a-z]+)\b")
-PRONOUN_REACH = 2       # paragraphs back to look for the named speaker a pronoun continues
 
 
 def _office_of(description) -> str | None:

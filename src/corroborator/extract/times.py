@@ -33,10 +33,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import config
 from ..records import TimeExpr
 from .times_grammar import DAY, DAY_MONTH_YEAR, ISO_DATE, MONTH, MONTH_DAY_YEAR, MONTH_NUM, NUMERIC_DATE, YEAR
 from .times_resolve import resolve
 from .times_tense import TokenTense, lexical_tense
+
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("extract.times")
+DAY_REACH = _C["day_reach"]
 
 _WEEKDAY_FULL = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _WD_PREFIX = r"(?:" + _WEEKDAY_FULL + r"[^\S\n]?,?[^\S\n])?"   # "Friday, June 16"; never across a line
@@ -189,9 +194,11 @@ def _needs_day(m):
 _SENTENCE_BREAK = re.compile(r"[!?\n]|\.\s+[A-Z\"“]|\s\.\s")
 
 
-def _day_beside(out, k, text, floating, reach=80):
+def _day_beside(out, k, text, floating, reach=None):
     """The value of the nearest expression giving a day, in the same sentence as ``out[k]``, if any.
-    ``out`` is in text order, so only the neighbours within ``reach`` characters are looked at."""
+    ``out`` is in text order, so only the neighbours within ``reach`` characters (default ``DAY_REACH``) are
+    looked at."""
+    reach = DAY_REACH if reach is None else reach
     me, best, best_d = out[k], None, None
     for step in (-1, 1):
         j = k + step

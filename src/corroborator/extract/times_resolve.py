@@ -10,8 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import config
 from .times_grammar import MONTH_NUM, WEEKDAY_NUM
 from .times_tense import FUTURE, PAST
+
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("extract.times_resolve")
+NEAREST_AHEAD_MONTHS = _C["nearest_ahead_months"]
+NEAREST_BACK_MONTHS = _C["nearest_back_months"]
 
 _SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -32,8 +38,9 @@ def _year_for(month, day, ref, mod, nearest=False, tense=None):
 
     With a modifier ("next", "last", "this") it decides. Else the tense of the clause: past, the latest such
     month (day) on or before ``ref``; future, the next on or after it. Without either: the latest not after
-    ``ref``; with ``nearest`` (the publication date is known), a month less than half a year ahead is read in
-    the future ("the vote in November" in October) and one more than seven months back as the coming one.
+    ``ref``; with ``nearest`` (the publication date is known), a month less than ``NEAREST_AHEAD_MONTHS`` ahead
+    is read in the future ("the vote in November" in October) and one more than ``NEAREST_BACK_MONTHS`` back as
+    the coming one (a month counted as 31 days).
     """
     key, rkey = (month, day or 0), (ref.month, ref.day if day else 0)
     mod = (mod or "").strip().lower()
@@ -48,10 +55,10 @@ def _year_for(month, day, ref, mod, nearest=False, tense=None):
     if tense == FUTURE:
         return ref.year if key >= rkey else ref.year + 1
     if key <= rkey:
-        if nearest and (rkey[0] - key[0]) * 31 + rkey[1] - key[1] > 7 * 31:
+        if nearest and (rkey[0] - key[0]) * 31 + rkey[1] - key[1] > NEAREST_BACK_MONTHS * 31:
             return ref.year + 1           # "January" in a December article: the coming one
         return ref.year
-    if nearest and (key[0] - rkey[0]) * 31 + key[1] - rkey[1] < 5 * 31:
+    if nearest and (key[0] - rkey[0]) * 31 + key[1] - rkey[1] < NEAREST_AHEAD_MONTHS * 31:
         return ref.year
     return ref.year - 1
 

@@ -16,6 +16,14 @@ from __future__ import annotations
 import bisect
 import re
 
+from .. import config
+
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("extract.times_tense")
+LEXICAL_WINDOW = _C["lexical_window"]
+AFTER_COST = _C["after_cost"]
+CLAUSE_COST = _C["clause_cost"]
+
 PAST, FUTURE = "past", "future"
 
 _FUTURE_MODALS = {"will", "shall", "'ll", "’ll", "wo", "can", "could", "may", "might", "must", "should",
@@ -140,8 +148,11 @@ _PAST_WORDS = re.compile(r"\b(?:" + _IRREGULAR_PAST + r"|(?:has|have|had)\s(?:\w
 _CLAUSE_STOP = re.compile(r"[!?;:\n\"“”]|\.(?=\s+[A-Z\"“(])|\s\.\s|\.$")
 
 
-def lexical_tense(text, start, end, window=120):
-    """Tense from the words of the clause around ``text[start:end]``: the verb cue nearest the span."""
+def lexical_tense(text, start, end, window=None):
+    """Tense from the words of the clause around ``text[start:end]`` (at most ``window`` characters each side,
+    default ``LEXICAL_WINDOW``): the verb cue nearest the span, a cue after it counting ``AFTER_COST`` times
+    its distance, and ``CLAUSE_COST`` more across a comma or a bracket."""
+    window = LEXICAL_WINDOW if window is None else window
     lo = max(0, start - window)
     left = text[lo:start]
     cut = list(_CLAUSE_STOP.finditer(left))
@@ -160,9 +171,9 @@ def lexical_tense(text, start, end, window=120):
             if s < end and start < e:
                 continue
             gap = text[e:start] if e <= start else text[end:s]
-            d = len(gap) if e <= start else len(gap) * 1.5     # cues before count more
+            d = len(gap) if e <= start else len(gap) * AFTER_COST     # cues before count more
             if "," in gap or "(" in gap or ")" in gap:
-                d += 40                   # across a comma: another clause, likely
+                d += CLAUSE_COST          # across a comma: another clause, likely
             if best_d is None or d < best_d:
                 best, best_d = tense, d
     return best

@@ -9,8 +9,8 @@ text, or a long passage (``LONG_PASSAGE`` words) whatever its share. Quoting the
 not reach these thresholds.
 
 A rewrite that keeps the source's quotes in the same order is caught separately: at least
-``MIN_QUOTES`` quotations of ``QUOTE_MIN_WORDS``+ words shared, in the same order, making up at least half
-of the later article's quotations.
+``MIN_QUOTES`` quotations of ``QUOTE_MIN_WORDS``+ words shared, in the same order, making up at least
+``MIN_QUOTE_SHARE`` (half) of the later article's quotations.
 
 ``share`` is the fraction of the later article's words that were reused.
 """
@@ -22,18 +22,22 @@ from collections import defaultdict
 
 import numpy as np
 
+from .. import config
 from ..records import Derivation
 from .claims_text import normalize_text, stable_hash, words
 
-SHINGLE = 8
-MAX_DF = 50             # shingles in more articles than this are boilerplate: not used for pairing
-SAMPLE = 4              # one shingle in SAMPLE (by hash) is used to find candidate pairs
-MIN_SHARED_SAMPLED = 2  # shared sampled shingles for a pair to be looked at
-MIN_WORDS = 40
-MIN_SHARE = 0.20
-LONG_PASSAGE = 150
-QUOTE_MIN_WORDS = 6
-MIN_QUOTES = 3
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("link.derivation")
+SHINGLE = _C["shingle"]                        # words per shingle
+MAX_DF = _C["max_df"]                          # shingles in more articles than this are boilerplate: not paired on
+SAMPLE = _C["sample"]                          # one shingle in SAMPLE (by hash) is used to find candidate pairs
+MIN_SHARED_SAMPLED = _C["min_shared_sampled"]  # shared sampled shingles for a pair to be looked at
+MIN_WORDS = _C["min_words"]
+MIN_SHARE = _C["min_share"]
+LONG_PASSAGE = _C["long_passage"]
+QUOTE_MIN_WORDS = _C["quote_min_words"]
+MIN_QUOTES = _C["min_quotes"]
+MIN_QUOTE_SHARE = _C["min_quote_share"]
 
 _QUOTED = re.compile(r'"([^"]{10,}?)"')
 
@@ -227,7 +231,7 @@ def check_pair(a, b, cache: dict | None = None):
         ql, qe = _quotes(later.text), _quotes(earlier.text)
         eq = set(qe)
         shared = [q for q in ql if q in eq]
-        if len(set(shared)) >= MIN_QUOTES and len(shared) * 2 >= len(ql):
+        if len(set(shared)) >= MIN_QUOTES and len(shared) >= MIN_QUOTE_SHARE * len(ql):
             if _lcs(shared, [q for q in qe if q in set(shared)]) >= MIN_QUOTES:
                 reused = True
                 share = max(share, sum(len(q) for q in shared) / n)

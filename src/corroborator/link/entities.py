@@ -30,14 +30,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from .. import config
 from ..extract.entities_names import STOP, acronym_of, align, content_tokens, fold, head_tokens, stem
 from ..ids import make_id
 from ..records import Entity
 from ..unionfind import find_root, find_root_list
 from .names import acronym_form, is_orgish, name_key, tidy
 
+# tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
+_C = config.section("link.entities")
+MAX_BLOCK = _C["max_block"]            # a blocking key shared by more entities than this is too common to compare on
+MAX_PAIR_CHECK = _C["max_pair_check"]  # clusters with more pairs than this join without each pair checked
+MAX_OWNERS = _C["max_owners"]          # a short name owned by more full names than this joins none of them
+
 PLACE = {"GPE", "LOC"}
-MAX_BLOCK = 400          # a blocking key shared by more entities than this is too common to compare on
 
 
 def _cls(typ: str) -> str:
@@ -220,7 +226,7 @@ class _StoryMerge:
         if ra == rb:
             return False
         A, B = uf.members[ra], uf.members[rb]
-        if len(A) * len(B) > 20000:
+        if len(A) * len(B) > MAX_PAIR_CHECK:
             return True
         for i in A:
             x = items[i]
@@ -472,7 +478,7 @@ class CrossStoryMerge:
             B = self._info(rb, person, story, full) if rb == pidx else self.info[rb]
             if A[0] != B[0] or A[1] & B[1]:
                 continue
-            if len(A[2]) * len(B[2]) <= 20000 and any(
+            if len(A[2]) * len(B[2]) <= MAX_PAIR_CHECK and any(
                     _refused(x, y, A[0]) for x in A[2] for y in B[2]):
                 continue
             if rb < ra:
@@ -495,7 +501,7 @@ class CrossStoryMerge:
         owners = sorted({k for m in members for k in m[3] if len(k) >= 2})
         if not owners:
             return not person   # an acronym alone in several stories is one; a surname alone is not
-        if len(owners) > 40:
+        if len(owners) > MAX_OWNERS:
             return False
         for n, a in enumerate(owners):
             for b in owners[n + 1:]:
