@@ -9,7 +9,9 @@ cover state one gold fact. The model is a logistic regression with an L2 penalty
 
 Figures are reported by cross-validation over stories (leave one story out): the out-of-fold probabilities
 give the precision-recall curve and the calibration bands, and the link threshold is the lowest at which
-out-of-fold pair precision reaches ``--precision``. The grouping figures of ``facts_eval`` are computed the
+out-of-fold pair precision reaches ``--precision``; a link between two outlets' own-voice claims (what makes a fact
+corroborated) needs the higher threshold at which the out-of-fold precision of such pairs reaches
+``--own-precision``. The grouping figures of ``facts_eval`` are computed the
 same way, each story grouped by a model fitted without it. With ``--write`` the model fitted on all twelve
 stories is written, with the thresholds chosen out of fold.
 """
@@ -78,7 +80,7 @@ def story_rows(stories, analyses):
 SIGNS = {
     "cos": 1, "cos_raw": 1, "lex": 1, "ent": 1, "ent_shared": 1, "same_speaker": 1, "qty_match": 1,
     "time_agree": 1, "pred_same": 1, "core_jaccard": 1, "core_shared": 1, "best_ab": 1, "best_ba": 1,
-    "mutual": 1, "margin": 1, "anchor": 1, "base": 1,
+    "mutual": 1, "margin": 1, "anchor": 1, "base": 1, "align": 1, "align_w": 1,
     "two_speakers": -1, "qty_far": -1, "time_differ": -1, "neg_differ": -1,
 }
 
@@ -162,6 +164,9 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", help="pickle of the per-article analyses (see facts_data.analyse)")
     ap.add_argument("--write", action="store_true", help="write the model fitted on all stories")
     ap.add_argument("--precision", type=float, default=0.85, help="out-of-fold pair precision at the link threshold")
+    ap.add_argument("--own-precision", type=float, default=0.9,
+                    help="out-of-fold precision, over pairs of two outlets' own-voice claims, at the threshold such "
+                         "a link needs (the links that make a fact corroborated)")
     ap.add_argument("--groups", action="store_true", help="also the grouping figures, out of fold")
     args = ap.parse_args(argv)
     if not fd.available():
@@ -187,10 +192,17 @@ def main(argv=None) -> int:
         print(f"  [{lo:.1f}, {lo + 0.1:.1f})  {ms:.3f}  {ob:.3f}  {n}")
     thr = choose_threshold(P, y, args.precision)
     print(f"link threshold for out-of-fold precision >= {args.precision}: {thr}")
+    from corroborator.link import samefact
+    own = np.concatenate([r[2][:, samefact.FEATURES.index("both_outlet")] > 0.5 for r in recs if len(r[2])])
+    print(f"pairs of two outlets' own-voice claims, out of fold ({int(own.sum())}, positive {int(y[own].sum())}):")
+    for t, p, r, n in curve_lines(P[own], y[own]):
+        print(f"  >= {t:.2f}  P {p:.3f}  R {r:.3f}  {n}")
+    own_thr = max(thr, choose_threshold(P[own], y[own], args.own_precision))
+    print(f"own-voice link threshold for out-of-fold precision >= {args.own_precision}: {own_thr}")
     Xall = np.vstack([r[2] for r in recs if len(r[2])])
     yall = np.concatenate([r[3] for r in recs if len(r[3])])
     final = fit(Xall, yall)
-    final.update({"link_threshold": thr, "related_threshold": RELATED,
+    final.update({"link_threshold": thr, "own_voice_link_threshold": own_thr, "related_threshold": RELATED,
                   "fitted_on": "shared/data/facts/basil (12 stories), eval/fit_samefact.py",
                   "l2": L2, "pairs": int(len(yall)), "positives": int(yall.sum())})
     for f, w in sorted(zip(final["features"], final["weights"]), key=lambda t: -abs(t[1])):
@@ -201,7 +213,7 @@ def main(argv=None) -> int:
         _pin_digest(samefact.MODEL_PATH)
         print(f"wrote {samefact.MODEL_PATH}")
     if args.groups:
-        group_cv(stories, analyses, recs, thr)
+        group_cv(stories, analyses, recs, thr, own_thr)
     return 0
 
 
@@ -219,7 +231,7 @@ def _pin_digest(model_path) -> None:
     print(f"pinned sha256 {sha[:16]}... in {cfg}")
 
 
-def group_cv(stories, analyses, recs, thr):
+def group_cv(stories, analyses, recs, thr, own_thr=None):
     """facts_eval's figures with each story grouped by a model fitted without it."""
     import facts_eval
     from corroborator.link import samefact
@@ -231,7 +243,8 @@ def group_cv(stories, analyses, recs, thr):
             Xtr = np.vstack([r[2] for i, r in enumerate(recs) if i != k and len(r[2])])
             ytr = np.concatenate([r[3] for i, r in enumerate(recs) if i != k and len(r[3])])
             m = fit(Xtr, ytr)
-            m.update({"link_threshold": thr, "related_threshold": RELATED})
+            m.update({"link_threshold": thr, "related_threshold": RELATED,
+                      "own_voice_link_threshold": thr if own_thr is None else own_thr})
             path = pathlib.Path(tmp) / f"m{k}.json"
             path.write_text(json.dumps(m), encoding="utf-8")
             # the pipeline loads the configured model: point the configuration at this fold's (absolute path,

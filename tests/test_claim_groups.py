@@ -295,3 +295,59 @@ def test_one_sentence_restating_two_sentences_joins_the_closer_one():
     # the restatement joins the sentence it shares most with; the other half of it is not the same fact alone
     assert of["b1c0"] is of["a1c1"]
     assert of["b1c1"] is of["a1c2"] and of["a1c2"] is not of["a1c0"] and of["a1c2"] is not of["a1c1"]
+
+
+def _with_model(monkeypatch, tmp_path, **change):
+    """Link with the shipped same-fact model, some of its thresholds changed (a copy, not checked by digest)."""
+    from corroborator.link import samefact
+    m = json.loads(samefact.MODEL_PATH.read_text(encoding="utf-8"))
+    m.update(change)
+    path = tmp_path / f"model-{len(list(tmp_path.glob('model-*.json')))}.json"     # a new file: models are cached by path
+    path.write_text(json.dumps(m), encoding="utf-8")
+    monkeypatch.setattr(samefact, "MODEL", str(path))
+    monkeypatch.setattr(samefact, "MODEL_SHA256", None)
+    return m
+
+
+def test_two_outlets_own_words_link_only_above_the_stricter_threshold(monkeypatch, tmp_path):
+    # what makes a fact corroborated is two outlets stating it in their own voice: such a link needs the
+    # model's own_voice_link_threshold; below it the two claims are only related, never corroborated
+    a = article("a1", "Herald", ["The House voted 251-174 on Wednesday to pass the farm subsidy bill."] + FILLER_A)
+    b = article("b1", "Courier", ["The farm subsidy bill cleared the House on Wednesday; the vote was 251 to 174."]
+                + FILLER_B)
+    m = _with_model(monkeypatch, tmp_path, own_voice_link_threshold=1.01)
+    _, of = groups_for(a, b)
+    assert of["a1c0"] is not of["b1c0"]
+    assert of["a1c0"].status == "single_source"
+    assert of["b1c0"].id in [r["group"] for r in of["a1c0"].related]
+    m = _with_model(monkeypatch, tmp_path, own_voice_link_threshold=m["link_threshold"])
+    _, of = groups_for(a, b)
+    assert of["a1c0"] is of["b1c0"] and of["a1c0"].status == "corroborated"
+
+
+def test_word_alignment_prefers_the_restatement_to_a_topical_neighbour():
+    from corroborator.link.claims import _Story
+    from corroborator.link.samefact import alignment
+    a = article("a1", "Herald", ["The House voted 251-174 on Wednesday to pass the farm subsidy bill."] + FILLER_A)
+    b = article("b1", "Courier", ["The farm subsidy bill cleared the House on Wednesday; the vote was 251 to 174."]
+                + FILLER_B)
+    st = _Story([a, b], {})
+    st.pieces(range(len(st.items)))
+    same = alignment(st, 0, 4)          # a1c0 against b1c0
+    topical = alignment(st, 0, 5)       # a1c0 against "Dairy farmers held a rally ..."
+    assert same[0] > topical[0] and same[1] > topical[1]
+    assert 0.0 < topical[0] < same[0] <= 1.0
+
+
+def test_word_vectors_kept_from_the_embedding_run_equal_those_computed_later():
+    from corroborator.annotate import vectors
+    text = "The council approved a new budget of $4.1 million for the harbour on Monday."
+    vectors.TOKEN_CACHE.pop(text, None)
+    vectors.EMBED_CACHE.pop(text, None)
+    vectors.embed_cached([text], tokens=True)
+    assert text in vectors.TOKEN_CACHE
+    kept = vectors.take_tokens([text])[0]
+    assert text not in vectors.TOKEN_CACHE               # taken: a claim is linked in one story only
+    again = vectors.take_tokens([text])[0]               # not kept any more: computed
+    assert kept[0] == again[0] and (kept[1] == again[1]).all()
+    assert "council" in kept[0] and all(p.isalnum() for p in kept[0])

@@ -122,22 +122,60 @@ def _model():
     return tok, sess, inputs
 
 
-def embed_texts(texts, batch_size: int = 256) -> np.ndarray:
+def embed_texts(texts, batch_size: int = 256, with_tokens: bool = False):
     """Embed a list of strings; returns a float32 array of shape (len(texts), 384), rows unit length.
 
     ``batch_size`` only sets how many texts are tokenised at once; each text runs through the model alone.
+    With ``with_tokens``, returns ``(vectors, tokens)``: ``tokens`` holds each text's word-piece vectors from
+    the same model run (see ``token_vectors``).
     """
     texts = list(texts)
     result = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+    tokens = []
+    if texts:
+        tok, sess, input_names = _model()
+        for b in range(0, len(texts), batch_size):
+            for i, enc in enumerate(tok.encode_batch([t or " " for t in texts[b:b + batch_size]]), b):
+                H = _run(sess, input_names, enc)
+                vec = H.mean(0)
+                result[i] = vec / max(float(np.linalg.norm(vec)), 1e-9)
+                if with_tokens:
+                    tokens.append(_pieces(enc, H))
+    return (result, tokens) if with_tokens else result
+
+
+def _run(sess, input_names, enc) -> np.ndarray:
+    """The model's output vectors of one tokenised text, one row per piece ([CLS] and [SEP] included)."""
+    ids = np.array([enc.ids], dtype=np.int64)
+    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+    if "token_type_ids" in input_names:
+        feed["token_type_ids"] = np.zeros_like(ids)
+    return sess.run(None, feed)[0][0]
+
+
+def _pieces(enc, H) -> tuple:
+    """``(pieces, matrix)`` of one text: its word-initial pieces (whole words and their first pieces: no
+    "##" continuation, no punctuation, no markers) and their unit vectors, float16."""
+    keep = [k for k, piece in enumerate(enc.tokens) if piece.isalnum() and 0 < k < len(enc.tokens) - 1]
+    if not keep:
+        keep = list(range(len(enc.tokens)))
+    V = H[keep]
+    V = V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-9)
+    return [enc.tokens[k] for k in keep], V.astype(np.float16)
+
+
+def wordpieces(texts) -> list:
+    """The model's word pieces of each text (without the [CLS] and [SEP] markers): what ``token_vectors``
+    gives a vector to, for counting how common each piece is."""
+    texts = list(texts)
     if not texts:
-        return result
-    tok, sess, input_names = _model()
-    for b in range(0, len(texts), batch_size):
-        for i, enc in enumerate(tok.encode_batch([t or " " for t in texts[b:b + batch_size]]), b):
-            ids = np.array([enc.ids], dtype=np.int64)
-            feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
-            if "token_type_ids" in input_names:
-                feed["token_type_ids"] = np.zeros_like(ids)
-            vec = sess.run(None, feed)[0][0].mean(0)
-            result[i] = vec / max(float(np.linalg.norm(vec)), 1e-9)
-    return result
+        return []
+    tok, _sess, _names = _model()
+    return [enc.tokens[1:-1] for enc in tok.encode_batch([t or " " for t in texts])]
+
+
+def token_vectors(texts) -> list:
+    """Each text's contextual word-piece vectors from the same model run as ``embed_texts``: a list of
+    ``(pieces, matrix)`` with the text's word-initial pieces and one unit float16 row each. Used to align two
+    claims word by word."""
+    return embed_texts(texts, with_tokens=True)[1] if len(texts) else []

@@ -9,12 +9,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..limits import StageTimer
-from .embed import EMBED_DIM, embed_texts
+from .embed import EMBED_DIM, embed_texts, token_vectors
 
 EMBED_BATCH = 256        # texts tokenised at once (each runs through the model alone: see annotate.embed)
 EMBED_CHUNK = 256        # texts per task when workers embed them
 EMBED_CACHE: dict = {}   # text -> vector, per process (copies of the same wire story embed once)
 EMBED_CACHE_MAX = 50_000
+# a claim's word-piece vectors (for aligning two claims word by word) come from the model run that embeds it;
+# they are kept here until its story is linked, which takes them (``take_tokens``), and are not stored
+TOKEN_CACHE: dict = {}   # text -> (pieces, float16 matrix)
+TOKEN_CACHE_MAX_BYTES = 256 * 2**20
+_token_bytes = [0]
 
 
 def _gather(texts, fresh: dict) -> np.ndarray:
@@ -30,11 +35,39 @@ def _not_cached(texts) -> list:
     return list(dict.fromkeys(t for t in texts if t not in EMBED_CACHE))
 
 
-def embed_cached(texts) -> np.ndarray:
-    """Embed ``texts`` (a list), reusing vectors already computed in this process for the same string."""
+def keep_tokens(texts, tokens) -> None:
+    """Keep the word-piece vectors of ``texts`` (from ``embed_texts(..., with_tokens=True)``) until taken,
+    as far as ``TOKEN_CACHE_MAX_BYTES`` allows (a claim whose vectors were not kept gets them again)."""
+    for t, tk in zip(texts, tokens):
+        size = tk[1].nbytes
+        if t not in TOKEN_CACHE and _token_bytes[0] + size <= TOKEN_CACHE_MAX_BYTES:
+            TOKEN_CACHE[t] = tk
+            _token_bytes[0] += size
+
+
+def take_tokens(texts) -> list:
+    """The word-piece vectors of each of ``texts`` (removed from the cache), computed where not kept."""
+    out = [TOKEN_CACHE.pop(t, None) for t in texts]
+    for tk in out:
+        if tk is not None:
+            _token_bytes[0] -= tk[1].nbytes
+    missing = [i for i, tk in enumerate(out) if tk is None]
+    if missing:
+        for i, tk in zip(missing, token_vectors([texts[i] for i in missing])):
+            out[i] = tk
+    return out
+
+
+def embed_cached(texts, tokens: bool = False) -> np.ndarray:
+    """Embed ``texts`` (a list), reusing vectors already computed in this process for the same string. With
+    ``tokens``, the word-piece vectors of the texts embedded now are kept too (``take_tokens``)."""
     todo = _not_cached(texts)
     if todo:
-        vecs = embed_texts(todo, batch_size=EMBED_BATCH)
+        if tokens:
+            vecs, toks = embed_texts(todo, batch_size=EMBED_BATCH, with_tokens=True)
+            keep_tokens(todo, toks)
+        else:
+            vecs = embed_texts(todo, batch_size=EMBED_BATCH)
         if len(EMBED_CACHE) + len(todo) > EMBED_CACHE_MAX:
             EMBED_CACHE.clear()
         fresh = dict(zip(todo, vecs))
@@ -49,18 +82,27 @@ def embed_chunk(texts):
     return embed_texts(texts, batch_size=EMBED_BATCH)
 
 
+def embed_chunk_with_tokens(texts):
+    """``embed_chunk`` with each text's word-piece vectors: ``(vectors, tokens)``."""
+    return embed_texts(texts, batch_size=EMBED_BATCH, with_tokens=True)
+
+
 def embedder_over(map_on_workers=None):
     """A function texts -> vectors that spreads the work with ``map_on_workers(func, items)`` (an engine's,
     returning None when it has no workers running) where there is enough of it, else embeds here. Vectors do
     not depend on where or with what they were embedded."""
 
-    def embed(texts):
+    def embed(texts, tokens: bool = False):
         todo = _not_cached(texts)
         parts = None
         if map_on_workers is not None and len(todo) > EMBED_CHUNK:
-            parts = map_on_workers(embed_chunk, [todo[i:i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)])
+            chunks = [todo[i:i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)]
+            parts = map_on_workers(embed_chunk_with_tokens if tokens else embed_chunk, chunks)
         if parts is None:
-            return embed_cached(texts)
+            return embed_cached(texts, tokens=tokens)
+        if tokens:
+            keep_tokens(todo, [tk for _v, toks in parts for tk in toks])
+            parts = [v for v, _toks in parts]
         fresh = dict(zip(todo, np.concatenate(parts))) if todo else {}
         return _gather(texts, fresh)
 
@@ -99,7 +141,7 @@ def embed_claims_where_needed(analyses, stories, timings=None, embed=None) -> li
         return []
     texts = [c.text for an in todo for c in an.claims]
     with StageTimer(timings, "embed"):
-        vecs = (embed or embed_cached)(texts)
+        vecs = (embed or embed_cached)(texts, tokens=True)
     if timings is not None:
         timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + len(texts)
     off = 0

@@ -22,7 +22,8 @@ The embeddings are first centred on the story (the story's mean claim vector, wh
 is subtracted), and content words are weighted by their rarity within the story, so that two claims about
 the story's subject are not a match for that alone. This base score is not the decision: with the pair's
 other features it goes to the fitted same-fact model (``samefact``), whose probability decides. Pairs at the
-model's link threshold join groups strongest first; a join happens only when every pair of claims of two
+model's link threshold join groups strongest first (a link between two outlets' own-voice claims, which is what
+makes a fact corroborated, needs the model's higher ``own_voice_link_threshold``); a join happens only when every pair of claims of two
 articles it would bring together scores at least the related threshold (no chaining of topics), figures
 that all disagree by far veto a link, and no group holds more than ``MAX_PER_ARTICLE`` claims of one
 article. Weaker matches above the related threshold are listed as ``related`` groups.
@@ -50,6 +51,8 @@ import numpy as np
 
 from .. import config
 from ..ids import make_id
+from ..annotate.embed import wordpieces
+from ..annotate.vectors import take_tokens
 from ..records import ClaimGroup
 from ..unionfind import find_root_list
 from . import samefact
@@ -226,6 +229,25 @@ class _Story:
         sp_index = {}
         self.speaker = np.array([-1 if x is None else sp_index.setdefault(x, len(sp_index)) for x in speakers],
                                 dtype=np.int64)
+
+    def pieces(self, idx) -> None:
+        """Make sure claims ``idx`` have their word-piece vectors (``self.tokens``: claim index -> (vectors of
+        the word-initial pieces, their rarity weights)), computed once per story, and only for the claims a
+        pair is scored for."""
+        if not hasattr(self, "tokens"):
+            self.tokens = {}
+            texts = [c.text for _, c in self.items]
+            lists = wordpieces(texts)
+            df = defaultdict(int)
+            for ps in lists:
+                for piece in set(ps):
+                    df[piece] += 1
+            n = len(lists)
+            self._piece_idf = {piece: float(np.log((n + 1) / (k + 0.5))) for piece, k in df.items()}
+        todo = sorted({int(i) for i in idx} - self.tokens.keys())
+        for i, (ps, H) in zip(todo, take_tokens([self.items[i][1].text for i in todo])):
+            w = np.array([self._piece_idf.get(p, 0.0) for p in ps], dtype=np.float32)
+            self.tokens[i] = (H.astype(np.float32), np.maximum(w, 1e-3))
 
     def _weighted(self, rows) -> np.ndarray:
         """The content-stem rows of claims ``rows``, each stem weighted by its rarity in the story."""
@@ -454,12 +476,18 @@ def _story_groups(members, story, entity_map, m, scores) -> list:
         for (x, y), p in prob.items():
             scores[(st.items[x][1].id, st.items[y][1].id)] = p
     link_t, floor_t = m["link_threshold"], m["related_threshold"]
+    # two outlets stating a fact in their own voice is what makes it corroborated: a link between such
+    # claims needs a higher score, and so does every such pair a merge would bring together
+    own_link_t = max(link_t, m.get("own_voice_link_threshold", link_t))
+    own_floor_t = max(floor_t, m.get("own_voice_floor", floor_t))
+    own = np.array([c.attribution == "outlet" for _, c in st.items], dtype=bool)
     vetoed = {(x, y) for x, y, _p, f in pairs if samefact.vetoed(f)}
-    links = [(p, x, y) for (x, y), p in prob.items() if p >= link_t and (x, y) not in vetoed]
+    links = [(p, x, y) for (x, y), p in prob.items()
+             if p >= (own_link_t if own[x] and own[y] else link_t) and (x, y) not in vetoed]
 
     def allowed(xs, ys):
         # every claim pair the merge would join (of two articles) must be at least a related match
-        return all(prob.get((min(a, b), max(a, b)), 0.0) >= floor_t
+        return all(prob.get((min(a, b), max(a, b)), 0.0) >= (own_floor_t if own[a] and own[b] else floor_t)
                    for a in xs for b in ys if st.article[a] != st.article[b])
 
     parent = list(range(n))

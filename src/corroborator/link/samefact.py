@@ -3,10 +3,12 @@
 A pair of claims is described by plain features (``FEATURES``): how close their sentence vectors are (raw
 and centred on the story), the rarity-weighted content words and entities they share, whether their main
 predicates and the heads of its arguments agree (who did what to whom), their figures and dates, who states
-each (the outlet, one speaker, two speakers), negation, length, and whether each is the other's best match
-in its article. A logistic regression over them, fitted on labelled pairs by ``eval/fit_samefact.py``, turns
-them into a probability; the fitted model ships as ``samefact_model.json`` (weights, the features' means and
-scales, the link and related thresholds, and the evaluation that set them), pinned by its digest.
+each (the outlet, one speaker, two speakers), negation, length, whether each is the other's best match in its
+article, and how well they align word by word with the embedder's contextual word vectors (``alignment``). A
+logistic regression over them, fitted on labelled pairs by ``eval/fit_samefact.py``, turns them into a
+probability; the fitted model ships as ``samefact_model.json`` (weights, the features' means and scales, the
+link and related thresholds, the higher threshold a link between two outlets' own-voice claims needs, and the
+evaluation that set them), pinned by its digest.
 
 Only pairs worth scoring are scored: a pair whose base score (``claims._Story.base_scores``) is far below
 any link, and that shares no distinctive figure, is given probability 0.
@@ -39,7 +41,7 @@ FEATURES = (
     "cos", "cos_raw", "cos_raw_sq", "lex", "ent", "ent_shared", "same_speaker", "two_speakers", "one_quoted",
     "both_outlet", "qty_match", "qty_far", "qty_near", "time_agree", "time_differ", "neg_differ", "len_min",
     "len_ratio", "pred_same", "core_jaccard", "core_shared", "best_ab", "best_ba", "mutual", "margin",
-    "anchor", "base",
+    "anchor", "base", "align", "align_w",
 )
 
 
@@ -101,6 +103,21 @@ def _n_words(st, i) -> int:
     return cache[i]
 
 
+def alignment(st, i, j) -> tuple:
+    """How well claims ``i`` and ``j`` align word by word (after BERTScore, Zhang et al. 2020): each word's
+    best cosine with a word of the other claim, in context, averaged one way and the other (F1 of the two);
+    once plainly and once with each word weighted by its rarity in the story."""
+    (Ha, wa), (Hb, wb) = st.tokens[i], st.tokens[j]
+    S = Ha @ Hb.T
+    pa, pb = S.max(1), S.max(0)
+    f1 = _f1(float(pa.mean()), float(pb.mean()))
+    return f1, _f1(float(pa @ wa / wa.sum()), float(pb @ wb / wb.sum()))
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
 def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one row of features, in order)
     """Feature rows for the pairs of claims ``ia`` x ``ib`` (two articles of one story) worth scoring.
 
@@ -118,6 +135,7 @@ def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one ro
     comp = st.components(ia, ib)
     cos, lex, ent, shared = comp["cos"], comp["lex"], comp["ent"], comp["ent_shared"]
     raw = st.V0[ia] @ st.V0[ib].T
+    st.pieces([int(ia[r]) for r, _ in cand] + [int(ib[c]) for _, c in cand])
     X = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
     for k, (r, c) in enumerate(cand):
         i, j = int(ia[r]), int(ib[c])
@@ -151,4 +169,5 @@ def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one ro
         f[24] = Sadj[r, c] - (second_b[r] if best_b[r] == c else srt_b[r, -1])
         f[25] = float((r, c) in anch)
         f[26] = Sadj[r, c]
+        f[27], f[28] = alignment(st, i, j)
     return cand, X
