@@ -351,3 +351,24 @@ def test_word_vectors_kept_from_the_embedding_run_equal_those_computed_later():
     again = vectors.take_tokens([text])[0]               # not kept any more: computed
     assert kept[0] == again[0] and (kept[1] == again[1]).all()
     assert "council" in kept[0] and all(p.isalnum() for p in kept[0])
+
+
+def test_word_vectors_are_kept_only_while_the_model_uses_them(monkeypatch, tmp_path):
+    from corroborator.annotate import vectors
+    from corroborator.link import samefact
+    from corroborator.link.claims import needs_word_vectors
+    from corroborator.pipeline import link_and_assess
+    m = json.loads(samefact.MODEL_PATH.read_text(encoding="utf-8"))
+    uses = samefact.uses_alignment(m)
+    assert needs_word_vectors() is uses
+    a = article("a1", "Herald", ["The House voted 251-174 on Wednesday to pass the farm subsidy bill."] + FILLER_A)
+    b = article("b1", "Courier", ["The farm subsidy bill cleared the House on Wednesday; the vote was 251 to 174."]
+                + FILLER_B)
+    for an in (a, b):
+        an.claim_vectors = []           # embedded by the linking run, as a fresh run does
+    vectors.drop_tokens()
+    link_and_assess([a, b])
+    assert vectors.TOKEN_CACHE == {}    # taken by the story's scoring, or never kept, and none left behind
+    weights = [0.5 if f in ("align", "align_w") else w for f, w in zip(m["features"], m["weights"])]
+    _with_model(monkeypatch, tmp_path, weights=weights)
+    assert needs_word_vectors()

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .annotate.vectors import embed_cached, embed_claims_where_needed
+from .annotate.vectors import drop_tokens, embed_cached, embed_claims_where_needed
 from .errors import StoreMemoryError
 from .limits import add_seconds, bound_heap, peak_rss_mb, release_free_memory
 
@@ -328,9 +328,11 @@ def _stage_entities(store, roots) -> None:
 def _pass2(store, stories, chunks, load, key_of, derived, units, embed, timings, progress):
     """Pass 2, a chunk of stories at a time: claim vectors where needed (stored back), claim groups and status,
     and the ledger's records staged. Returns ``(counts, seconds spent embedding)``."""
+    from .link.claims import needs_word_vectors
     counts = {"articles": 0, "claims": 0, "claim_groups": 0, "stories": len(stories)}
     prog = progress(len(stories)) if progress is not None else None
     embed_s = 0.0
+    words_too = needs_word_vectors()
     for chunk in chunks:
         aids = [aid for st in chunk for aid in st.articles]
         ans = load(aids)
@@ -338,7 +340,7 @@ def _pass2(store, stories, chunks, load, key_of, derived, units, embed, timings,
             "SELECT m.aid, m.lid, coalesce(f.eid, p.eid) FROM stage_members m JOIN stage_parts p USING (pidx) "
             "LEFT JOIN stage_final f USING (pidx) WHERE m.aid IN (SELECT unnest(?))", [aids])}
         te = time.perf_counter()
-        todo = embed_claims_where_needed(list(ans.values()), chunk, timings=None, embed=embed)
+        todo = embed_claims_where_needed(list(ans.values()), chunk, timings=None, embed=embed, tokens=words_too)
         embed_s += time.perf_counter() - te
         if todo:
             if timings is not None:
@@ -347,6 +349,7 @@ def _pass2(store, stories, chunks, load, key_of, derived, units, embed, timings,
             store.put_vectors([(key_of[an.article.id], an) for an in todo])
             load.seconds += time.perf_counter() - ts
         _stage_records(store, chunk, ans, emap, derived, units, counts)
+        drop_tokens()
         del ans, emap
         release_free_memory()
         if prog is not None:

@@ -184,19 +184,22 @@ def link_and_assess(analyses, timings=None, on_embedded=None, embed=None, detail
     Claims are embedded here where needed (``embed_claims_where_needed``); ``on_embedded`` is called
     with the analyses given vectors, so that the caller can store them.
     """
-    from .annotate.vectors import embed_claims_where_needed
+    from .annotate.vectors import drop_tokens, embed_claims_where_needed
     from .assess import assess_groups, build_timeline
     from .assess.disputes import find_disputes
     from .link import cluster_stories, find_derivations, group_claims, merge_entities
+    from .link.claims import needs_word_vectors
 
     stories = cluster_stories(analyses)
-    embedded = embed_claims_where_needed(analyses, stories, timings=timings, embed=embed)
+    embedded = embed_claims_where_needed(analyses, stories, timings=timings, embed=embed,
+                                         tokens=needs_word_vectors())
     if embedded and on_embedded is not None:
         on_embedded(embedded)
     derivations = find_derivations([a.article for a in analyses])
     entities, entity_map = merge_entities(analyses, stories)
     scores = {}
     groups = group_claims(analyses, stories, entity_map, scores=scores)
+    drop_tokens()
     assess_groups(groups, analyses, derivations, entity_map)
     disputes = find_disputes(analyses, entity_map, scores)
     timeline = build_timeline(analyses, groups)

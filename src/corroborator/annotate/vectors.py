@@ -119,14 +119,21 @@ def has_claim_vectors(an) -> bool:
     return len(an.claim_vectors) == len(an.claims)
 
 
-def embed_claims_where_needed(analyses, stories, timings=None, embed=None) -> list:
+def drop_tokens() -> None:
+    """Forget the word-piece vectors not taken (claims whose story has been linked without needing them)."""
+    TOKEN_CACHE.clear()
+    _token_bytes[0] = 0
+
+
+def embed_claims_where_needed(analyses, stories, timings=None, embed=None, tokens: bool = False) -> list:
     """Give claim vectors to the articles that share a story with another article and lack them.
 
     A claim is only ever compared with the claims of other articles of its story, so the claims of an
     article alone in its story need no vector (most of the embedding cost of a large, varied corpus);
     when a later run adds an article to that story, they get one then. Returns the analyses given
     vectors (for the store to keep them). ``timings`` (a dict): seconds added under ``embed``, and the
-    count under ``n_claims_embedded``.
+    count under ``n_claims_embedded``. With ``tokens``, the claims' word-piece vectors are kept for linking
+    (``take_tokens``; ``drop_tokens`` once the stories are linked).
     """
     by_id = {an.article.id: an for an in analyses}
     todo = []
@@ -141,7 +148,7 @@ def embed_claims_where_needed(analyses, stories, timings=None, embed=None) -> li
         return []
     texts = [c.text for an in todo for c in an.claims]
     with StageTimer(timings, "embed"):
-        vecs = (embed or embed_cached)(texts, tokens=True)
+        vecs = (embed or embed_cached)(texts, tokens=True) if tokens else (embed or embed_cached)(texts)
     if timings is not None:
         timings["n_claims_embedded"] = timings.get("n_claims_embedded", 0) + len(texts)
     off = 0

@@ -182,6 +182,7 @@ class _Story:
         self.items = []                   # (article index in members, claim)
         vec_parts, fallback = [], False
         contents, ents, speakers = [], [], []
+        self.ent_typed = []               # per claim: entity type -> the global entities of that type it names
         for ai, an in enumerate(members):
             v = _claim_vectors(an)
             if v is None:
@@ -189,11 +190,16 @@ class _Story:
             vec_parts.append(v)
             quotes = {q.id: q for q in an.quotes}
             aid = an.article.id
+            etype = {e.local_id: e.type for e in an.entities}
             for c in an.claims:
                 self.items.append((ai, c))
                 text, local = _content(an, c, quotes.get(c.quote))
                 contents.append(text)
                 ents.append({entity_map.get((aid, lid), f"{aid}:{lid}") for lid in local})
+                typed = defaultdict(set)
+                for lid in local:
+                    typed[etype.get(lid, "OTHER")].add(entity_map.get((aid, lid), f"{aid}:{lid}"))
+                self.ent_typed.append(typed)
                 speakers.append(entity_map.get((aid, c.speaker_entity))
                                 if c.attribution == "speaker" and c.speaker_entity is not None else None)
         self.ent_ids = ents
@@ -381,10 +387,18 @@ def score_claims(st: _Story, ia, ib, base=None) -> np.ndarray:
     return S
 
 
-def story_pairs(members, entity_map, m=None) -> tuple:
+def needs_word_vectors() -> bool:
+    """Whether linking with the configured model uses the claims' word vectors (``samefact.alignment``): the
+    embedding run then keeps them for it."""
+    return samefact.uses_alignment(samefact.model())
+
+
+def story_pairs(members, entity_map, m=None, all_features: bool = False) -> tuple:
     """Every scored pair of claims of different articles of one story: ``(st, pairs)`` where ``pairs`` lists
-    ``(x, y, probability, features)`` with ``x < y`` indexes of ``st.items`` (see ``samefact``)."""
+    ``(x, y, probability, features)`` with ``x < y`` indexes of ``st.items`` (see ``samefact``). Features the
+    model does not weigh are not computed unless ``all_features`` (fitting a model)."""
     m = m or samefact.model()
+    align = all_features or samefact.uses_alignment(m)
     st = _Story(members, entity_map)
     out = []
     per_article = [np.nonzero(st.article == ai)[0] for ai in range(len(members))]
@@ -397,7 +411,7 @@ def story_pairs(members, entity_map, m=None) -> tuple:
             Sadj = score_claims(st, ia, ib, base=S)
             anchored = [(r, c) for r, c in _anchor_pairs(st, ia, ib) if Sadj[r, c] >= ANCHOR_MIN_SCORE
                         and fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1]) >= 0]
-            cand, X = samefact.pair_features(st, ia, ib, S, Sadj, anchored)
+            cand, X = samefact.pair_features(st, ia, ib, S, Sadj, anchored, align=align)
             if not cand:
                 continue
             P = samefact.probability(X, m)

@@ -41,8 +41,10 @@ FEATURES = (
     "cos", "cos_raw", "cos_raw_sq", "lex", "ent", "ent_shared", "same_speaker", "two_speakers", "one_quoted",
     "both_outlet", "qty_match", "qty_far", "qty_near", "time_agree", "time_differ", "neg_differ", "len_min",
     "len_ratio", "pred_same", "core_jaccard", "core_shared", "best_ab", "best_ba", "mutual", "margin",
-    "anchor", "base", "align", "align_w",
+    "anchor", "base", "align", "align_w", "ent_clash",
 )
+_ALIGN = ("align", "align_w")
+_SLOT_TYPES = ("PERSON", "GPE", "LOC", "ORG", "EVENT")   # a place, person, body or event a fact is about
 
 
 @lru_cache(maxsize=4)
@@ -114,15 +116,28 @@ def alignment(st, i, j) -> tuple:
     return f1, _f1(float(pa @ wa / wa.sum()), float(pb @ wb / wb.sum()))
 
 
+def entity_clash(ta: dict, tb: dict) -> bool:
+    """Both claims name a person, place, body or event of one type, and none in common: the same kind of fact
+    about two different ones ("an earthquake struck Iran" / "an earthquake struck Indonesia")."""
+    return any(ta.get(t) and tb.get(t) and not (ta[t] & tb[t]) for t in _SLOT_TYPES)
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r > 0 else 0.0
 
 
-def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one row of features, in order)
+def uses_alignment(m: dict) -> bool:
+    """Whether model ``m`` weighs the word-by-word alignment (else it is not computed: it needs the claims'
+    word vectors, the costliest feature)."""
+    return any(w != 0.0 for f, w in zip(m["features"], m["weights"]) if f in _ALIGN)
+
+
+def pair_features(st, ia, ib, S, Sadj, anchored, align: bool = True) -> tuple:  # noqa: C901 (one row, in order)
     """Feature rows for the pairs of claims ``ia`` x ``ib`` (two articles of one story) worth scoring.
 
     ``S``: base scores, ``Sadj``: base scores with the figure and date terms (``claims.score_claims``),
-    ``anchored``: (row, col) pairs sharing a distinctive figure. Returns ``(pairs, X)``: the (row, col) of each
+    ``anchored``: (row, col) pairs sharing a distinctive figure; ``align``: whether to compute the word-by-word
+    alignment (left at 0 otherwise). Returns ``(pairs, X)``: the (row, col) of each
     row of ``X``."""
     anch = set(anchored)
     rows, cols = np.nonzero(S >= MIN_BASE)
@@ -135,7 +150,8 @@ def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one ro
     comp = st.components(ia, ib)
     cos, lex, ent, shared = comp["cos"], comp["lex"], comp["ent"], comp["ent_shared"]
     raw = st.V0[ia] @ st.V0[ib].T
-    st.pieces([int(ia[r]) for r, _ in cand] + [int(ib[c]) for _, c in cand])
+    if align:
+        st.pieces([int(ia[r]) for r, _ in cand] + [int(ib[c]) for _, c in cand])
     X = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
     for k, (r, c) in enumerate(cand):
         i, j = int(ia[r]), int(ib[c])
@@ -169,5 +185,7 @@ def pair_features(st, ia, ib, S, Sadj, anchored) -> tuple:  # noqa: C901 (one ro
         f[24] = Sadj[r, c] - (second_b[r] if best_b[r] == c else srt_b[r, -1])
         f[25] = float((r, c) in anch)
         f[26] = Sadj[r, c]
-        f[27], f[28] = alignment(st, i, j)
+        if align:
+            f[27], f[28] = alignment(st, i, j)
+        f[29] = float(entity_clash(st.ent_typed[i], st.ent_typed[j]))
     return cand, X
