@@ -10,8 +10,12 @@ from __future__ import annotations
 import math
 import re
 
-EXACT_TOLERANCE = 0.005     # relative: 1,000,000 and 1,004,000 are the same rounded figure
-APPROX_TOLERANCE = 0.10
+from .. import config
+
+# declared in default_config.toml [link.claims_compat]
+_C = config.section("link.claims_compat")
+EXACT_TOLERANCE = _C["exact_tolerance"]     # relative: 1,000,000 and 1,004,000 are the same rounded figure
+APPROX_TOLERANCE = _C["approx_tolerance"]
 
 _UNIT_ALIASES = {"usd": "$", "dollar": "$", "dollars": "$", "us$": "$", "eur": "€", "euro": "€", "euros": "€",
                  "gbp": "£", "pound": "£", "pounds": "£", "percent": "%", "per cent": "%", "pct": "%",
