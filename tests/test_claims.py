@@ -120,3 +120,21 @@ def test_a_short_attribution_frame_is_left_out_of_the_claim_span():
     # a frame that says more than who speaks (an apposition), or sits mid-sentence, stays in the claim
     assert any(t.endswith("the head of the Varn rescue service.") for t in texts)
     assert any(t.startswith("The valley road reopened on Friday, Ostrova said, and") for t in texts)
+
+
+def test_a_quote_inside_the_outlets_narration_leaves_the_sentence_the_outlets():
+    # the outlet asserts what happened; the short quote inside does not make the event a speaker's word
+    text = ("A volunteer walked up to Lena Ostrova at the pumping station on Monday, saying: “Good morning.”\n\n"
+            "Ostrova looked tired and asked, “who sent you?” before closing the gate.\n\n"
+            "“The gates were opened too late,” Ostrova said.\n\n"
+            "Ostrova said that the pumps had failed twice, calling the repairs “a waste of time.”\n\n"
+            "Ostrova criticized the dam operator, saying it had ignored “two clear warnings.”")
+    art = Article(id="art11", path="z.txt", text=text, source_text=text)
+    ann = annotate(text)
+    ents = find_entities(art, ann)
+    claims = find_claims(art, ann, ents, find_quotes(art, ann, ents))
+    assert claim_with(claims, "walked up to Lena Ostrova").attribution == "outlet"
+    assert claim_with(claims, "looked tired").attribution == "outlet"
+    assert claim_with(claims, "opened too late").attribution == "speaker"
+    assert claim_with(claims, "failed twice").attribution == "speaker"       # a verb of saying is the root
+    assert claim_with(claims, "dam operator").attribution == "speaker"       # so is a verb of taking a stance

@@ -136,14 +136,20 @@ def _overlap(a, b, c, d):
     return max(0, min(b, d) - max(a, c))
 
 
-def _quote_for(s, e, quotes):
+def _quote_for(s, e, quotes, root=None):
     """The quote a claim rests on: of the quotes overlapping it whose content covers ``QUOTE_COVER_CLAIM`` of
-    the claim, or lies ``QUOTE_COVER_QUOTE`` inside it, or whose cue lies in it, the one overlapping it most."""
+    the claim, or lies ``QUOTE_COVER_QUOTE`` inside it, or whose cue lies in it, the one overlapping it most.
+
+    A short quote inside a sentence whose main verb is the outlet's narration ("A man approached him, saying:
+    'Hi.'"; "He looks irritated and asks 'who are you?' before knocking the camera down") does not make the
+    sentence the speaker's: the outlet asserts what happened. ``root``: the claim's main verb (a token)."""
     best, best_ov = None, 0
     n = e - s
     for q in quotes:
         ov = _overlap(s, e, q.start, q.end)
         cue_in = q.cue_start is not None and s <= q.cue_start < e
+        if ov < QUOTE_COVER_CLAIM * n and _narrated_around(root, q):
+            continue
         if (ov >= QUOTE_COVER_CLAIM * n or (cue_in and ov > 0)
                 or (ov >= QUOTE_COVER_QUOTE * (q.end - q.start) and ov > 0)):
             if ov > best_ov:
@@ -151,15 +157,36 @@ def _quote_for(s, e, quotes):
     return best
 
 
-def _main_predicate(toks, s, e, children, starts):
-    # ``starts``: the tokens' start offsets (in text order): the tokens starting in [s, e) are one slice
+# verbs of taking a stance in words: a sentence built on one reports what its subject said, quote or not
+_STANCE_VERBS = frozenset("dispute refer call accuse reject dismiss praise criticize criticise blast slam defend "
+                          "condemn endorse congratulate apologize apologise thank blame question challenge".split())
+
+
+def _narrated_around(root, q) -> bool:
+    """Whether the claim's main verb ``root`` is narration around quote ``q``: a verb that is not a verb of
+    saying, outside the quote's content and cue."""
+    if root is None or root.pos not in ("VERB", "AUX") or root.lemma.lower() in SPEECH_VERBS | _STANCE_VERBS:
+        return False
+    if q.start <= root.start < q.end:
+        return False
+    return not (q.cue_start is not None and q.cue_start <= root.start < (q.cue_end or q.cue_start + 1))
+
+
+def _root(toks, s, e, starts):
+    """The main verb of the claim [s, e) as parsed (before ``_main_predicate`` looks past a verb of saying)."""
     inside = toks[bisect_left(starts, s):bisect_left(starts, e)]
     idx = {t.i for t in inside}
     roots = [t for t in inside if t.head == t.i or t.head not in idx]
     roots = [t for t in roots if t.pos in ("VERB", "AUX")] or roots
-    if not roots:
+    return roots[0] if roots else None
+
+
+def _main_predicate(toks, s, e, children, starts):
+    # ``starts``: the tokens' start offsets (in text order): the tokens starting in [s, e) are one slice
+    root = _root(toks, s, e, starts)
+    if root is None:
         return None
-    root = roots[0]
+    idx = {t.i for t in toks[bisect_left(starts, s):bisect_left(starts, e)]}
     # a reporting verb: the predicate is what is reported
     if root.lemma.lower() in SPEECH_VERBS:
         for c in children.get(root.i, ()):
@@ -273,7 +300,7 @@ def find_claims(article, ann, entities, quotes) -> list:
         if not _is_claim(text, s, e, stoks) or (s, e) in seen:
             continue
         seen.add((s, e))
-        q = _quote_for(s, e, quotes)
+        q = _quote_for(s, e, quotes, _root(toks, s, e, starts))
         attribution, spk, qid, key = "outlet", None, None, None
         if q is not None:
             qid = q.id

@@ -464,7 +464,10 @@ def _verb_event(doc, t, lem):
         if lem in WEAK_SPEECH and not (t.dep == "advcl" and _has_mark(doc, t, "as")):
             return None
         as_frame = t.dep == "advcl" and _has_mark(doc, t, "as")
-        if t.head != t.i and (t.dep == "parataxis" or as_frame or
+        # "A man walked up, saying: '...'": a participle after the main clause reports its own words, not the
+        # main clause (which is the narration)
+        participle = t.dep == "advcl" and t.tag == "VBG" and not as_frame
+        if t.head != t.i and not participle and (t.dep == "parataxis" or as_frame or
                               (t.dep in ("ccomp", "advcl") and t.i > t.head and
                                not any(toks[c].dep in ("dobj", "ccomp", "xcomp") for c in doc.children.get(t.i, ())))):
             skip = set(doc.subtree(t.i))
