@@ -63,3 +63,20 @@ def test_a_statement_with_no_named_issuer_stays_a_document():
     t, quotes, ents = run(text)
     q = quote_with(t, quotes, "will not wait")
     assert q.speaker_entity is None
+
+
+def test_said_on_a_programme_that():
+    # the parser takes the programme's name for the object and hangs the that-clause on it
+    text = ("Mara Quist, the governor\u2019s chief political adviser, said on CBS\u2019s \u201cSunday Review\u201d that "
+            "island families were \u201cgoing to get fleeced\u201d if their ferry passes were not renewed at the end "
+            "of the year.")
+    t, quotes, ents = run(text)
+    q = quote_with(t, quotes, "island families")
+    assert speaker_name(q, ents) == "Mara Quist"
+    assert "Sunday Review" not in t[q.start:q.end]
+
+
+def test_a_relative_clause_of_the_object_is_not_what_was_said():
+    text = "The minister said the words that everyone in the harbour had been waiting to hear for a year."
+    t, quotes, ents = run(text)
+    assert not any("waiting to hear" in t[q.start:q.end] and "the words" not in t[q.start:q.end] for q in quotes)

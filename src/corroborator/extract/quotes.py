@@ -440,6 +440,12 @@ def _content_from_children(doc, t):
                 for o in doc.children.get(c, ()):
                     if doc.toks[o].dep == "pobj" and doc.toks[o].lemma.lower() in STATEMENT_NOUNS:
                         content.extend(_that_clause(doc, o))
+    if not content:
+        # "said on CNN's 'Morning Show' that ...": a programme's name taken for the object, the that-clause
+        # hung on it (a clause marked "that" is what was said, never a relative clause of the name)
+        for c in kids:
+            if doc.toks[c].dep == "dobj" and c > t.i:
+                content.extend(_that_clause(doc, c))
     return content
 
 
