@@ -173,7 +173,8 @@ def _narrated_around(root, q) -> bool:
 
 
 def _root(toks, s, e, starts):
-    """The main verb of the claim [s, e) as parsed (before ``_main_predicate`` looks past a verb of saying)."""
+    """The main verb of the claim [s, e) as parsed (before ``_main_predicate`` looks past a verb of saying).
+    ``starts``: the tokens' start offsets (in text order): the tokens starting in [s, e) are one slice."""
     inside = toks[bisect_left(starts, s):bisect_left(starts, e)]
     idx = {t.i for t in inside}
     roots = [t for t in inside if t.head == t.i or t.head not in idx]
@@ -181,16 +182,13 @@ def _root(toks, s, e, starts):
     return roots[0] if roots else None
 
 
-def _main_predicate(toks, s, e, children, starts):
-    # ``starts``: the tokens' start offsets (in text order): the tokens starting in [s, e) are one slice
-    root = _root(toks, s, e, starts)
+def _main_predicate(toks, root, s, e, children):
+    """The claim's predicate: its main verb ``root`` (``_root``), or past a verb of saying what is reported."""
     if root is None:
         return None
-    idx = {t.i for t in toks[bisect_left(starts, s):bisect_left(starts, e)]}
-    # a reporting verb: the predicate is what is reported
     if root.lemma.lower() in SPEECH_VERBS:
         for c in children.get(root.i, ()):
-            if toks[c].dep == "ccomp" and toks[c].i in idx:
+            if toks[c].dep == "ccomp" and s <= toks[c].start < e:
                 return toks[c]
     return root
 
@@ -300,7 +298,8 @@ def find_claims(article, ann, entities, quotes) -> list:
         if not _is_claim(text, s, e, stoks) or (s, e) in seen:
             continue
         seen.add((s, e))
-        q = _quote_for(s, e, quotes, _root(toks, s, e, starts))
+        root = _root(toks, s, e, starts)
+        q = _quote_for(s, e, quotes, root)
         attribution, spk, qid, key = "outlet", None, None, None
         if q is not None:
             qid = q.id
@@ -313,7 +312,7 @@ def find_claims(article, ann, entities, quotes) -> list:
                 key = description_key(q.speaker_description or q.speaker_text or "unknown")
         elif DOC_ACCORDING_RE.search(text[s:e]):
             attribution = "document"
-        pred = _main_predicate(toks, s, e, children, starts)
+        pred = _main_predicate(toks, root, s, e, children)
         if (attribution == "speaker" and spk in unv_ids) or (attribution == "anonymous" and key in unv_keys):
             modality = "unverified"
         elif _negated(toks, pred, children):

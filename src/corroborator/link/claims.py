@@ -491,9 +491,8 @@ def _story_groups(members, story, entity_map, m, scores) -> list:
             scores[(st.items[x][1].id, st.items[y][1].id)] = p
     link_t, floor_t = m["link_threshold"], m["related_threshold"]
     # two outlets stating a fact in their own voice is what makes it corroborated: a link between such
-    # claims needs a higher score, and so does every such pair a merge would bring together
+    # claims needs a higher score
     own_link_t = max(link_t, m.get("own_voice_link_threshold", link_t))
-    own_floor_t = max(floor_t, m.get("own_voice_floor", floor_t))
     own = np.array([c.attribution == "outlet" for _, c in st.items], dtype=bool)
     vetoed = {(x, y) for x, y, _p, f in pairs if samefact.vetoed(f)}
     links = [(p, x, y) for (x, y), p in prob.items()
@@ -501,7 +500,7 @@ def _story_groups(members, story, entity_map, m, scores) -> list:
 
     def allowed(xs, ys):
         # every claim pair the merge would join (of two articles) must be at least a related match
-        return all(prob.get((min(a, b), max(a, b)), 0.0) >= (own_floor_t if own[a] and own[b] else floor_t)
+        return all(prob.get((min(a, b), max(a, b)), 0.0) >= floor_t
                    for a in xs for b in ys if st.article[a] != st.article[b])
 
     parent = list(range(n))
