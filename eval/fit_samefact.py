@@ -1,6 +1,6 @@
 """Fit the same-fact model (``src/corroborator/link/samefact_model.json``) on the shared fact-level gold.
 
-    .venv/bin/python eval/fit_samefact.py [--cache FILE] [--write] [--precision 0.85]
+    .venv/bin/python eval/fit_samefact.py [--cache FILE] [--write] [--precision 0.85] [--groups] [--check]
 
 Training pairs: every scored pair of claims of two outlets in the twelve gold stories of
 ../shared/data/facts/basil (see ``facts_data``); a pair is positive when the gold sentences the two claims
@@ -14,6 +14,12 @@ corroborated) needs the higher threshold at which the out-of-fold precision of s
 ``--own-precision``. The grouping figures of ``facts_eval`` are computed the
 same way, each story grouped by a model fitted without it. With ``--write`` the model fitted on all twelve
 stories is written, with the thresholds chosen out of fold.
+
+These out-of-fold figures are the ones that stand for held-out stories, so they are the ones gated
+(``eval/floors/fit_samefact.json``, through ``eval/_gate.py``; ``--check`` and ``--update-floors`` imply
+``--groups``): grouped pair precision and recall, multi-outlet and "corroborated" groups right, look-alikes
+kept apart, and the largest calibration gap of the bands from 0.5 up. ``eval/facts_eval.py`` gives the same
+figures in sample (the shipped model scored on the stories it was fitted on).
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import facts_data as fd  # noqa: E402
+from _gate import Gate, add_arguments  # noqa: E402
 
 L2 = 1.0
 RELATED = 0.30        # probability from which a pair is listed as related (never counted toward a status)
@@ -176,11 +183,13 @@ def main(argv=None) -> int:
                          "alignment: it raised the BASIL out-of-fold figures (corroborated right 13 of 16 against "
                          "14 of 18) but joined ECB+ look-alike events (8.3%% of aligned pairs across sub-topics, "
                          "against 2.8%% without): left out until the model is fitted with look-alike pairs")
+    add_arguments(ap)
     args = ap.parse_args(argv)
     WITHOUT.update(f for f in args.without.split(",") if f)
+    gate = Gate.from_args("fit_samefact", [fd.GOLD, fd.BASIL], args)
     if not fd.available():
-        print("SKIPPED fit_samefact: ../shared/data/facts/basil not present")
-        return 0
+        return gate.skip("../shared/data/facts/basil or ../shared/data/stories/basil not present")
+    args.groups = args.groups or args.check or args.update_floors   # the gated figures are the grouping's
     stories = fd.load_stories()
     analyses = fd.analyse(stories, cache=args.cache)
     recs = story_rows(stories, analyses)
@@ -197,7 +206,8 @@ def main(argv=None) -> int:
     for thr, p, r, n in curve_lines(P, y):
         print(f"  >= {thr:.2f}  P {p:.3f}  R {r:.3f}  {n}")
     print("calibration, out of fold: band, mean score, observed precision, pairs")
-    for lo, ms, ob, n in calibration(P, y):
+    bands = calibration(P, y)
+    for lo, ms, ob, n in bands:
         print(f"  [{lo:.1f}, {lo + 0.1:.1f})  {ms:.3f}  {ob:.3f}  {n}")
     thr = choose_threshold(P, y, args.precision)
     print(f"link threshold for out-of-fold precision >= {args.precision}: {thr}")
@@ -221,9 +231,14 @@ def main(argv=None) -> int:
         samefact.MODEL_PATH.write_text(json.dumps(final, indent=1) + "\n", encoding="utf-8")
         _pin_digest(samefact.MODEL_PATH)
         print(f"wrote {samefact.MODEL_PATH}")
-    if args.groups:
-        group_cv(stories, analyses, recs, thr, own_thr)
-    return 0
+    if not args.groups:
+        return 0
+    figures = group_cv(stories, analyses, recs, thr, own_thr)
+    figures["oof_not_calibration_max_gap"] = 1.0 - max((abs(ms - ob) for lo, ms, ob, n in bands if lo >= 0.5),
+                                                       default=1.0)
+    for name, v in figures.items():
+        print(f"  {name}: {v:.3f}")
+    return gate.finish(figures)
 
 
 def _pin_digest(model_path) -> None:
@@ -276,6 +291,11 @@ def group_cv(stories, analyses, recs, thr, own_thr=None):
     print(f"  pair precision {p:.3f}  recall {r:.3f}  F1 {2 * p * r / (p + r) if p + r else 0:.3f}")
     print(f"  multi-outlet groups right {t['right']}/{t['multi']}, corroborated right {t['corr_right']}/{t['corr']}")
     print(f"  look-alikes joined {t['la_joined']}/{t['la']}")
+    return {"oof_pair_precision": p, "oof_pair_recall": r,
+            "oof_multi_outlet_right": t["right"] / t["multi"] if t["multi"] else 0.0,
+            "oof_corroborated_right": t["corr_right"] / t["corr"] if t["corr"] else 0.0,
+            "oof_corroborated_right_count": float(t["corr_right"]),
+            "oof_not_lookalikes_joined": 1.0 - (t["la_joined"] / t["la"] if t["la"] else 0.0)}
 
 
 def _counts(sc) -> dict:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 from _gate import STATUS_ENV  # noqa: E402
 
 SCRIPTS = ["seeds_eval.py", "extraction.py", "polnear_eval.py", "ecbplus_eval.py", "basil_eval.py",
-           "time_eval.py", "numbers_eval.py", "alignment_eval.py", "facts_eval.py"]
+           "time_eval.py", "numbers_eval.py", "alignment_eval.py", "facts_eval.py", "fit_samefact.py"]
 PASS_ON = ("--check", "--update-floors", "--allow-lower")
 
 

@@ -228,6 +228,24 @@ def test_a_role_that_is_no_office_is_no_attribute_conflict():
                    entity_map={("a1", 1): "eB", ("a2", 4): "eB"})
     assert roles("mother", "senator").conflicts == []
     assert [c.kind for c in roles("governor", "senator").conflicts] == ["attribute"]
+    # a post beside an office, and two words for one office, are no disagreement
+    assert roles("representative", "chairman").conflicts == []
+    assert roles("spokesperson", "spokeswoman").conflicts == []
+    assert roles("congressman", "rep.").conflicts == []
+
+
+def test_one_copula_with_two_complements_is_no_denial():
+    # "was not conservative enough" does not deny "was part of a group": one verb, two things said
+    def pair(text_b, core_b):
+        ca = claim("c1", "Brandvold was not conservative enough on the reform bill.", modality="negated")
+        ca.predicate, ca.core = "be", ["be", "brandvold", "conservative", "reform"]
+        cb = claim("c2", text_b)
+        cb.predicate, cb.core = "be", core_b
+        return run([art("a1", "A", claims=[ca]), art("a2", "B", claims=[cb])])
+    assert pair("Brandvold was part of a group working on the reform bill.",
+                ["be", "brandvold", "part", "group"]).conflicts == []
+    denied = pair("Brandvold was conservative enough on the reform bill.", ["be", "brandvold", "conservative", "reform"])
+    assert [c.kind for c in denied.conflicts] == ["negation"]
 
 
 def test_one_speaker_quoted_both_ways_is_a_conflict_two_speakers_are_not():

@@ -117,9 +117,36 @@ def test_a_short_attribution_frame_is_left_out_of_the_claim_span():
         assert text[c.start:c.end] == c.text
     for c in claims[:3]:
         assert c.attribution == "speaker" and c.speaker_entity is not None
-    # a frame that says more than who speaks (an apposition), or sits mid-sentence, stays in the claim
-    assert any(t.endswith("the head of the Varn rescue service.") for t in texts)
+    # a frame that sits mid-sentence stays in the claim
     assert any(t.startswith("The valley road reopened on Friday, Ostrova said, and") for t in texts)
+
+
+def test_a_frame_that_narrates_more_than_who_speaks_is_the_outlets_own_claim():
+    # the apposition and the prefatory clause are the outlet's facts; the quote's content is the speaker's
+    text = ("\u201cThe river rose four metres in one night,\u201d said Lena Ostrova, the head of the Varn rescue service.\n\n"
+            "Three days after the dam at Kessel gave way, the regional governor Marta Lind said the repairs would "
+            "cost 4 million euros.\n\n"
+            "In a statement, Lind disputed that the dam had been neglected, saying the last inspection found no "
+            "fault.\n\n"
+            "Lind said on Monday that the road would reopen.")
+    art = Article(id="art12", path="z.txt", text=text, source_text=text)
+    ann = annotate(text)
+    ents = find_entities(art, ann)
+    claims = {c.text: c for c in find_claims(art, ann, ents, find_quotes(art, ann, ents))}
+    for c in claims.values():
+        assert text[c.start:c.end] == c.text
+    said = {t: c.attribution for t, c in claims.items()}
+    assert said.get("The river rose four metres in one night") == "speaker"
+    assert said.get("said Lena Ostrova, the head of the Varn rescue service") == "outlet"
+    assert said.get("the repairs would cost 4 million euros") == "speaker"
+    assert said.get("Three days after the dam at Kessel gave way, the regional governor Marta Lind said") == "outlet"
+    # a frame that is itself reported speech ("disputed that ...") stays the speaker's
+    disputed = [c for t, c in claims.items() if "disputed" in t]
+    assert disputed and all(c.attribution == "speaker" for c in disputed)
+    # a frame of who, when and the cue only ("Lind said on Monday") is no claim of the outlet's
+    reopen = [c for t, c in claims.items() if "the road would reopen" in t]
+    assert reopen and all(c.attribution == "speaker" for c in reopen)
+    assert not any(t.startswith("Lind said") and a == "outlet" for t, a in said.items())
 
 
 def test_a_quote_inside_the_outlets_narration_leaves_the_sentence_the_outlets():
@@ -137,4 +164,7 @@ def test_a_quote_inside_the_outlets_narration_leaves_the_sentence_the_outlets():
     assert claim_with(claims, "looked tired").attribution == "outlet"
     assert claim_with(claims, "opened too late").attribution == "speaker"
     assert claim_with(claims, "failed twice").attribution == "speaker"       # a verb of saying is the root
-    assert claim_with(claims, "dam operator").attribution == "speaker"       # so is a verb of taking a stance
+    # a stance with an object ("criticized the dam operator") is the outlet's account of what she did; what she
+    # said while doing it is hers
+    assert claim_with(claims, "dam operator").attribution == "outlet"
+    assert claim_with(claims, "had ignored").attribution == "speaker"

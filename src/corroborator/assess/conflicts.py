@@ -126,22 +126,29 @@ def _attr_value(v):
     return None if not s or s in _HONORIFICS else s
 
 
-# roles that are offices, one holder's title at a time: "rep." against "senator" is a disagreement, "father"
-# against "rep." is two true descriptions of one person
-_OFFICES = {
-    "president", "vice president", "prime minister", "minister", "secretary", "senator", "sen", "rep",
-    "representative", "congressman", "congresswoman", "governor", "gov", "mayor", "speaker", "chairman",
-    "chairwoman", "chair", "director", "chief executive", "ceo", "attorney general", "judge", "justice",
-    "ambassador", "commissioner", "sheriff", "chancellor", "general", "admiral", "colonel", "captain",
-    "commander", "leader", "majority leader", "minority leader", "whip", "councillor", "councilman",
-    "councilwoman", "spokesman", "spokeswoman", "spokesperson", "king", "queen", "prince", "pope", "bishop"}
+# offices one person holds one at a time: "rep." against "senator" is a disagreement. A post inside a body
+# (chairman, leader, spokesman, director) sits beside such an office ("Representative Ryan, the chairman of
+# the Budget Committee"), and "father" against "rep." is two true descriptions of one person: neither differs.
+_OFFICE_NAMES = {
+    "president": "president", "pres": "president", "vice president": "vice president",
+    "prime minister": "prime minister", "senator": "senator", "sen": "senator",
+    "representative": "representative", "rep": "representative", "congressman": "representative",
+    "congresswoman": "representative", "governor": "governor", "gov": "governor", "mayor": "mayor",
+    "judge": "judge", "justice": "judge", "attorney general": "attorney general", "ambassador": "ambassador",
+    "king": "monarch", "queen": "monarch", "pope": "pope"}
+
+
+def _office(v):
+    return _OFFICE_NAMES.get(v.rstrip(".")) if isinstance(v, str) else None
 
 
 def _comparable_attribute(key, x, y) -> bool:
-    """Attributes of one type that can disagree: ages, parties, offices (not any role noun)."""
+    """Attributes of one type that can disagree: ages, parties, two different offices one person cannot hold
+    at once (not any role noun, and not two words for one office: "spokesman", "spokesperson")."""
     if key != "role":
         return True
-    return all(isinstance(v, str) and v.rstrip(".") in _OFFICES for v in (x, y))
+    ox, oy = _office(x), _office(y)
+    return ox is not None and oy is not None and ox != oy
 
 
 def _attributes_differ(x, y) -> bool:
@@ -300,10 +307,17 @@ def _time_conflicts(ca, cb, oa, ob, units, seen, pair) -> list:
     return [FoundConflict(pair, "time", f"{oa}: {ta} ({tp[0]}); {ob}: {tb} ({tp[1]})")]
 
 
+_LIGHT_VERBS = {"be", "have", "get", "become", "remain", "seem"}   # the predicate is their complement
+
+
 def _same_predicate(ca, cb) -> bool:
     """The two claims' main predicates agree: equal, or one is among the other's core words (a parse may head
     "if they don't pass it, it will raise the risk" by "pass"); unknown predicates do not disagree."""
     pa, pb = ca.predicate, cb.predicate
+    if pa and pa == pb and pa in _LIGHT_VERBS:
+        # "X was not conservative enough" and "X was part of a group": one verb, two predicates; the
+        # complements must agree too (two core words past the verb: the subject and what is said of it)
+        return len((set(ca.core or ()) & set(cb.core or ())) - {pa}) >= 2
     if not pa or not pb or pa == pb:
         return True
     return pa in (cb.core or ()) or pb in (ca.core or ())

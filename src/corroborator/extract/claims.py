@@ -34,6 +34,7 @@ MIN_WORDS = _C["min_words"]
 FRAME_MAX_SPEAKER_WORDS = _C["frame_max_speaker_words"]
 QUOTE_COVER_CLAIM = _C["quote_cover_claim"]
 QUOTE_COVER_QUOTE = _C["quote_cover_quote"]
+FRAME_MIN_CONTENT_WORDS = _C["frame_min_content_words"]
 
 NEG_DETS = {"no", "none", "neither", "nor", "never", "nobody", "nothing"}
 DENIAL_LEMMAS = {"deny", "refute", "dismiss", "reject"}
@@ -116,6 +117,72 @@ def _trim_frame(text, s, e, q, toks):
                                                         for t in toks):
         return s, e
     return cs, ce
+
+
+_CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
+_FRAME_EDGE = " \t\n,;:\u2014\u2013-\"\u201c\u201d\u2018\u2019'"
+
+
+def _speaker_name_end(text, q) -> int:
+    """Where the speaker's name ends: before an apposition or a relative clause ("Labrador, who is 46")."""
+    m = re.search(r",|\s(?:who|which|whose)\b|\s\(", text[q.speaker_start:q.speaker_end])
+    return q.speaker_start + m.start() if m else q.speaker_end
+
+
+def _says_more(text, a, b, q, toks) -> bool:
+    """Whether the frame piece [a, b) narrates more than who speaks: ``FRAME_MIN_CONTENT_WORDS`` content words
+    outside the speaker's name and the cue (an apposition, a prefatory clause, where and when it was said)."""
+    name = (q.speaker_start, _speaker_name_end(text, q)) if q.speaker_start is not None else (0, 0)
+    cue = (q.cue_start, q.cue_end) if q.cue_start is not None else (0, 0)
+    n = sum(1 for t in toks if a <= t.start < b and t.pos in _CONTENT_POS
+            and not name[0] <= t.start < name[1] and not cue[0] <= t.start < cue[1]
+            and t.lemma.lower() not in SPEECH_VERBS)
+    return n >= FRAME_MIN_CONTENT_WORDS and len(text[a:b].split()) >= MIN_WORDS
+
+
+def _reports_speech(a, b, q, toks, children) -> bool:
+    """Whether the frame piece [a, b) is itself reported speech: it holds a verb of saying or of taking a
+    stance, other than the quote's cue, with its own clause in the piece ("Obama disputed that
+    Democrats feel betrayed, saying ..."). Such a piece is the speaker's claim, not the outlet's."""
+    for t in toks:
+        if not (a <= t.start < b) or t.lemma.lower() not in SPEECH_VERBS | _STANCE_VERBS:
+            continue
+        if q.cue_start is not None and q.cue_start <= t.start < (q.cue_end or q.cue_start + 1):
+            continue
+        kids = set(children.get(t.i, ()))
+        if any(x.i in kids and x.dep in ("ccomp", "xcomp") and a <= x.start < b for x in toks):
+            return True
+    return False
+
+
+def _split_frame(text, s, e, q, toks, children):
+    """A quoted claim whose frame narrates more than who speaks, split in two: ``(content, [pieces])``, the
+    quote's content inside [s, e) (the speaker's words) and the frame's pieces before and after it that say
+    more (the outlet's narration: "Labrador, who is 46, said"), each as ``(start, end, reported)`` where
+    ``reported`` says the piece is itself the speaker's reported speech. ``None`` when the frame says no
+    more, or the content is no clause of its own."""
+    if q is None:
+        return None
+    cs, ce = max(s, q.start), min(e, q.end)
+    while cs < ce and text[cs] in _FRAME_EDGE:
+        cs += 1
+    m = re.match(r"that\s+", text[cs:ce], re.I)
+    if m:
+        cs += m.end()
+    while ce > cs and text[ce - 1] in _FRAME_EDGE + ".":
+        ce -= 1
+    if (cs, ce) == (s, e) or len(text[cs:ce].split()) < MIN_WORDS or not any(
+            t.pos in ("VERB", "AUX") and cs <= t.start < ce for t in toks):
+        return None
+    pieces = []
+    for a, b in ((s, max(s, q.start)), (min(e, q.end), e)):
+        while a < b and text[a] in _FRAME_EDGE:
+            a += 1
+        while b > a and text[b - 1] in _FRAME_EDGE + ".":
+            b -= 1
+        if b > a and _says_more(text, a, b, q, toks):
+            pieces.append((a, b, _reports_speech(a, b, q, toks, children)))
+    return ((cs, ce), pieces) if pieces else None
 
 
 def _is_claim(text, s, e, toks):
@@ -275,21 +342,63 @@ def _unverified_targets(text, ann, entities, quotes):
     return ids, keys
 
 
+class _Builder:
+    """What ``find_claims`` needs of one article to turn a span into a ``Claim``."""
+
+    def __init__(self, article, ann, entities, quotes):
+        self.article, self.text, self.toks = article, article.text, ann.tokens
+        self.children = {}
+        for t in self.toks:
+            if t.head != t.i:
+                self.children.setdefault(t.head, []).append(t.i)
+        self.starts = [t.start for t in self.toks]
+        # every entity mention as (start, end, local id), by start: the entities a claim names are found
+        # among the mentions starting less than the longest mention before it
+        self.spans = sorted((ms, me, x.local_id) for x in entities for ms, me in x.mentions)
+        self.span_starts = [m[0] for m in self.spans]
+        self.longest = max((me - ms for ms, me, _ in self.spans), default=0)
+        self.unv_ids, self.unv_keys = _unverified_targets(self.text, ann, entities, quotes)
+
+    def attribution(self, s, e, q):
+        """(kind, speaker entity, quote id, description key) of the claim [s, e) resting on quote ``q``."""
+        if q is None:
+            return ("document" if DOC_ACCORDING_RE.search(self.text[s:e]) else "outlet"), None, None, None
+        if q.speaker_entity is not None:
+            return "speaker", q.speaker_entity, q.id, None
+        if q.speaker_description and is_document_phrase(q.speaker_description):
+            return "document", None, q.id, None
+        return "anonymous", None, q.id, description_key(q.speaker_description or q.speaker_text or "unknown")
+
+    def modality(self, s, e, stoks, pred, attribution, spk, key):
+        if (attribution == "speaker" and spk in self.unv_ids) or (attribution == "anonymous" and key in self.unv_keys):
+            return "unverified"
+        if _negated(self.toks, pred, self.children):
+            return "negated"
+        return "hedged" if _hedged(self.text, s, e, stoks) else "asserted"
+
+    def claim(self, s, e, attribution, spk, qid, key, modality, pred):
+        lo, hi = bisect_right(self.span_starts, s - self.longest), bisect_left(self.span_starts, e)
+        ents = sorted({lid for ms, me, lid in self.spans[lo:hi] if ms < e and me > s})
+        return Claim(id=make_id("c", self.article.id, s, e), start=s, end=e, text=self.text[s:e],
+                     attribution=attribution, speaker_entity=spk, quote=qid, modality=modality,
+                     entities=ents, speaker_key=key,
+                     predicate=pred.lemma.lower() if pred is not None else None,
+                     core=_core(self.toks, pred, self.children, s, e))
+
+    def narration(self, a, b, stoks):
+        """The outlet's own claim [a, b): a quote's frame that narrates more than who speaks."""
+        root = _root(self.toks, a, b, self.starts)
+        pred = _main_predicate(self.toks, root, a, b, self.children)
+        ptoks = [t for t in stoks if a <= t.start < b]
+        return self.claim(a, b, "outlet", None, None, None,
+                          self.modality(a, b, ptoks, pred, "outlet", None, None), pred)
+
+
 def find_claims(article, ann, entities, quotes) -> list:
-    text = article.text
-    toks = ann.tokens
-    children = {}
-    for t in toks:
-        if t.head != t.i:
-            children.setdefault(t.head, []).append(t.i)
-    starts = [t.start for t in toks]
-    # every entity mention as (start, end, local id), by start: the entities a claim names are found
-    # among the mentions starting less than the longest mention before it
-    spans = sorted((ms, me, x.local_id) for x in entities for ms, me in x.mentions)
-    span_starts = [m[0] for m in spans]
-    longest = max((me - ms for ms, me, _ in spans), default=0)
+    """The article's claims, in text order (a quote's narrating frame follows its content)."""
+    B = _Builder(article, ann, entities, quotes)
+    text, toks = B.text, B.toks
     headings = list(getattr(article, "headings", []) or [])
-    unv_ids, unv_keys = _unverified_targets(text, ann, entities, quotes)
     claims = []
     seen, kept = set(), set()
     for s, e, si in _pieces(text, ann, headings):
@@ -298,38 +407,21 @@ def find_claims(article, ann, entities, quotes) -> list:
         if not _is_claim(text, s, e, stoks) or (s, e) in seen:
             continue
         seen.add((s, e))
-        root = _root(toks, s, e, starts)
+        root = _root(toks, s, e, B.starts)
         q = _quote_for(s, e, quotes, root)
-        attribution, spk, qid, key = "outlet", None, None, None
-        if q is not None:
-            qid = q.id
-            if q.speaker_entity is not None:
-                attribution, spk = "speaker", q.speaker_entity
-            elif q.speaker_description and is_document_phrase(q.speaker_description):
-                attribution = "document"
-            else:
-                attribution = "anonymous"
-                key = description_key(q.speaker_description or q.speaker_text or "unknown")
-        elif DOC_ACCORDING_RE.search(text[s:e]):
-            attribution = "document"
-        pred = _main_predicate(toks, root, s, e, children)
-        if (attribution == "speaker" and spk in unv_ids) or (attribution == "anonymous" and key in unv_keys):
-            modality = "unverified"
-        elif _negated(toks, pred, children):
-            modality = "negated"
-        elif _hedged(text, s, e, stoks):
-            modality = "hedged"
+        attribution, spk, qid, key = B.attribution(s, e, q)
+        pred = _main_predicate(toks, root, s, e, B.children)
+        modality = B.modality(s, e, stoks, pred, attribution, spk, key)
+        split = _split_frame(text, s, e, q, stoks, B.children) if attribution != "outlet" else None
+        frame = []
+        if split is not None:
+            (s, e), frame = split
         else:
-            modality = "asserted"
-        s, e = _trim_frame(text, s, e, q, stoks)
-        if (s, e) in kept:
-            continue
-        kept.add((s, e))
-        lo, hi = bisect_right(span_starts, s - longest), bisect_left(span_starts, e)
-        ents = sorted({lid for ms, me, lid in spans[lo:hi] if ms < e and me > s})
-        claims.append(Claim(id=make_id("c", article.id, s, e), start=s, end=e, text=text[s:e],
-                            attribution=attribution, speaker_entity=spk, quote=qid, modality=modality,
-                            entities=ents, speaker_key=key,
-                            predicate=pred.lemma.lower() if pred is not None else None,
-                            core=_core(toks, pred, children, s, e)))
+            s, e = _trim_frame(text, s, e, q, stoks)
+        for a, b, reported in [(s, e, True)] + frame:
+            if (a, b) in kept:
+                continue
+            kept.add((a, b))
+            claims.append(B.claim(a, b, attribution, spk, qid, key, modality, pred) if reported
+                          else B.narration(a, b, stoks))
     return claims

@@ -26,10 +26,22 @@ AUTHOR_MAX_WORDS = _C["author_max_words"]
 SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 
 
+def _participle_clause(toks, t):
+    """A participle cue hung on a reported clause ("X disputed that the dam was neglected, saying ...") speaks
+    for the clause that reports it: the verb to climb from is the reporting one, not the reported clause
+    (whose subject, "the dam", says nothing)."""
+    if t.tag != "VBG" or t.dep != "advcl" or t.head == t.i:
+        return t
+    h = toks[t.head]
+    while h.dep == "ccomp" and h.head != h.i:
+        h = toks[h.head]
+    return t if h.i == t.head else h
+
+
 def _speaker_of_parse(doc, t):
     """Subject of a speech verb, climbing through xcomp/conj/advcl and relative clauses."""
     toks = doc.toks
-    cur, hops = t, 0
+    cur, hops = _participle_clause(toks, t), 0
     while hops < 4:
         kids = doc.children.get(cur.i, ())
         subj = [c for c in kids if toks[c].dep in SUBJ_DEPS]
