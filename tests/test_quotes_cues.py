@@ -80,3 +80,17 @@ def test_a_relative_clause_of_the_object_is_not_what_was_said():
     text = "The minister said the words that everyone in the harbour had been waiting to hear for a year."
     t, quotes, ents = run(text)
     assert not any("waiting to hear" in t[q.start:q.end] and "the words" not in t[q.start:q.end] for q in quotes)
+
+
+def test_a_participle_after_a_reported_clause_is_the_reporters():
+    # "saying" hangs on the reported clause in the parse; its speaker is who disputed, not "the dam"
+    text = "In a statement, Marta Lind disputed that the dam had been neglected, saying the last inspection found no fault."
+    t, quotes, ents = run(text)
+    q = quote_with(t, quotes, "found no fault")
+    assert speaker_name(q, ents) == "Marta Lind"
+    # a quotation that follows the participle is not a reported clause to climb into
+    text = ("After the flood, Marta Lind again defended the plan, saying on the radio: \u201cWhat happened in Kessel "
+            "is only the start. Our defences are weak.\u201d")
+    t, quotes, ents = run(text)
+    q = quote_with(t, quotes, "defences are weak")
+    assert speaker_name(q, ents) == "Marta Lind"

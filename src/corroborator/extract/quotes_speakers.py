@@ -33,7 +33,7 @@ def _participle_clause(toks, t):
     if t.tag != "VBG" or t.dep != "advcl" or t.head == t.i:
         return t
     h = toks[t.head]
-    while h.dep == "ccomp" and h.head != h.i:
+    while h.dep == "ccomp" and h.head != h.i and h.head < h.i:   # the reporting verb comes first
         h = toks[h.head]
     return t if h.i == t.head else h
 
