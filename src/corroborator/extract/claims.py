@@ -385,13 +385,14 @@ class _Builder:
                      predicate=pred.lemma.lower() if pred is not None else None,
                      core=_core(self.toks, pred, self.children, s, e))
 
-    def narration(self, a, b, stoks):
-        """The outlet's own claim [a, b): a quote's frame that narrates more than who speaks."""
+    def piece(self, a, b, stoks, q=None):
+        """The claim [a, b), a piece of a quoted sentence's frame: the outlet's own narration, or the words
+        of the other quote ``q`` it holds; its predicate and modality are its own."""
         root = _root(self.toks, a, b, self.starts)
         pred = _main_predicate(self.toks, root, a, b, self.children)
         ptoks = [t for t in stoks if a <= t.start < b]
-        return self.claim(a, b, "outlet", None, None, None,
-                          self.modality(a, b, ptoks, pred, "outlet", None, None), pred)
+        who = self.attribution(a, b, q) if q is not None else ("outlet", None, None, None)
+        return self.claim(a, b, *who, self.modality(a, b, ptoks, pred, who[0], who[1], who[3]), pred)
 
 
 def find_claims(article, ann, entities, quotes) -> list:
@@ -422,6 +423,9 @@ def find_claims(article, ann, entities, quotes) -> list:
             if (a, b) in kept:
                 continue
             kept.add((a, b))
-            claims.append(B.claim(a, b, attribution, spk, qid, key, modality, pred) if reported
-                          else B.narration(a, b, stoks))
+            other = _quote_for(a, b, [x for x in quotes if x is not q]) if (a, b) != (s, e) else None
+            if other is not None or not reported:   # "X said A, but the conference responded that B"
+                claims.append(B.piece(a, b, stoks, other))
+            else:
+                claims.append(B.claim(a, b, attribution, spk, qid, key, modality, pred))
     return claims

@@ -446,7 +446,34 @@ def _content_from_children(doc, t):
         for c in kids:
             if doc.toks[c].dep == "dobj" and c > t.i:
                 content.extend(_that_clause(doc, c))
+    if not content:
+        content = _inverted_clause(doc, t, kids)
     return content
+
+
+def _inverted_clause(doc, t, kids):
+    """"P, analysts said afterward.": the parser may hang the reported clause P on the verb as an adverbial
+    clause. It is what was said when it has no subordinating word of its own and comes before the subject,
+    a comma between them, and the verb ends the sentence (only adverbs after it)."""
+    toks = doc.toks
+    subj = [c for c in kids if toks[c].dep in SUBJ_DEPS and c < t.i]
+    if not subj or t.head != t.i or any(toks[c].dep in ("dobj", "ccomp", "xcomp", "prep") and c > t.i for c in kids):
+        return []
+    first = min(doc.subtree(subj[0]))
+    if first == 0 or toks[first - 1].text != ",":
+        return []
+    for c in kids:
+        if toks[c].dep not in ("advcl", "parataxis") or c >= first:
+            continue
+        span = sorted(k for k in doc.subtree(c) if k < first - 1)
+        if span and toks[span[0]].text.lower() not in _SUBORDINATORS and not any(
+                toks[m].dep == "mark" or toks[m].tag == "WRB" for m in doc.children.get(c, ())):
+            return span
+    return []
+
+
+_SUBORDINATORS = frozenset("when whenever while after before as since because although though once until unless "
+                           "whereas where".split())
 
 
 def _verb_event(doc, t, lem):

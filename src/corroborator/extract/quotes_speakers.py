@@ -220,11 +220,15 @@ class _SpeakerState:
         persons = [c for c in cands if c[0].type == "PERSON"]
         if persons and htok.pos in ("PROPN",):
             return persons[0][0]
-        if htok.pos == "PROPN":
-            # a name the tagger missed: the run of proper nouns around the head
+        titled = head > 0 and _HONORIFIC.fullmatch(toks[head - 1].text) is not None and htok.text[:1].isupper()
+        if htok.pos == "PROPN" or titled:
+            # a name the tagger missed: the run of proper nouns around the head (a capitalised word after
+            # "Ms." is a name whatever its tag: "Ms. O’Neill"), without the honorific
             i0 = i1 = head
             while i0 - 1 >= 0 and toks[i0 - 1].pos == "PROPN" and toks[i0 - 1].dep == "compound":
                 i0 -= 1
+            while i0 < head and _HONORIFIC.fullmatch(toks[i0].text):
+                i0 += 1
             while i1 + 1 < len(toks) and toks[i1 + 1].pos == "PROPN" and toks[i1 + 1].head == i1 + 1 \
                     and toks[i1].dep == "compound":
                 i1 += 1
@@ -288,6 +292,9 @@ class _SpeakerState:
             if ent.local_id in self.person_evidence and ent.type in ("ORG", "GPE", "LOC", "OTHER", "NORP") \
                     and not _org_like(ent.name):
                 ent.type = "PERSON"
+
+
+_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?")
 
 
 def _person_description(desc):

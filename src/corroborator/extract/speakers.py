@@ -24,6 +24,7 @@ from .. import config
 # tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
 _C = config.section("extract.speakers")
 PRONOUN_REACH = _C["pronoun_reach"]   # paragraphs back to look for the named speaker a pronoun continues
+OFFICE_SALIENCE = _C["office_salience"]   # among holders of one office, the one named this many times as often
 
 # an office (as a speaker's description names it) -> the offices, titles and apposition words that hold it
 OFFICES = {
@@ -99,16 +100,46 @@ def _offices_held(text, entity) -> set:
     return held
 
 
-def _by_office(quote, office, people, text, held) -> int | None:
-    """The one person named before ``quote`` who holds ``office`` (``held``: each person's offices, read once)."""
+def _qualifiers(description, office) -> list:
+    """The capitalised words of a definite office that narrow it ("the Idaho congressman" -> ["Idaho"])."""
+    d = " ".join(description.split()).split(",")[0]
+    return [w for w in re.findall(r"[A-Z][\w'’-]+", d) if w.lower() not in ("the", office)]
+
+
+def _by_office(quote, office, people, text, held, description="") -> int | None:
+    """The person named before ``quote`` who holds ``office`` (``held``: each person's offices, read once):
+    the one holder; among several, the one whose mentions carry the office's qualifiers ("the Idaho
+    congressman": "Rep. Raul Labrador (R-Idaho)"), else the one the article names far more often before the
+    quote (at least ``OFFICE_SALIENCE`` times the next: the article's subject, not a governor in passing)."""
     words = OFFICES[office]
-    found = set()
+    found = {}
     for e in people:
-        if any(s < quote.start for s, _ in e.mentions):
+        before = sum(1 for s, _ in e.mentions if s < quote.start)
+        if before:
             if e.local_id not in held:
                 held[e.local_id] = _offices_held(text, e)
             if held[e.local_id] & words:
-                found.add(e.local_id)
+                found[e.local_id] = (e, before)
+    quals = _qualifiers(description, office)
+    if len(found) > 1 and quals:
+        found = {k: v for k, v in found.items()
+                 if all(any(q in text[max(0, s - 12):e + 12] for s, e in v[0].mentions) for q in quals)}
+    if len(found) == 1:
+        return next(iter(found))
+    counts = sorted(((n, k) for k, (_, n) in found.items()), reverse=True)
+    if len(counts) > 1 and counts[0][0] >= OFFICE_SALIENCE * counts[1][0]:
+        return counts[0][1]
+    return None
+
+
+_BODY = re.compile(r"^the\s+([a-z]{4,})$", re.I)
+
+
+def _by_body(quote, noun, bodies) -> int | None:
+    """A body named by its kind ("the conference", "the department"): the one organisation named before
+    ``quote`` whose name holds that word ("U.S. Conference of Catholic Bishops")."""
+    found = {e.local_id for e in bodies if any(s < quote.start for s, _ in e.mentions)
+             and any(noun in n.lower().split() for n in [e.name] + list(e.aliases))}
     return found.pop() if len(found) == 1 else None
 
 
@@ -130,6 +161,7 @@ def resolve_speakers(article, entities, quotes) -> None:
     """Give quotes whose speaker is a definite office or a pronoun the named person it refers to (in place)."""
     text = article.text
     people = [e for e in entities if e.type == "PERSON"]
+    bodies = [e for e in entities if e.type == "ORG"]
     named = [q for q in quotes if q.speaker_entity is not None]
     held: dict = {}
     for q in sorted(quotes, key=lambda q: q.start):
@@ -138,9 +170,11 @@ def resolve_speakers(article, entities, quotes) -> None:
         desc = " ".join(q.speaker_description.split())
         office = _office_of(desc)
         if office is not None:
-            q.speaker_entity = _by_office(q, office, people, text, held)
+            q.speaker_entity = _by_office(q, office, people, text, held, desc)
         elif desc.lower() in _PRONOUNS:
             q.speaker_entity = _by_pronoun(q, named, text)
+        elif _BODY.match(desc):
+            q.speaker_entity = _by_body(q, _BODY.match(desc).group(1).lower(), bodies)
         else:
             q.speaker_entity = _by_name(q, desc, people)
         if q.speaker_entity is not None:
