@@ -70,3 +70,37 @@ def test_a_pronoun_far_from_any_named_quote_stays_unresolved():
     q2 = _quote(text, "Two", "she", "q2")
     resolve_speakers(_article(text), people, [q1, q2])
     assert q2.speaker_entity is None
+
+
+def _all_at(text, sub):
+    out, i = [], text.find(sub)
+    while i >= 0:
+        out.append((i, i + len(sub)))
+        i = text.find(sub, i + 1)
+    return out
+
+
+def test_among_several_holders_the_qualified_or_the_articles_subject():
+    text = ("Rep. Raul Serra (R-Idaho) will run. Rep. Kevin Moll (R-Ohio) leads. Gov. Ana Ruiz met Serra. "
+            "Ruiz spoke. Ruiz left. In Kellen, Gov. Tomas Welk signed a similar law.\n\n"
+            "\"We wait,\" the Idaho congressman said.\n\n\"We sign,\" the governor said.\n\n\"We stay,\" the Ohio senator said.")
+    people = [LocalEntity(1, "Raul Serra", "PERSON", [], _all_at(text, "Raul Serra") + _all_at(text, "Serra")[1:]),
+              LocalEntity(2, "Kevin Moll", "PERSON", [], _all_at(text, "Kevin Moll")),
+              LocalEntity(3, "Ana Ruiz", "PERSON", [], _all_at(text, "Ana Ruiz") + _all_at(text, "Ruiz")[1:]),
+              LocalEntity(4, "Tomas Welk", "PERSON", [], _all_at(text, "Tomas Welk"))]
+    qs = [_quote(text, "We wait", "the Idaho congressman", "q1"), _quote(text, "We sign", "the governor", "q2"),
+          _quote(text, "We stay", "the Ohio senator", "q3")]
+    resolve_speakers(_article(text), people, qs)
+    # "Idaho" narrows two representatives to one; three mentions of Ruiz against one of Welk make "the
+    # governor" hers; nobody is a senator
+    assert [q.speaker_entity for q in qs] == [1, 3, None]
+
+
+def test_a_body_named_by_its_kind():
+    text = ("The Harbour Conference of Pilots wrote to the council. The Kellen Port Authority replied.\n\n"
+            "\"The letters stand,\" the conference said.\n\n\"We disagree,\" the committee said.")
+    bodies = [LocalEntity(5, "Harbour Conference of Pilots", "ORG", [], _all_at(text, "Harbour Conference of Pilots")),
+              LocalEntity(6, "Kellen Port Authority", "ORG", [], _all_at(text, "Kellen Port Authority"))]
+    qs = [_quote(text, "The letters stand", "the conference", "q1"), _quote(text, "We disagree", "the committee", "q2")]
+    resolve_speakers(_article(text), bodies, qs)
+    assert [q.speaker_entity for q in qs] == [5, None]

@@ -452,24 +452,24 @@ def _content_from_children(doc, t):
 
 
 def _inverted_clause(doc, t, kids):
-    """"P, analysts said afterward.": the parser may hang the reported clause P on the verb as an adverbial
-    clause. It is what was said when it has no subordinating word of its own and comes before the subject,
-    a comma between them, and the verb ends the sentence (only adverbs after it)."""
+    """"P, analysts said afterward.": the parser may hang the reported clause P anywhere (an adverbial clause
+    of the verb, a clause of a noun). With the verb the sentence's root, its subject right after a comma,
+    nothing but adverbs after the verb, and P a clause of its own (a verb, no subordinating word first:
+    "When the storm hit, the mayor said." reports nothing), P is what was said."""
     toks = doc.toks
     subj = [c for c in kids if toks[c].dep in SUBJ_DEPS and c < t.i]
-    if not subj or t.head != t.i or any(toks[c].dep in ("dobj", "ccomp", "xcomp", "prep") and c > t.i for c in kids):
+    if not subj or t.head != t.i or any(toks[c].dep not in ("advmod", "punct", "npadvmod") and c > t.i
+                                        for c in kids):
         return []
     first = min(doc.subtree(subj[0]))
     if first == 0 or toks[first - 1].text != ",":
         return []
-    for c in kids:
-        if toks[c].dep not in ("advcl", "parataxis") or c >= first:
-            continue
-        span = sorted(k for k in doc.subtree(c) if k < first - 1)
-        if span and toks[span[0]].text.lower() not in _SUBORDINATORS and not any(
-                toks[m].dep == "mark" or toks[m].tag == "WRB" for m in doc.children.get(c, ())):
-            return span
-    return []
+    span = [k for k in doc.sent_toks(t.sent) if k < first - 1]
+    words = [k for k in span if toks[k].pos not in ("PUNCT", "SPACE")]
+    if len(words) < 4 or toks[words[0]].text.lower() in _SUBORDINATORS or not any(
+            toks[k].pos in ("VERB", "AUX") for k in span):
+        return []
+    return span
 
 
 _SUBORDINATORS = frozenset("when whenever while after before as since because although though once until unless "
