@@ -437,6 +437,22 @@ def _authors_of_noun(doc, n):
         subj = [c for c in doc.children.get(h.i, ()) if toks[c].dep == "nsubj"]
         if subj:
             return _author_phrase(doc, subj[0])
+    return _signed_by_after(doc, n)
+
+
+def _signed_by_after(doc, n):
+    """"a letter released Tuesday and signed by X": a participle of authorship a few tokens after the noun,
+    in its sentence, with "by X" (the parser may hang it on the main verb)."""
+    toks = doc.toks
+    for k in range(n + 1, min(n + 8, len(toks))):
+        if toks[k].sent != toks[n].sent or toks[k].text in (".", ";"):
+            return None
+        if toks[k].tag == "VBN" and toks[k].lemma.lower() in _AUTHOR_VERBS:
+            for c in doc.children.get(k, ()):
+                if toks[c].text.lower() == "by" and toks[c].dep in ("prep", "agent"):
+                    pobj = [o for o in doc.children.get(c, ()) if toks[o].dep == "pobj"]
+                    if pobj:
+                        return _author_phrase(doc, pobj[0])
     return None
 
 
