@@ -391,7 +391,9 @@ def main(argv=None) -> int:
     results["system mentions that are gold names"] = {"ours": scores(gold_key, found),
                                                       "baseline": scores(gold_key, found_base),
                                                       "mentions": len(found)}
-    DEBUG["system"] = (gold_key, ours)
+    if DEBUG:
+        DEBUG["system"] = (gold_key, ours)
+        DEBUG["system_analyses"] = (analyses, emap)
 
     figures = {}
     print(f"ECB+ topics {lo}-{hi}: {len(docs)} documents, {len(gold_key)} gold name mentions "
