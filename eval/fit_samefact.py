@@ -87,7 +87,7 @@ def story_rows(stories, analyses):
 SIGNS = {
     "cos": 1, "cos_raw": 1, "lex": 1, "ent": 1, "ent_shared": 1, "same_speaker": 1, "qty_match": 1,
     "time_agree": 1, "pred_same": 1, "core_jaccard": 1, "core_shared": 1, "best_ab": 1, "best_ba": 1,
-    "mutual": 1, "margin": 1, "anchor": 1, "base": 1, "align": 1, "align_w": 1,
+    "mutual": 1, "margin": 1, "anchor": 1, "base": 1, "align": 1, "align_w": 1, "lex_plain": 1,
     "two_speakers": -1, "qty_far": -1, "time_differ": -1, "neg_differ": -1, "ent_clash": -1,
 }
 

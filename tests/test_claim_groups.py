@@ -6,6 +6,7 @@ import os
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 from corroborator.assess import assess_groups
@@ -372,3 +373,24 @@ def test_word_vectors_are_kept_only_while_the_model_uses_them(monkeypatch, tmp_p
     weights = [0.5 if f in ("align", "align_w") else w for f, w in zip(m["features"], m["weights"])]
     _with_model(monkeypatch, tmp_path, weights=weights)
     assert needs_word_vectors()
+
+
+def test_plain_overlap_counts_what_is_said_of_a_name_not_the_name():
+    # "Harbour Governor Lena Ostrova" in both claims is a shared name; "signed the levy" is what the fact is
+    from corroborator.link.claims import _Story
+    from corroborator.records import LocalEntity
+
+    def with_name(aid, outlet, sentences):
+        an = article(aid, outlet, sentences)
+        text = an.article.text
+        an.entities = [LocalEntity(1, "Lena Ostrova", "PERSON", ["Ostrova"],
+                                   [(m.start(), m.end()) for m in re.finditer("Harbour Governor Lena Ostrova", text)])]
+        for c in an.claims:
+            c.entities = [1]
+        return an
+    a = with_name("a1", "Herald", ["Harbour Governor Lena Ostrova signed the fishing levy on Monday night."])
+    b = with_name("b1", "Courier", ["On Monday night the fishing levy was signed by Harbour Governor Lena Ostrova.",
+                                    "Harbour Governor Lena Ostrova was booed at the regatta on Sunday."])
+    st = _Story([a, b], {("a1", 1): "E", ("b1", 1): "E"})
+    plain = st.components(np.array([0]), np.array([1, 2]))["lex_plain"][0]
+    assert plain[0] > 0.5 and plain[1] < 0.1

@@ -140,6 +140,22 @@ def _content(an, claim, quote) -> tuple:
     return " ".join(parts), ents
 
 
+def _plain(an, claim, quote) -> str:
+    """The claim's words without its attribution frame and without the names it holds: what it says of them
+    (two claims sharing "Arkansas Gov. Asa Hutchinson" but not what he did share no plain words)."""
+    cut = list(_frame_spans(claim, quote))
+    for e in an.entities:
+        cut.extend((s, t) for s, t in e.mentions if s < claim.end and t > claim.start)
+    text, parts, pos = an.article.text, [], claim.start
+    for a, b in sorted(cut):
+        if a > pos:
+            parts.append(text[pos:min(a, claim.end)])
+        pos = max(pos, b)
+    if pos < claim.end:
+        parts.append(text[pos:claim.end])
+    return " ".join(parts)
+
+
 def _entity_matrix(ent_sets) -> np.ndarray:
     index = {}
     for s in ent_sets:
@@ -181,7 +197,7 @@ class _Story:
     def __init__(self, members, entity_map):
         self.items = []                   # (article index in members, claim)
         vec_parts, fallback = [], False
-        contents, ents, speakers = [], [], []
+        contents, ents, speakers, plains = [], [], [], []
         self.ent_typed = []               # per claim: entity type -> the global entities of that type it names
         for ai, an in enumerate(members):
             v = _claim_vectors(an)
@@ -195,6 +211,7 @@ class _Story:
                 self.items.append((ai, c))
                 text, local = _content(an, c, quotes.get(c.quote))
                 contents.append(text)
+                plains.append(_plain(an, c, quotes.get(c.quote)))
                 ents.append({entity_map.get((aid, lid), f"{aid}:{lid}") for lid in local})
                 typed = defaultdict(set)
                 for lid in local:
@@ -225,6 +242,10 @@ class _Story:
                                       for lo in range(0, len(L), 128)])
                       if len(L) else np.zeros(0, dtype=np.float32))
         self.lfloor = float(3 * np.log((len(texts) + 1) / 1.5))   # three rare words
+        # the same over the words outside the names: what is said of them
+        P = _lex_matrix(plains)
+        self.P, self.pidf = P, np.log((len(texts) + 1) / (P.sum(0, dtype=np.float32) + 0.5)).astype(np.float32)
+        self.psize = (P.astype(np.float32) * self.pidf[None, :]).sum(1) if len(P) else np.zeros(0, np.float32)
         self.E = _entity_matrix(ents)
         edf = self.E.sum(0)
         eidf = np.log((len(ents) + 1) / (edf + 0.5)).astype(np.float32)
@@ -276,8 +297,10 @@ class _Story:
         eover = einter / np.maximum(esmall, self.efloor)
         sa, sb = self.speaker[ia][:, None], self.speaker[ib][None, :]
         same_speaker = ((sa == sb) & (sa >= 0)).astype(np.float32)
+        pinter = (self.P[ia].astype(np.float32) * self.pidf[None, :]) @ self.P[ib].T.astype(np.float32)
+        pover = pinter / np.maximum(np.minimum(self.psize[ia][:, None], self.psize[ib][None, :]), self.lfloor)
         return {"cos": cos, "lex": dice, "ent": eover, "ent_shared": self.E[ia] @ self.E[ib].T,
-                "same_speaker": same_speaker}
+                "same_speaker": same_speaker, "lex_plain": np.minimum(pover, 1.0)}
 
     def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
         c = self.components(ia, ib)

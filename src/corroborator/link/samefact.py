@@ -41,7 +41,7 @@ FEATURES = (
     "cos", "cos_raw", "cos_raw_sq", "lex", "ent", "ent_shared", "same_speaker", "two_speakers", "one_quoted",
     "both_outlet", "qty_match", "qty_far", "qty_near", "time_agree", "time_differ", "neg_differ", "len_min",
     "len_ratio", "pred_same", "core_jaccard", "core_shared", "best_ab", "best_ba", "mutual", "margin",
-    "anchor", "base", "align", "align_w", "ent_clash",
+    "anchor", "base", "align", "align_w", "ent_clash", "lex_plain",
 )
 _ALIGN = ("align", "align_w")
 _SLOT_TYPES = ("PERSON", "GPE", "LOC", "ORG", "EVENT")   # a place, person, body or event a fact is about
@@ -188,4 +188,5 @@ def pair_features(st, ia, ib, S, Sadj, anchored, align: bool = True) -> tuple:  
         if align:
             f[27], f[28] = alignment(st, i, j)
         f[29] = float(entity_clash(st.ent_typed[i], st.ent_typed[j]))
+        f[30] = comp["lex_plain"][r, c]
     return cand, X
