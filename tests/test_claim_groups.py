@@ -392,5 +392,5 @@ def test_plain_overlap_counts_what_is_said_of_a_name_not_the_name():
     b = with_name("b1", "Courier", ["On Monday night the fishing levy was signed by Harbour Governor Lena Ostrova.",
                                     "Harbour Governor Lena Ostrova was booed at the regatta on Sunday."])
     st = _Story([a, b], {("a1", 1): "E", ("b1", 1): "E"})
-    plain = st.components(np.array([0]), np.array([1, 2]))["lex_plain"][0]
+    plain = st.components(np.array([0]), np.array([1, 2]), plain=True)["lex_plain"][0]
     assert plain[0] > 0.5 and plain[1] < 0.1

@@ -282,9 +282,10 @@ class _Story:
         w *= self.idf[None, :]
         return w
 
-    def components(self, ia: np.ndarray, ib: np.ndarray) -> dict:
+    def components(self, ia: np.ndarray, ib: np.ndarray, plain: bool = False) -> dict:
         """The parts of the base score of claims ``ia`` x ``ib``: centred cosine, rarity-weighted content-word
-        overlap, entity overlap, shared entities, same speaker (matrices)."""
+        overlap, entity overlap, shared entities, same speaker (matrices); with ``plain``, also the overlap of
+        the words outside names (``lex_plain``, a model feature)."""
         cos = self.V[ia] @ self.V[ib].T
         inter = self._weighted(ia) @ self.L[ib].T.astype(np.float32)
         dice = 2 * inter / np.maximum(self.lsize[ia][:, None] + self.lsize[ib][None, :], 1)
@@ -297,10 +298,13 @@ class _Story:
         eover = einter / np.maximum(esmall, self.efloor)
         sa, sb = self.speaker[ia][:, None], self.speaker[ib][None, :]
         same_speaker = ((sa == sb) & (sa >= 0)).astype(np.float32)
-        pinter = (self.P[ia].astype(np.float32) * self.pidf[None, :]) @ self.P[ib].T.astype(np.float32)
-        pover = pinter / np.maximum(np.minimum(self.psize[ia][:, None], self.psize[ib][None, :]), self.lfloor)
-        return {"cos": cos, "lex": dice, "ent": eover, "ent_shared": self.E[ia] @ self.E[ib].T,
-                "same_speaker": same_speaker, "lex_plain": np.minimum(pover, 1.0)}
+        out = {"cos": cos, "lex": dice, "ent": eover, "ent_shared": self.E[ia] @ self.E[ib].T,
+               "same_speaker": same_speaker}
+        if plain:
+            pinter = (self.P[ia].astype(np.float32) * self.pidf[None, :]) @ self.P[ib].T.astype(np.float32)
+            small = np.minimum(self.psize[ia][:, None], self.psize[ib][None, :])
+            out["lex_plain"] = np.minimum(pinter / np.maximum(small, self.lfloor), 1.0)
+        return out
 
     def base_scores(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
         c = self.components(ia, ib)

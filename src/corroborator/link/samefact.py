@@ -1,7 +1,8 @@
 """The same-fact model: the probability that two claims of different articles state one fact.
 
 A pair of claims is described by plain features (``FEATURES``): how close their sentence vectors are (raw
-and centred on the story), the rarity-weighted content words and entities they share, whether their main
+and centred on the story), the rarity-weighted content words and entities they share (and the words they
+share outside the names they hold: what they say of them, ``lex_plain``), whether their main
 predicates and the heads of its arguments agree (who did what to whom), their figures and dates, who states
 each (the outlet, one speaker, two speakers), negation, length, whether each is the other's best match in its
 article, and how well they align word by word with the embedder's contextual word vectors (``alignment``). A
@@ -147,7 +148,7 @@ def pair_features(st, ia, ib, S, Sadj, anchored, align: bool = True) -> tuple:  
     best_b, best_a = Sadj.argmax(1), Sadj.argmax(0)
     srt_b = np.sort(Sadj, axis=1)
     second_b = srt_b[:, -2] if Sadj.shape[1] > 1 else np.full(Sadj.shape[0], -1.0)
-    comp = st.components(ia, ib)
+    comp = st.components(ia, ib, plain=True)
     cos, lex, ent, shared = comp["cos"], comp["lex"], comp["ent"], comp["ent_shared"]
     raw = st.V0[ia] @ st.V0[ib].T
     if align:
