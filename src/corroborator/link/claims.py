@@ -47,6 +47,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from bisect import bisect_left
+
 import numpy as np
 
 from .. import config
@@ -93,12 +95,13 @@ def _claim_vectors(an) -> np.ndarray:
     return None
 
 
-def _lex_matrix(texts) -> np.ndarray:
-    """Which hashed content stems each text holds, 0/1 as bytes (a story of 2,000 claims: 8 MB, not 32)."""
-    m = np.zeros((len(texts), _LEX_DIM), dtype=np.uint8)
+def _lex_matrix(stem_sets) -> np.ndarray:
+    """Which hashed content stems each claim holds (``stem_sets``: a set of stems per claim), 0/1 as bytes (a
+    story of 2,000 claims: 8 MB, not 32)."""
+    m = np.zeros((len(stem_sets), _LEX_DIM), dtype=np.uint8)
     column = {}                       # stem -> its column (a story's claims share most of their words)
-    for i, t in enumerate(texts):
-        for w in set(content_stems(t)):
+    for i, stems in enumerate(stem_sets):
+        for w in stems:
             j = column.get(w)
             if j is None:
                 j = column[w] = stable_hash(w) % _LEX_DIM
@@ -140,12 +143,17 @@ def _content(an, claim, quote) -> tuple:
     return " ".join(parts), ents
 
 
-def _plain(an, claim, quote) -> str:
-    """The claim's words without its attribution frame and without the names it holds: what it says of them
-    (two claims sharing "Arkansas Gov. Asa Hutchinson" but not what he did share no plain words)."""
+def _plain_stems(an, claim, quote, spans) -> set:
+    """The content stems of the claim's words outside its attribution frame and the names it holds: what it
+    says of them (two claims sharing "Arkansas Gov. Asa Hutchinson" but not what he did share none).
+    ``spans``: the article's entity mentions as sorted ``(start, end)``."""
     cut = list(_frame_spans(claim, quote))
-    for e in an.entities:
-        cut.extend((s, t) for s, t in e.mentions if s < claim.end and t > claim.start)
+    for k in range(max(0, bisect_left(spans, (claim.start, -1)) - 8), len(spans)):
+        ms, me = spans[k]
+        if ms >= claim.end:
+            break
+        if me > claim.start:
+            cut.append((ms, me))
     text, parts, pos = an.article.text, [], claim.start
     for a, b in sorted(cut):
         if a > pos:
@@ -153,7 +161,7 @@ def _plain(an, claim, quote) -> str:
         pos = max(pos, b)
     if pos < claim.end:
         parts.append(text[pos:claim.end])
-    return " ".join(parts)
+    return set(content_stems(" ".join(parts)))
 
 
 def _entity_matrix(ent_sets) -> np.ndarray:
@@ -205,13 +213,15 @@ class _Story:
                 fallback = True
             vec_parts.append(v)
             quotes = {q.id: q for q in an.quotes}
+            spans = sorted((ms, me) for e in an.entities for ms, me in e.mentions)
             aid = an.article.id
             etype = {e.local_id: e.type for e in an.entities}
             for c in an.claims:
                 self.items.append((ai, c))
                 text, local = _content(an, c, quotes.get(c.quote))
-                contents.append(text)
-                plains.append(_plain(an, c, quotes.get(c.quote)))
+                stems = set(content_stems(text))
+                contents.append(stems)
+                plains.append(_plain_stems(an, c, quotes.get(c.quote), spans))
                 ents.append({entity_map.get((aid, lid), f"{aid}:{lid}") for lid in local})
                 typed = defaultdict(set)
                 for lid in local:
@@ -242,7 +252,7 @@ class _Story:
                                       for lo in range(0, len(L), 128)])
                       if len(L) else np.zeros(0, dtype=np.float32))
         self.lfloor = float(3 * np.log((len(texts) + 1) / 1.5))   # three rare words
-        # the same over the words outside the names: what is said of them
+        # the same over the words outside the names the claims hold
         P = _lex_matrix(plains)
         self.P, self.pidf = P, np.log((len(texts) + 1) / (P.sum(0, dtype=np.float32) + 0.5)).astype(np.float32)
         self.psize = (P.astype(np.float32) * self.pidf[None, :]).sum(1) if len(P) else np.zeros(0, np.float32)
