@@ -113,12 +113,3 @@ def test_a_titled_name_tagged_as_a_noun_is_still_a_name():
     t, quotes, ents = run(text)
     q = quote_with(t, quotes, "test is very simple")
     assert speaker_name(q, ents) == "O\u2019Dwyer"
-
-
-def test_a_verb_of_saying_made_with_a_particle():
-    t, quotes, ents = run("Senator Ona Kerrigan fired back that the harbor levy would raise costs for small boats.")
-    q = quote_with(t, quotes, "raise costs")
-    assert speaker_name(q, ents) == "Ona Kerrigan"
-    # the same verb without its particle, or with another, is no speech
-    t, quotes, ents = run("The harbor guard fired at the drifting boat from the end of the pier.")
-    assert not quotes

@@ -146,18 +146,8 @@ def _trim(text, s, e, quotes_chars=()):
     return s, e
 
 
-# verbs of saying made with a particle ("shot back", "fired back", "hit back", "lashed out"): the verb alone says
-# nothing of speech
-PHRASAL_SPEECH = {"shoot": "back", "fire": "back", "hit": "back", "lash": "out", "chime": "in", "weigh": "in"}
-
-
-def _is_speech_verb(t, doc=None):
-    if t.pos not in ("VERB", "AUX"):
-        return False
-    if t.lemma.lower() in SPEECH_VERBS or t.text.lower() in SPEECH_VERBS:
-        return True
-    part = PHRASAL_SPEECH.get(t.lemma.lower())
-    return bool(part and doc is not None and t.i + 1 < len(doc.toks) and doc.toks[t.i + 1].text.lower() == part)
+def _is_speech_verb(t):
+    return t.pos in ("VERB", "AUX") and (t.lemma.lower() in SPEECH_VERBS or t.text.lower() in SPEECH_VERBS)
 
 
 # ------------------------------------------------------------------ main
@@ -229,7 +219,7 @@ def _cue_event(doc, t):
     lem = t.lemma.lower()
     if t.text.lower() == "according" and any(doc.toks[c].text.lower() == "to" for c in doc.children.get(t.i, ())):
         return _according_event(doc, t)
-    if _is_speech_verb(t, doc):
+    if _is_speech_verb(t):
         return _verb_event(doc, t, lem)
     if t.pos == "VERB" and lem in RAISE_VERBS:
         return _claim_noun_event(doc, t)
@@ -587,7 +577,7 @@ def _adjacent_cue(doc, text, a, b, in_quote):
     for t in after[:CUE_AFTER_TOKENS]:
         if "\n" in text[b:t.start] or t.start in in_quote:
             break
-        if _is_speech_verb(t, doc):
+        if _is_speech_verb(t):
             return t.i
         if t.text in (".", "!", "?") or (t.text == ";"):
             break
@@ -600,7 +590,7 @@ def _adjacent_cue(doc, text, a, b, in_quote):
         for t in reversed(before[-CUE_BEFORE_TOKENS:]):
             if t.text in (".", "!", "?") and t.end < a - 2:
                 break
-            if _is_speech_verb(t, doc) or _infinitive_cue(doc, t):
+            if _is_speech_verb(t) or _infinitive_cue(doc, t):
                 return t.i
     return None
 
