@@ -235,16 +235,16 @@ def test_a_role_that_is_no_office_is_no_attribute_conflict():
 
 
 def test_one_copula_with_two_complements_is_no_denial():
-    # "was not conservative enough" does not deny "was part of a group": one verb, two things said
+    # "was not strict enough" does not deny "was part of a panel": one verb, two things said
     def pair(text_b, core_b):
-        ca = claim("c1", "Brandvold was not conservative enough on the reform bill.", modality="negated")
-        ca.predicate, ca.core = "be", ["be", "brandvold", "conservative", "reform"]
+        ca = claim("c1", "Brandvold was not strict enough on the harbour levy.", modality="negated")
+        ca.predicate, ca.core = "be", ["be", "brandvold", "strict", "levy"]
         cb = claim("c2", text_b)
         cb.predicate, cb.core = "be", core_b
         return run([art("a1", "A", claims=[ca]), art("a2", "B", claims=[cb])])
-    assert pair("Brandvold was part of a group working on the reform bill.",
+    assert pair("Brandvold was part of a panel drafting the harbour levy.",
                 ["be", "brandvold", "part", "group"]).conflicts == []
-    denied = pair("Brandvold was conservative enough on the reform bill.", ["be", "brandvold", "conservative", "reform"])
+    denied = pair("Brandvold was strict enough on the harbour levy.", ["be", "brandvold", "strict", "levy"])
     assert [c.kind for c in denied.conflicts] == ["negation"]
 
 

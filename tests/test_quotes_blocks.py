@@ -95,12 +95,12 @@ def test_a_documents_words_are_credited_to_its_named_authors():
 
 
 def test_authors_signed_by_after_the_letter_even_when_the_parse_hangs_them_elsewhere():
-    text = """The latest criticism comes in a letter released Tuesday and signed by nearly 70 teachers at Kellen College.
+    text = """The complaint arrived in a letter sent on Monday and signed by some 70 teachers at Kellen College.
 
-The letter says, “We would be remiss if we did not challenge your reading of the budget.”
+The letter says, “Our classrooms have gone without heating since the autumn term began.”
 """
     art, ann, ents, quotes = run(text)
-    assert "teachers" in quote_of(text, quotes, "remiss").speaker_description
+    assert "teachers" in quote_of(text, quotes, "without heating").speaker_description
 
 
 def test_a_letter_without_authors_stays_a_document():

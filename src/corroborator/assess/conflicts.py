@@ -127,8 +127,8 @@ def _attr_value(v):
 
 
 # offices one person holds one at a time: "rep." against "senator" is a disagreement. A post inside a body
-# (chairman, leader, spokesman, director) sits beside such an office ("Representative Ryan, the chairman of
-# the Budget Committee"), and "father" against "rep." is two true descriptions of one person: neither differs.
+# (chairman, leader, spokesman, director) sits beside such an office ("Representative Serra, the chairman of
+# the Harbour Committee"), and "father" against "rep." is two true descriptions of one person: neither differs.
 _OFFICE_NAMES = {
     "president": "president", "pres": "president", "vice president": "vice president",
     "prime minister": "prime minister", "senator": "senator", "sen": "senator",
@@ -315,7 +315,7 @@ def _same_predicate(ca, cb) -> bool:
     "if they don't pass it, it will raise the risk" by "pass"); unknown predicates do not disagree."""
     pa, pb = ca.predicate, cb.predicate
     if pa and pa == pb and pa in _LIGHT_VERBS:
-        # "X was not conservative enough" and "X was part of a group": one verb, two predicates; the
+        # "X was not strict enough" and "X was part of a panel": one verb, two predicates; the
         # complements must agree too (two core words past the verb: the subject and what is said of it)
         return len((set(ca.core or ()) & set(cb.core or ())) - {pa}) >= 2
     if not pa or not pb or pa == pb:

@@ -124,7 +124,7 @@ _FRAME_EDGE = " \t\n,;:\u2014\u2013-\"\u201c\u201d\u2018\u2019'"
 
 
 def _speaker_name_end(text, q) -> int:
-    """Where the speaker's name ends: before an apposition or a relative clause ("Labrador, who is 46")."""
+    """Where the speaker's name ends: before an apposition or a relative clause ("Ostrova, who is 52")."""
     m = re.search(r",|\s(?:who|which|whose)\b|\s\(", text[q.speaker_start:q.speaker_end])
     return q.speaker_start + m.start() if m else q.speaker_end
 
@@ -142,8 +142,8 @@ def _says_more(text, a, b, q, toks) -> bool:
 
 def _reports_speech(a, b, q, toks, children) -> bool:
     """Whether the frame piece [a, b) is itself reported speech: it holds a verb of saying or of taking a
-    stance, other than the quote's cue, with its own clause in the piece ("Obama disputed that
-    Democrats feel betrayed, saying ..."). Such a piece is the speaker's claim, not the outlet's."""
+    stance, other than the quote's cue, with its own clause in the piece ("Lind disputed that the
+    dam had been neglected, saying ..."). Such a piece is the speaker's claim, not the outlet's."""
     for t in toks:
         if not (a <= t.start < b) or t.lemma.lower() not in SPEECH_VERBS | _STANCE_VERBS:
             continue
@@ -158,7 +158,7 @@ def _reports_speech(a, b, q, toks, children) -> bool:
 def _split_frame(text, s, e, q, toks, children):
     """A quoted claim whose frame narrates more than who speaks, split in two: ``(content, [pieces])``, the
     quote's content inside [s, e) (the speaker's words) and the frame's pieces before and after it that say
-    more (the outlet's narration: "Labrador, who is 46, said"), each as ``(start, end, reported)`` where
+    more (the outlet's narration: "Ostrova, who is 52, said"), each as ``(start, end, reported)`` where
     ``reported`` says the piece is itself the speaker's reported speech. ``None`` when the frame says no
     more, or the content is no clause of its own."""
     if q is None:
@@ -424,7 +424,7 @@ def find_claims(article, ann, entities, quotes) -> list:
                 continue
             kept.add((a, b))
             other = _quote_for(a, b, [x for x in quotes if x is not q]) if (a, b) != (s, e) else None
-            if other is not None or not reported:   # "X said A, but the conference responded that B"
+            if other is not None or not reported:   # "X said A, but the authority replied that B"
                 claims.append(B.piece(a, b, stoks, other))
             else:
                 claims.append(B.claim(a, b, attribution, spk, qid, key, modality, pred))

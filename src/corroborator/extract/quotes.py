@@ -452,7 +452,7 @@ def _content_from_children(doc, t):
 
 
 def _inverted_clause(doc, t, kids):
-    """"P, analysts said afterward.": the parser may hang the reported clause P anywhere (an adverbial clause
+    """"P, observers said later.": the parser may hang the reported clause P anywhere (an adverbial clause
     of the verb, a clause of a noun). With the verb the sentence's root, its subject right after a comma,
     nothing but adverbs after the verb, and P a clause of its own (a verb, no subordinating word first:
     "When the storm hit, the mayor said." reports nothing), P is what was said."""

@@ -223,7 +223,7 @@ class _SpeakerState:
         titled = head > 0 and _HONORIFIC.fullmatch(toks[head - 1].text) is not None and htok.text[:1].isupper()
         if htok.pos == "PROPN" or titled:
             # a name the tagger missed: the run of proper nouns around the head (a capitalised word after
-            # "Ms." is a name whatever its tag: "Ms. O’Neill"), without the honorific
+            # "Ms." is a name whatever its tag: "Ms. O’Dwyer"), without the honorific
             i0 = i1 = head
             while i0 - 1 >= 0 and toks[i0 - 1].pos == "PROPN" and toks[i0 - 1].dep == "compound":
                 i0 -= 1
@@ -441,7 +441,7 @@ def _authors_of_noun(doc, n):
 
 
 def _signed_by_after(doc, n):
-    """"a letter released Tuesday and signed by X": a participle of authorship a few tokens after the noun,
+    """"a letter sent on Monday and signed by X": a participle of authorship a few tokens after the noun,
     in its sentence, with "by X" (the parser may hang it on the main verb)."""
     toks = doc.toks
     for k in range(n + 1, min(n + 8, len(toks))):

@@ -101,15 +101,15 @@ def _offices_held(text, entity) -> set:
 
 
 def _qualifiers(description, office) -> list:
-    """The capitalised words of a definite office that narrow it ("the Idaho congressman" -> ["Idaho"])."""
+    """The capitalised words of a definite office that narrow it ("the Varn senator" -> ["Varn"])."""
     d = " ".join(description.split()).split(",")[0]
     return [w for w in re.findall(r"[A-Z][\w'’-]+", d) if w.lower() not in ("the", office)]
 
 
 def _by_office(quote, office, people, text, held, description="") -> int | None:
     """The person named before ``quote`` who holds ``office`` (``held``: each person's offices, read once):
-    the one holder; among several, the one whose mentions carry the office's qualifiers ("the Idaho
-    congressman": "Rep. Raul Labrador (R-Idaho)"), else the one the article names far more often before the
+    the one holder; among several, the one whose mentions carry the office's qualifiers ("the Varn
+    senator": "Sen. Ana Ruiz (D-Varn)"), else the one the article names far more often before the
     quote (at least ``OFFICE_SALIENCE`` times the next: the article's subject, not a governor in passing)."""
     words = OFFICES[office]
     found = {}
@@ -136,8 +136,8 @@ _BODY = re.compile(r"^the\s+([a-z]{4,})$", re.I)
 
 
 def _by_body(quote, noun, bodies) -> int | None:
-    """A body named by its kind ("the conference", "the department"): the one organisation named before
-    ``quote`` whose name holds that word ("U.S. Conference of Catholic Bishops")."""
+    """A body named by its kind ("the authority", "the department"): the one organisation named before
+    ``quote`` whose name holds that word ("Kellen Port Authority")."""
     found = {e.local_id for e in bodies if any(s < quote.start for s, _ in e.mentions)
              and any(noun in n.lower().split() for n in [e.name] + list(e.aliases))}
     return found.pop() if len(found) == 1 else None

@@ -145,7 +145,7 @@ def _content(an, claim, quote) -> tuple:
 
 def _plain_stems(an, claim, quote, spans) -> set:
     """The content stems of the claim's words outside its attribution frame and the names it holds: what it
-    says of them (two claims sharing "Arkansas Gov. Asa Hutchinson" but not what he did share none).
+    says of them (two claims sharing "Harbour Governor Lena Ostrova" but not what he did share none).
     ``spans``: the article's entity mentions as sorted ``(start, end)``."""
     cut = list(_frame_spans(claim, quote))
     for k in range(max(0, bisect_left(spans, (claim.start, -1)) - 8), len(spans)):
