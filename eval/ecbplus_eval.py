@@ -96,14 +96,15 @@ def read_doc(path: pathlib.Path):
         for r in rel.findall("CROSS_DOC_COREF"):
             for s in r.findall("source"):
                 instance[s.get("m_id")] = r.get("note")
-    return text, markables, instance, lines
+    return text, markables, instance, ([a for a, _ in lines], [n for _, n in lines])
 
 
 def sentence_at(lines, pos) -> int:
-    """The ECB+ sentence number of the line holding offset ``pos`` (spaCy's own sentences may split a line)."""
+    """The ECB+ sentence number of the line holding offset ``pos`` (spaCy's own sentences may split a line).
+    ``lines``: ([line start offsets], [their sentence numbers]), as ``read_doc`` gives them."""
     import bisect
-    k = bisect.bisect_right([a for a, _ in lines], pos) - 1
-    return lines[max(k, 0)][1]
+    starts, sents = lines
+    return sents[max(bisect.bisect_right(starts, pos) - 1, 0)]
 
 
 def normalise(s: str) -> str:

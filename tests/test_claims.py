@@ -100,15 +100,20 @@ def test_seed_unverified_speaker_claims(seeds):
     assert others and not any(c.modality == "unverified" for c in others)
 
 
+def _claims_of(text, aid):
+    """The claims ``find_claims`` makes of ``text`` (one article, annotated, entities and quotes found)."""
+    art = Article(id=aid, path=f"{aid}.txt", text=text, source_text=text)
+    ann = annotate(text)
+    ents = find_entities(art, ann)
+    return find_claims(art, ann, ents, find_quotes(art, ann, ents))
+
+
 def test_a_short_attribution_frame_is_left_out_of_the_claim_span():
     text = ("The pumps were switched off too early, Ostrova said.\n\n"
             "Ostrova said that 40 families had been evacuated.\n\n"
             "“The river rose four metres in one night,” said Lena Ostrova, the head of the Varn rescue service.\n\n"
             "The valley road reopened on Friday, Ostrova said, and the school will follow next week.")
-    art = Article(id="art10", path="y.txt", text=text, source_text=text)
-    ann = annotate(text)
-    ents = find_entities(art, ann)
-    claims = find_claims(art, ann, ents, find_quotes(art, ann, ents))
+    claims = _claims_of(text, "art10")
     texts = [c.text for c in claims]
     # the frame ("..., Ostrova said", "Ostrova said that ...") is the attribution, not the claim's content
     assert "The pumps were switched off too early" in texts
@@ -129,10 +134,7 @@ def test_a_frame_that_narrates_more_than_who_speaks_is_the_outlets_own_claim():
             "In a statement, Lind disputed that the dam had been neglected, saying the last inspection found no "
             "fault.\n\n"
             "Lind said on Monday that the road would reopen.")
-    art = Article(id="art12", path="z.txt", text=text, source_text=text)
-    ann = annotate(text)
-    ents = find_entities(art, ann)
-    claims = {c.text: c for c in find_claims(art, ann, ents, find_quotes(art, ann, ents))}
+    claims = {c.text: c for c in _claims_of(text, "art12")}
     for c in claims.values():
         assert text[c.start:c.end] == c.text
     said = {t: c.attribution for t, c in claims.items()}
@@ -156,10 +158,7 @@ def test_a_quote_inside_the_outlets_narration_leaves_the_sentence_the_outlets():
             "“The gates were opened too late,” Ostrova said.\n\n"
             "Ostrova said that the pumps had failed twice, calling the repairs “a waste of time.”\n\n"
             "Ostrova criticized the dam operator, saying it had ignored “two clear warnings.”")
-    art = Article(id="art11", path="z.txt", text=text, source_text=text)
-    ann = annotate(text)
-    ents = find_entities(art, ann)
-    claims = find_claims(art, ann, ents, find_quotes(art, ann, ents))
+    claims = _claims_of(text, "art11")
     assert claim_with(claims, "walked up to Lena Ostrova").attribution == "outlet"
     assert claim_with(claims, "looked tired").attribution == "outlet"
     assert claim_with(claims, "opened too late").attribution == "speaker"

@@ -105,18 +105,26 @@ def _trim_frame(text, s, e, q, toks):
 
     if not (only_frame(s, cs) and only_frame(ce, e)):
         return s, e
-    lead = cs > s
-    while cs < ce and (text[cs].isspace() or text[cs] in _EDGE_OPEN):
-        cs += 1
-    m = re.match(r"that\s+", text[cs:ce], re.I) if lead else None
+    cs, ce = _strip(text, cs, ce, _EDGE_OPEN, _EDGE_CLOSE, that=cs > s)
+    return (cs, ce) if _is_clause(text, cs, ce, toks) else (s, e)
+
+
+def _strip(text, a, b, lead_chars, tail_chars, that=False):
+    """[a, b) without white space and the characters ``lead_chars`` at its start, white space and
+    ``tail_chars`` at its end (and, with ``that``, without a leading "that ")."""
+    while a < b and (text[a].isspace() or text[a] in lead_chars):
+        a += 1
+    m = re.match(r"that\s+", text[a:b], re.I) if that else None
     if m:
-        cs += m.end()
-    while ce > cs and (text[ce - 1].isspace() or text[ce - 1] in _EDGE_CLOSE):
-        ce -= 1
-    if len(text[cs:ce].split()) < MIN_WORDS or not any(t.pos in ("VERB", "AUX") and cs <= t.start < ce
-                                                        for t in toks):
-        return s, e
-    return cs, ce
+        a += m.end()
+    while b > a and (text[b - 1].isspace() or text[b - 1] in tail_chars):
+        b -= 1
+    return a, b
+
+
+def _is_clause(text, a, b, toks) -> bool:
+    """[a, b) has ``MIN_WORDS`` words and a verb: a claim of its own."""
+    return len(text[a:b].split()) >= MIN_WORDS and any(t.pos in ("VERB", "AUX") and a <= t.start < b for t in toks)
 
 
 _CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
@@ -144,13 +152,14 @@ def _reports_speech(a, b, q, toks, children) -> bool:
     """Whether the frame piece [a, b) is itself reported speech: it holds a verb of saying or of taking a
     stance, other than the quote's cue, with its own clause in the piece ("Lind disputed that the
     dam had been neglected, saying ..."). Such a piece is the speaker's claim, not the outlet's."""
+    at = {x.i: x for x in toks}
     for t in toks:
         if not (a <= t.start < b) or t.lemma.lower() not in SPEECH_VERBS | _STANCE_VERBS:
             continue
         if q.cue_start is not None and q.cue_start <= t.start < (q.cue_end or q.cue_start + 1):
             continue
-        kids = set(children.get(t.i, ()))
-        if any(x.i in kids and x.dep in ("ccomp", "xcomp") and a <= x.start < b for x in toks):
+        if any(k in at and at[k].dep in ("ccomp", "xcomp") and a <= at[k].start < b
+               for k in children.get(t.i, ())):
             return True
     return False
 
@@ -163,23 +172,12 @@ def _split_frame(text, s, e, q, toks, children):
     more, or the content is no clause of its own."""
     if q is None:
         return None
-    cs, ce = max(s, q.start), min(e, q.end)
-    while cs < ce and text[cs] in _FRAME_EDGE:
-        cs += 1
-    m = re.match(r"that\s+", text[cs:ce], re.I)
-    if m:
-        cs += m.end()
-    while ce > cs and text[ce - 1] in _FRAME_EDGE + ".":
-        ce -= 1
-    if (cs, ce) == (s, e) or len(text[cs:ce].split()) < MIN_WORDS or not any(
-            t.pos in ("VERB", "AUX") and cs <= t.start < ce for t in toks):
+    cs, ce = _strip(text, max(s, q.start), min(e, q.end), _FRAME_EDGE, _FRAME_EDGE + ".", that=True)
+    if (cs, ce) == (s, e) or not _is_clause(text, cs, ce, toks):
         return None
     pieces = []
     for a, b in ((s, max(s, q.start)), (min(e, q.end), e)):
-        while a < b and text[a] in _FRAME_EDGE:
-            a += 1
-        while b > a and text[b - 1] in _FRAME_EDGE + ".":
-            b -= 1
+        a, b = _strip(text, a, b, _FRAME_EDGE, _FRAME_EDGE + ".")
         if b > a and _says_more(text, a, b, q, toks):
             pieces.append((a, b, _reports_speech(a, b, q, toks, children)))
     return ((cs, ce), pieces) if pieces else None

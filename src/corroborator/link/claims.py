@@ -164,6 +164,23 @@ def _plain_stems(an, claim, quote, spans) -> set:
     return set(content_stems(" ".join(parts)))
 
 
+def _weighted(M, idf, rows) -> np.ndarray:
+    """Rows ``rows`` of the 0/1 stem matrix ``M``, each stem weighted by its rarity ``idf`` (float32)."""
+    w = M[rows].astype(np.float32)
+    w *= idf[None, :]
+    return w
+
+
+def _rarity(M) -> tuple:
+    """(idf of each stem column of ``M`` in the story, each row's summed weight). The rows are weighted block
+    by block: the weighted matrix of a 2,000-claim story is 32 MB."""
+    n = len(M)
+    idf = np.log((n + 1) / (M.sum(0, dtype=np.float32) + 0.5)).astype(np.float32)
+    size = (np.concatenate([_weighted(M, idf, np.arange(lo, min(lo + 128, n))).sum(1) for lo in range(0, n, 128)])
+            if n else np.zeros(0, dtype=np.float32))
+    return idf, size
+
+
 def _entity_matrix(ent_sets) -> np.ndarray:
     index = {}
     for s in ent_sets:
@@ -243,19 +260,12 @@ class _Story:
             self.V = self.V - alpha * self.V.mean(0, keepdims=True)
             self.V /= np.maximum(np.linalg.norm(self.V, axis=1, keepdims=True), 1e-9)
         # content words weighted by their rarity in the story: "Bakhmut" counts, the story's subject does not
-        L = _lex_matrix(contents)
-        df = L.sum(0, dtype=np.float32)
-        idf = np.log((len(texts) + 1) / (df + 0.5)).astype(np.float32)
-        self.L, self.idf = L, idf         # weighted rows are made for the claims compared, never all at once
-        # each block of rows is summed as it is made: the weighted matrix of a 2,000-claim story is 32 MB
-        self.lsize = (np.concatenate([self._weighted(np.arange(lo, min(lo + 128, len(L)))).sum(1)
-                                      for lo in range(0, len(L), 128)])
-                      if len(L) else np.zeros(0, dtype=np.float32))
+        self.L = _lex_matrix(contents)    # weighted rows are made for the claims compared, never all at once
+        self.idf, self.lsize = _rarity(self.L)
         self.lfloor = float(3 * np.log((len(texts) + 1) / 1.5))   # three rare words
         # the same over the words outside the names the claims hold
-        P = _lex_matrix(plains)
-        self.P, self.pidf = P, np.log((len(texts) + 1) / (P.sum(0, dtype=np.float32) + 0.5)).astype(np.float32)
-        self.psize = (P.astype(np.float32) * self.pidf[None, :]).sum(1) if len(P) else np.zeros(0, np.float32)
+        self.P = _lex_matrix(plains)
+        self.pidf, self.psize = _rarity(self.P)
         self.E = _entity_matrix(ents)
         edf = self.E.sum(0)
         eidf = np.log((len(ents) + 1) / (edf + 0.5)).astype(np.float32)
@@ -288,9 +298,7 @@ class _Story:
 
     def _weighted(self, rows) -> np.ndarray:
         """The content-stem rows of claims ``rows``, each stem weighted by its rarity in the story."""
-        w = self.L[rows].astype(np.float32)
-        w *= self.idf[None, :]
-        return w
+        return _weighted(self.L, self.idf, rows)
 
     def components(self, ia: np.ndarray, ib: np.ndarray, plain: bool = False) -> dict:
         """The parts of the base score of claims ``ia`` x ``ib``: centred cosine, rarity-weighted content-word
@@ -311,7 +319,7 @@ class _Story:
         out = {"cos": cos, "lex": dice, "ent": eover, "ent_shared": self.E[ia] @ self.E[ib].T,
                "same_speaker": same_speaker}
         if plain:
-            pinter = (self.P[ia].astype(np.float32) * self.pidf[None, :]) @ self.P[ib].T.astype(np.float32)
+            pinter = _weighted(self.P, self.pidf, ia) @ self.P[ib].T.astype(np.float32)
             small = np.minimum(self.psize[ia][:, None], self.psize[ib][None, :])
             out["lex_plain"] = np.minimum(pinter / np.maximum(small, self.lfloor), 1.0)
         return out
