@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .entities_names import ORG_WORDS, SPEECH_LEMMAS, TITLES, fold, head_tokens, looks_like_name, tokens
+from .entities_names import HONORIFICS, ORG_WORDS, SPEECH_LEMMAS, TITLES, fold, head_tokens, looks_like_name, tokens
 
 TYPE_MAP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP", "EVENT": "EVENT",
             "FAC": "LOC", "WORK_OF_ART": "OTHER", "LAW": "OTHER", "PRODUCT": "OTHER", "LANGUAGE": "OTHER"}
@@ -21,7 +21,6 @@ _TAIL_STRIP = re.compile(r"(?:['’]s?|[\s\"'“”‘’«»•·*#|()\[\]/:;,.
 _CALLSIGN = r"(?:military\s+|radio\s+|combat\s+)?(?:call[\s-]?sign|nom\s+de\s+guerre|code[\s-]?name|nickname|pseudonym)"
 _CALLSIGN_NAME = re.compile(r"(?:\b" + _CALLSIGN + r"|\bnicknamed|\bcode-?named|\bknown\s+only\s+as|\bwho\s+goes\s+by)"
                             r"\s*(?:is\s+|of\s+)?[:,]?\s*[\"“‘']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", re.I)
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"}
 _WORD = re.compile(r"[\w'’-]+")
 
 
@@ -148,7 +147,7 @@ def _tagged_mention(text, tag, s, t):
     role = None
     w0 = _WORD.match(text, s)
     w0 = fold(w0.group(0)).rstrip(".") if w0 else ""
-    e_label = "PERSON" if w0 in _HONORIFICS else tag
+    e_label = "PERSON" if w0 in HONORIFICS else tag
     if e_label == "PERSON" or (tag in ("ORG", "NORP", "GPE") and w0 in TITLES):
         s2, t2, role = _strip_titles(text, s, t)
         if role and tag != "PERSON":

@@ -22,6 +22,9 @@ SPELLING_LONG_EDITS = _C["spelling_long_edits"]
 STOP = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "von", "van", "der", "den", "al", "el",
         "in", "on", "at", "a", "an", "&", "to"}
 
+# honorifics: a capitalised word after one is a person's name ("Ms. O’Dwyer"), whatever its tag
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"})
+
 # titles and honorifics that precede a person's name; stripped from the name, kept as the role
 TITLES = {
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",

@@ -12,6 +12,7 @@ import re
 
 from .. import config
 from ..records import LocalEntity
+from .entities_names import HONORIFICS, fold
 from .quotes_lexicon import (AGE_APPOS_RE, CALL_SIGN_RE, ORG_WORDS, PERSON_NOUNS, PRONOUNS_GROUP, PRONOUNS_PERSON,
                              SPEECH_VERBS, is_document_phrase)
 
@@ -220,14 +221,14 @@ class _SpeakerState:
         persons = [c for c in cands if c[0].type == "PERSON"]
         if persons and htok.pos in ("PROPN",):
             return persons[0][0]
-        titled = head > 0 and _HONORIFIC.fullmatch(toks[head - 1].text) is not None and htok.text[:1].isupper()
+        titled = head > 0 and _honorific(toks[head - 1].text) and htok.text[:1].isupper()
         if htok.pos == "PROPN" or titled:
             # a name the tagger missed: the run of proper nouns around the head (a capitalised word after
             # "Ms." is a name whatever its tag: "Ms. O’Dwyer"), without the honorific
             i0 = i1 = head
             while i0 - 1 >= 0 and toks[i0 - 1].pos == "PROPN" and toks[i0 - 1].dep == "compound":
                 i0 -= 1
-            while i0 < head and _HONORIFIC.fullmatch(toks[i0].text):
+            while i0 < head and _honorific(toks[i0].text):
                 i0 += 1
             while i1 + 1 < len(toks) and toks[i1 + 1].pos == "PROPN" and toks[i1 + 1].head == i1 + 1 \
                     and toks[i1].dep == "compound":
@@ -294,7 +295,8 @@ class _SpeakerState:
                 ent.type = "PERSON"
 
 
-_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?")
+def _honorific(word) -> bool:
+    return fold(word).rstrip(".") in HONORIFICS
 
 
 def _person_description(desc):
