@@ -159,13 +159,19 @@ def calibration(P, y):
     return out
 
 
-def choose_threshold(P, y, want):
-    """The lowest threshold (step 0.01) whose pairs at or above it have precision >= ``want``."""
+def choose_threshold(P, y, want, min_pairs: int = 10):
+    """The lowest threshold (step 0.01) down to which the pairs at or above every threshold keep a precision
+    >= ``want``: scanning down from 0.99, the first threshold (over at least ``min_pairs`` pairs) whose precision
+    falls below ``want`` ends the scan. A lower threshold whose precision happens to climb back over ``want``
+    (a few lucky pairs) is never taken: such a threshold would not hold on other stories."""
     best = 0.99
     for thr in np.arange(0.99, 0.2, -0.01):
         sel = P >= thr
-        if sel.sum() >= 5 and y[sel].mean() >= want:
-            best = float(thr)
+        if sel.sum() < min_pairs:
+            continue
+        if y[sel].mean() < want:
+            break
+        best = float(thr)
     return round(best, 2)
 
 
