@@ -35,6 +35,7 @@ from ..extract.entities_names import STOP, acronym_of, align, content_tokens, fo
 from ..ids import make_id
 from ..records import Entity
 from ..unionfind import find_root, find_root_list
+from .mentions import spread_names
 from .names import acronym_form, is_orgish, name_key, tidy
 
 # tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
@@ -252,7 +253,9 @@ class _StoryMerge:
 
 def story_parts(analyses, story_id: str) -> list:
     """The entities of one story: the local entities of its articles merged (A, B and C of the module's
-    doc, all within the story), as ``Part`` records in a fixed order."""
+    doc, all within the story), as ``Part`` records in a fixed order. First, the story's names are found
+    where an article's tagger missed them (``mentions.spread_names``)."""
+    spread_names(analyses)
     items = _story_items(analyses, story_id)
     _vote_person(items)
     merge = _StoryMerge(items)
