@@ -26,7 +26,7 @@ from bisect import bisect_left, bisect_right
 from .. import config
 from ..ids import make_id
 from ..records import Claim
-from .quotes_lexicon import (HEDGE_RE, SPEECH_VERBS, UNVERIFIED_RE, description_key, is_document_phrase)
+from .quotes_lexicon import (HEDGE_RE, SPEECH_VERBS, STANCE_VERBS, UNVERIFIED_RE, description_key, is_document_phrase)
 
 # tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
 _C = config.section("extract.claims")
@@ -95,6 +95,9 @@ def _trim_frame(text, s, e, q, toks):
     frame = [(q.speaker_start, q.speaker_end), (q.cue_start, q.cue_end)]
     if not all(s <= a < b <= e for a, b in frame):
         return s, e
+    cue = next((t for t in toks if t.start == q.cue_start), None)
+    if cue is not None and cue.lemma.lower() in STANCE_VERBS - SPEECH_VERBS:
+        return s, e     # "praised the council 'for ...'": the stance is part of what the claim says
     cs, ce = max(s, q.start), min(e, q.end)
     if ce <= cs or (cs == s and ce == e) or any(cs < b and a < ce for a, b in frame):
         return s, e
@@ -132,19 +135,30 @@ _FRAME_EDGE = " \t\n,;:\u2014\u2013-\"\u201c\u201d\u2018\u2019'"
 
 
 def _speaker_name_end(text, q) -> int:
-    """Where the speaker's name ends: before an apposition or a relative clause ("Ostrova, who is 52")."""
-    m = re.search(r",|\s(?:who|which|whose)\b|\s\(", text[q.speaker_start:q.speaker_end])
+    """Where the speaker's name ends: before an apposition or a relative clause ("Ostrova, who is 52"); a
+    party and state tag ("(D-Ohio)") is part of the name."""
+    m = re.search(r",|\s(?:who|which|whose)\b|\s\((?![A-Z]-[A-Z][\w. ]*(?:\)|$))", text[q.speaker_start:q.speaker_end])
     return q.speaker_start + m.start() if m else q.speaker_end
+
+
+_WHEN_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday today yesterday tonight morning
+afternoon evening night""".split())
+
+
+def _frame_words(toks, a, b, q, name_end, skip=frozenset()) -> int:
+    """Content words of [a, b) outside the speaker's name (up to ``name_end``) and the cue of quote ``q``, other
+    than verbs of saying and the words in ``skip``."""
+    name = (q.speaker_start, name_end) if q.speaker_start is not None else (0, 0)
+    cue = (q.cue_start, q.cue_end or q.cue_start + 1) if q.cue_start is not None else (0, 0)
+    return sum(1 for t in toks if a <= t.start < b and t.pos in _CONTENT_POS
+               and not name[0] <= t.start < name[1] and not cue[0] <= t.start < cue[1]
+               and t.lemma.lower() not in SPEECH_VERBS and t.text.lower() not in skip)
 
 
 def _says_more(text, a, b, q, toks) -> bool:
     """Whether the frame piece [a, b) narrates more than who speaks: ``FRAME_MIN_CONTENT_WORDS`` content words
     outside the speaker's name and the cue (an apposition, a prefatory clause, where and when it was said)."""
-    name = (q.speaker_start, _speaker_name_end(text, q)) if q.speaker_start is not None else (0, 0)
-    cue = (q.cue_start, q.cue_end) if q.cue_start is not None else (0, 0)
-    n = sum(1 for t in toks if a <= t.start < b and t.pos in _CONTENT_POS
-            and not name[0] <= t.start < name[1] and not cue[0] <= t.start < cue[1]
-            and t.lemma.lower() not in SPEECH_VERBS)
+    n = _frame_words(toks, a, b, q, _speaker_name_end(text, q) if q.speaker_start is not None else 0)
     return n >= FRAME_MIN_CONTENT_WORDS and len(text[a:b].split()) >= MIN_WORDS
 
 
@@ -154,7 +168,7 @@ def _reports_speech(a, b, q, toks, children) -> bool:
     dam had been neglected, saying ..."). Such a piece is the speaker's claim, not the outlet's."""
     at = {x.i: x for x in toks}
     for t in toks:
-        if not (a <= t.start < b) or t.lemma.lower() not in SPEECH_VERBS | _STANCE_VERBS:
+        if not (a <= t.start < b) or t.lemma.lower() not in SPEECH_VERBS | STANCE_VERBS:
             continue
         if q.cue_start is not None and q.cue_start <= t.start < (q.cue_end or q.cue_start + 1):
             continue
@@ -181,6 +195,19 @@ def _split_frame(text, s, e, q, toks, children):
         if b > a and _says_more(text, a, b, q, toks):
             pieces.append((a, b, _reports_speech(a, b, q, toks, children)))
     return ((cs, ce), pieces) if pieces else None
+
+
+def _bare_frame(text, s, e, quotes, toks) -> bool:
+    """Whether [s, e) is only the frame of a quote whose words lie outside it ("Rep. Ortiz (D-Ohio) tweeted on
+    Friday", the sentence the parser cut off before the quotation): its speaker, its cue, and fewer than
+    ``FRAME_MIN_CONTENT_WORDS`` other content words besides when and how it was said. Such a piece says only
+    that someone spoke, which the quote's attribution records; it is no claim."""
+    for q in quotes:
+        if q.cue_start is None or not s <= q.cue_start < e or _overlap(s, e, q.start, q.end) > 0:
+            continue
+        if _frame_words(toks, s, e, q, q.speaker_end or 0, _WHEN_WORDS) < FRAME_MIN_CONTENT_WORDS:
+            return True
+    return False
 
 
 def _is_claim(text, s, e, toks):
@@ -222,15 +249,15 @@ def _quote_for(s, e, quotes, root=None):
     return best
 
 
-# verbs of taking a stance in words: a sentence built on one reports what its subject said, quote or not
-_STANCE_VERBS = frozenset("dispute refer call accuse reject dismiss praise criticize criticise blast slam defend "
-                          "condemn endorse congratulate apologize apologise thank blame question challenge".split())
+# verbs of denial whose sentence is its subject's claim even without a quote ("X rejected claims that ...");
+# "X criticized Y for Z" stays the outlet's: Z is a fact the outlet states too (BASIL fact gold)
+STANCE_CLAIM_VERBS = frozenset("reject dismiss deny dispute refute rebut".split())
 
 
 def _narrated_around(root, q) -> bool:
     """Whether the claim's main verb ``root`` is narration around quote ``q``: a verb that is not a verb of
     saying, outside the quote's content and cue."""
-    if root is None or root.pos not in ("VERB", "AUX") or root.lemma.lower() in SPEECH_VERBS | _STANCE_VERBS:
+    if root is None or root.pos not in ("VERB", "AUX") or root.lemma.lower() in SPEECH_VERBS | STANCE_VERBS:
         return False
     if q.start <= root.start < q.end:
         return False
@@ -356,6 +383,23 @@ class _Builder:
         self.span_starts = [m[0] for m in self.spans]
         self.longest = max((me - ms for ms, me, _ in self.spans), default=0)
         self.unv_ids, self.unv_keys = _unverified_targets(self.text, ann, entities, quotes)
+        self.voiced = {x.local_id for x in entities if x.type in ("PERSON", "ORG")}
+
+    def stance_speaker(self, root):
+        """The entity whose denial a sentence states though it quotes nothing ("Mayor Brandt rejected claims
+        that ..."): the named person or organisation that is the subject of the sentence's main verb, a verb
+        of denial (``STANCE_CLAIM_VERBS``); else None."""
+        if root is None or root.pos != "VERB" or root.lemma.lower() not in STANCE_CLAIM_VERBS:
+            return None
+        subj = [c for c in self.children.get(root.i, ()) if self.toks[c].dep == "nsubj"]
+        if not subj:
+            return None
+        at = self.toks[subj[0]].start
+        lo = bisect_right(self.span_starts, at - self.longest)
+        for ms, me, lid in self.spans[lo:bisect_right(self.span_starts, at)]:
+            if ms <= at < me and lid in self.voiced:
+                return lid
+        return None
 
     def attribution(self, s, e, q):
         """(kind, speaker entity, quote id, description key) of the claim [s, e) resting on quote ``q``."""
@@ -403,12 +447,14 @@ def find_claims(article, ann, entities, quotes) -> list:
     for s, e, si in _pieces(text, ann, headings):
         ts, te = ann.sent_tokens[si]
         stoks = [t for t in toks[ts:te] if s <= t.start < e]
-        if not _is_claim(text, s, e, stoks) or (s, e) in seen:
+        if not _is_claim(text, s, e, stoks) or (s, e) in seen or _bare_frame(text, s, e, quotes, stoks):
             continue
         seen.add((s, e))
         root = _root(toks, s, e, B.starts)
         q = _quote_for(s, e, quotes, root)
         attribution, spk, qid, key = B.attribution(s, e, q)
+        if q is None and B.stance_speaker(root) is not None:
+            attribution, spk = "speaker", B.stance_speaker(root)
         pred = _main_predicate(toks, root, s, e, B.children)
         modality = B.modality(s, e, stoks, pred, attribution, spk, key)
         split = _split_frame(text, s, e, q, stoks, B.children) if attribution != "outlet" else None

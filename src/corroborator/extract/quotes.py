@@ -29,8 +29,8 @@ from collections import defaultdict
 from .. import config
 from ..ids import make_id
 from ..records import Quote
-from .quotes_lexicon import (CLAIM_NOUNS, DOUBLE_CLOSE, DOUBLE_OPEN, RAISE_VERBS, SPEECH_VERBS,
-                             STATEMENT_NOUNS, WEAK_SPEECH)
+from .quotes_lexicon import (CLAIM_NOUNS, DOUBLE_CLOSE, DOUBLE_OPEN, PARTICLE_SPEECH, RAISE_VERBS,
+                             SPEECH_VERBS, STANCE_VERBS, STATEMENT_NOUNS, WEAK_SPEECH)
 from .quotes_speakers import (SUBJ_DEPS, _speaker_from_tokens, _speaker_of, _SpeakerState, block_events,
                               document_authors)
 
@@ -146,8 +146,16 @@ def _trim(text, s, e, quotes_chars=()):
     return s, e
 
 
-def _is_speech_verb(t):
-    return t.pos in ("VERB", "AUX") and (t.lemma.lower() in SPEECH_VERBS or t.text.lower() in SPEECH_VERBS)
+def _is_speech_verb(t, doc=None):
+    """A verb of saying; with ``doc``, also a verb that says with its particle ("shot back", "lashed out")."""
+    if t.pos not in ("VERB", "AUX"):
+        return False
+    if t.lemma.lower() in SPEECH_VERBS or t.text.lower() in SPEECH_VERBS:
+        return True
+    prt = PARTICLE_SPEECH.get(t.lemma.lower())
+    return doc is not None and prt is not None and any(
+        doc.toks[c].dep in ("prt", "advmod") and c == t.i + 1 and doc.toks[c].text.lower() == prt
+        for c in doc.children.get(t.i, ()))
 
 
 # ------------------------------------------------------------------ main
@@ -219,7 +227,7 @@ def _cue_event(doc, t):
     lem = t.lemma.lower()
     if t.text.lower() == "according" and any(doc.toks[c].text.lower() == "to" for c in doc.children.get(t.i, ())):
         return _according_event(doc, t)
-    if _is_speech_verb(t):
+    if _is_speech_verb(t, doc):
         return _verb_event(doc, t, lem)
     if t.pos == "VERB" and lem in RAISE_VERBS:
         return _claim_noun_event(doc, t)
@@ -263,6 +271,10 @@ def _quotation_events(doc, qspans, in_quote, consumed, heading_spans) -> list:
             continue
         cue = _adjacent_cue(doc, text, a, b, in_quote)
         if cue is None:
+            ev = _stance_event(doc, a, b, in_quote)
+            if ev is not None:
+                ev["quotes"] = [qi]
+                events.append(ev)
             continue
         ev = {"cue": cue, "content": (a, b), "quotes": [qi], "kind": "direct"}
         # "...," he said. -> the quote may begin mid-sentence: include the sentence lead-in (mixed)
@@ -279,6 +291,47 @@ def _quotation_events(doc, qspans, in_quote, consumed, heading_spans) -> list:
         ev.update(sp)
         events.append(ev)
     return events
+
+
+def _stance_event(doc, a, b, in_quote):
+    """ "She called the plan 'a step too far'", "X praised the council 'for ...'": a quotation inside the
+    object or complement of a verb of taking a stance (before it, outside quotation marks, with a subject) is
+    the subject's words. The content runs from after the verb to the quotation's end; the cue is the verb."""
+    toks = doc.toks
+    inside = [t for t in toks if a <= t.start < b]
+    if not inside:
+        return None
+    verb = toks[inside[0].head]
+    for _ in range(4):
+        if verb.start >= a or verb.start in in_quote or verb.sent != inside[0].sent:
+            return None
+        if verb.pos == "VERB" and verb.lemma.lower() in STANCE_VERBS:
+            break
+        if verb.head == verb.i:
+            return None
+        verb = toks[verb.head]
+    else:
+        return None
+    if verb.lemma.lower() not in STANCE_VERBS or not all(verb.i in _ancestors(doc, t.i) for t in inside[:1]):
+        return None
+    sp = _speaker_of(doc, verb)
+    if not sp:
+        return None
+    after = [k for k in doc.subtree(verb.i) if k > verb.i and toks[k].start < b and k not in sp["tok_idxs"]]
+    span = doc.span(doc.same_para(after, verb.i))
+    if span is None:
+        return None
+    ev = {"cue": verb.i, "cue_span": (verb.start, verb.end), "content": (span[0], b), "kind": "mixed"}
+    ev.update(sp)
+    return ev
+
+
+def _ancestors(doc, i):
+    out, t = set(), doc.toks[i]
+    while t.head != t.i and t.head not in out:
+        out.add(t.head)
+        t = doc.toks[t.head]
+    return out
 
 
 def _build_quotes(article_id, doc, events, qspans, consumed, in_quote, state) -> list:
@@ -577,7 +630,7 @@ def _adjacent_cue(doc, text, a, b, in_quote):
     for t in after[:CUE_AFTER_TOKENS]:
         if "\n" in text[b:t.start] or t.start in in_quote:
             break
-        if _is_speech_verb(t):
+        if _is_speech_verb(t, doc):
             return t.i
         if t.text in (".", "!", "?") or (t.text == ";"):
             break
@@ -585,14 +638,22 @@ def _adjacent_cue(doc, text, a, b, in_quote):
     lead = text[max(0, a - CUE_BEFORE_CHARS):a]
     if "\n" in lead:
         lead = lead[lead.rfind("\n") + 1:]
-    if re.search(r"[:,]\s*$", lead) or re.search(r"\b(?:said|says|told|added|declared|stated|wrote)\s*$", lead):
+    if re.search(r"[:,]\s*$", lead) or _LEAD_CUE_RE.search(lead):
         before = [t for t in toks if a - len(lead) <= t.start < a and t.start not in in_quote]
-        for t in reversed(before[-CUE_BEFORE_TOKENS:]):
+        # after a colon the whole lead-in introduces the quotation ("X shot back, in reference to ...: '...'")
+        reach = len(before) if lead.rstrip().endswith(":") else CUE_BEFORE_TOKENS
+        for t in reversed(before[-reach:]):
             if t.text in (".", "!", "?") and t.end < a - 2:
                 break
-            if _is_speech_verb(t) or _infinitive_cue(doc, t):
+            if _is_speech_verb(t, doc) or _infinitive_cue(doc, t):
                 return t.i
     return None
+
+
+# a lead-in that ends in a verb of saying, or in one and a short time or place ("tweeted on Friday")
+_LEAD_CUE_RE = re.compile(
+    r"\b(?:said|says|told|added|declared|stated|wrote|tweeted|posted|insisted|argued|replied|responded|"
+    r"answered|warned|explained)(?:\s+(?:on|in|at|last|this|late|early)(?:\s+[\w’'.-]+){1,2})?\s*$")
 
 
 def _infinitive_cue(doc, t):

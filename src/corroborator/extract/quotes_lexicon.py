@@ -25,6 +25,18 @@ concern concerns claim argument charge accusation allegation point question poss
 suggestion case warning complaint
 """.split())
 
+# Verbs of taking a stance in words: a sentence built on one reports what its subject said, and a quotation
+# in its object or complement ("called the plan 'a step too far'", "praised the council 'for ...'") is the
+# subject's words.
+STANCE_VERBS = frozenset("""
+dispute refer call accuse reject dismiss praise criticize criticise blast slam defend condemn endorse congratulate
+apologize apologise thank blame question challenge label dub brand hail mock ridicule fault chide scold rebuke
+""".split())
+
+# Verbs of speech only with a particle: "shot back", "fired back", "hit back", "lashed out".
+PARTICLE_SPEECH = {"shoot": "back", "fire": "back", "hit": "back", "snap": "back",
+                   "lash": "out", "chime": "in", "weigh": "in", "point": "out", "speak": "out"}
+
 # Nouns of a speech act a that-clause can hang from: "said in a statement that ...".
 STATEMENT_NOUNS = frozenset("statement interview letter email release post tweet speech remarks "
                             "news conference briefing".split())

@@ -26,6 +26,10 @@ AUTHOR_MAX_WORDS = _C["author_max_words"]
 
 SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 
+# channels a person or organisation speaks through: "X's website said" is X speaking
+OWN_VOICE_NOUNS = frozenset("website site statement tweet tweets post posts release account page feed blog "
+                            "newsletter email spokesman spokeswoman spokesperson".split())
+
 
 def _participle_clause(toks, t):
     """A participle cue hung on a reported clause ("X disputed that the dam was neglected, saying ...") speaks
@@ -46,6 +50,8 @@ def _speaker_of_parse(doc, t):
     while hops < 4:
         kids = doc.children.get(cur.i, ())
         subj = [c for c in kids if toks[c].dep in SUBJ_DEPS]
+        if not subj and hops == 0 and cur.i > 0 and toks[cur.i - 1].pos == "PROPN" and toks[cur.i - 1].head == cur.i:
+            subj = [cur.i - 1]      # "Ryan Tully shot back": a name the parser hung on the verb as a modifier
         if cur.dep == "relcl" and (not subj or toks[subj[0]].tag in ("WP", "WDT")):
             h = cur.head
             return _speaker_from_tokens(doc, h, doc.subtree(h, exclude=set(doc.subtree(cur.i))))
@@ -117,7 +123,7 @@ class _SpeakerState:
     def __init__(self, text, doc, entities, in_quote):
         self.text, self.doc, self.entities = text, doc, entities
         self.history = []      # (pos, entity local_id or None, description)
-        self.subjects = []     # (pos, local_id) PERSON subjects in text order
+        self.subjects = []     # (pos, local_id, in a main clause, sentence) PERSON subjects in text order
         ents_by_char = {}
         for ent in entities:
             for ms, me in ent.mentions:
@@ -128,8 +134,9 @@ class _SpeakerState:
             if t.dep in SUBJ_DEPS and t.start not in in_quote:
                 ent = ents_by_char.get(t.start)
                 if ent is not None and ent.type == "PERSON":
-                    self.subjects.append((t.start, ent.local_id))
+                    self.subjects.append((t.start, ent.local_id, _main_clause(doc.toks, t), t.sent))
         self.person_evidence = set()
+        self.sent_at = {t.start: t.sent for t in doc.toks}
 
     def _entity_by_id(self, lid):
         for ent in self.entities:
@@ -177,7 +184,8 @@ class _SpeakerState:
         return out
 
     def _antecedent(self, pos):
-        """(entity, description) of the latest compatible speaker or PERSON subject before ``pos``."""
+        """(entity, description) of the latest compatible speaker or PERSON subject before ``pos``: the subject of
+        a main clause, or of any clause of the pronoun's own sentence."""
         best_pos, best, best_desc = -1, None, None
         for p, lid, desc in self.history:
             if not (best_pos < p < pos):
@@ -188,8 +196,10 @@ class _SpeakerState:
                     best_pos, best, best_desc = p, lid, None
             elif desc and _person_description(desc):
                 best_pos, best, best_desc = p, None, desc
-        for p, lid in self.subjects:
-            if best_pos < p < pos:
+        sent = self.sent_at.get(pos)
+        for p, lid, main, si in self.subjects:
+            # a subject of an embedded clause only within the pronoun's own sentence ("When X spoke, he said")
+            if best_pos < p < pos and (main or si == sent):
                 best_pos, best, best_desc = p, lid, None
         return best, best_desc
 
@@ -240,6 +250,18 @@ class _SpeakerState:
         if persons and htok.pos == "NOUN" and any(ms >= htok.start for _e, ms, _m in persons):
             # "a spokesman, John Doe," / "lawmaker Jane Roe": a person named inside the phrase
             return persons[0][0]
+        return self._owner_of_voice(head)
+
+    def _owner_of_voice(self, head):
+        """ "FreedomWorks' website said", "the mayor's statement read": a channel a person or organisation
+        speaks through (``OWN_VOICE_NOUNS``) speaks for its named owner."""
+        toks = self.doc.toks
+        if toks[head].text.lower() not in OWN_VOICE_NOUNS:
+            return None
+        for c in self.doc.children.get(head, ()):
+            ent = self.by_char.get(toks[c].start) if toks[c].dep in ("poss", "nmod", "compound") and c < head else None
+            if ent is not None and ent.type in ("PERSON", "ORG"):
+                return ent
         return None
 
     def _ensure_entity(self, name, ns, ne, call_sign=False):
@@ -293,6 +315,21 @@ class _SpeakerState:
             if ent.local_id in self.person_evidence and ent.type in ("ORG", "GPE", "LOC", "OTHER", "NORP") \
                     and not _org_like(ent.name):
                 ent.type = "PERSON"
+
+
+def _main_clause(toks, t) -> bool:
+    """Whether subject ``t`` is the subject of its sentence's main clause (the root verb, or a verb joined to it
+    by "and"): a pronoun that begins the next sentence refers back to it, not to a subject of an embedded
+    clause ("a story about Romney caring for a family. And he then added ...": he is not Romney)."""
+    v = toks[t.head]
+    while v.dep == "conj" and v.head != v.i:
+        v = toks[v.head]
+    return v.dep not in _EMBEDDED_DEPS
+
+
+# clauses inside another: adverbial, adjectival, relative, a preposition's complement ("a complement clause"
+# is not among them: the parser hangs one sentence's main verb on the next as ccomp)
+_EMBEDDED_DEPS = frozenset("advcl acl relcl pcomp pobj csubj xcomp amod".split())
 
 
 def _honorific(word) -> bool:

@@ -1,0 +1,116 @@
+"""Who says it, beyond "X said" (invented text): a quotation inside a stance verb's object ("called the plan
+'...'"), speech verbs with a particle ("shot back"), a lead-in with a time after the cue ("tweeted on Friday"),
+a channel speaking for its owner ("the union's website said"), a denial without a quote ("rejected claims
+that ..."), a frame the parser cut off from its quotation, and pronouns that skip embedded subjects."""
+
+from corroborator.annotate import annotate
+from corroborator.extract.claims import find_claims
+from corroborator.extract.entities import find_entities
+from corroborator.extract.quotes import find_quotes
+from corroborator.records import Article
+from test_quotes import quote_with, speaker_name
+
+
+def analyse(text):
+    art = Article(id="a7", path="x.txt", text=text, source_text=text)
+    ann = annotate(text)
+    ents = find_entities(art, ann)
+    quotes = find_quotes(art, ann, ents)
+    return quotes, ents, find_claims(art, ann, ents, quotes)
+
+
+def claim_with(claims, fragment):
+    hits = [c for c in claims if fragment in c.text]
+    assert hits, f"no claim contains {fragment!r}: {[c.text for c in claims]}"
+    return hits[0]
+
+
+def name_of(ents, lid):
+    return next((e.name for e in ents if e.local_id == lid), None)
+
+
+def test_quotation_in_a_stance_verbs_object_is_the_subjects_words():
+    text = ('Senator Maria Lopez spoke against the tariff bill on Tuesday. She called the levy on fishing boats '
+            '"a step too far for the harbor towns."')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "a step too far")
+    assert speaker_name(q, ents) == "Maria Lopez" and q.cue_text == "called"
+    c = claim_with(claims, "a step too far")
+    assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Maria Lopez"
+    assert c.text.startswith("She called")     # the stance stays in the claim: "called" is what it says
+
+
+def test_stance_verb_without_a_quotation_is_narration():
+    text = "Councillor Ed Dawson praised the harbor crews for their work during the storm on Friday."
+    quotes, ents, claims = analyse(text)
+    assert not quotes
+    assert claim_with(claims, "praised the harbor crews").attribution == "outlet"
+
+
+def test_shot_back_after_a_long_lead_in_with_a_colon():
+    text = ('The mayor defended the budget on Monday. Ryan Tully shot back, in reference to the long-running '
+            'feud with the harbor board over mooring fees: "As the board well knows, budgets do not balance '
+            'themselves."')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "budgets do not balance")
+    assert speaker_name(q, ents) == "Ryan Tully" and q.cue_text.startswith("shot")
+    c = claim_with(claims, "budgets do not balance")
+    assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Ryan Tully"
+
+
+def test_fired_back_without_words_is_no_quote():
+    text = "The patrol came under attack near the ridge, and the soldiers fired back for an hour."
+    quotes, _, _ = analyse(text)
+    assert not quotes
+
+
+def test_tweeted_on_a_weekday_before_the_quotation():
+    text = ('The vote was delayed again.\n\nRep. Tom Reyes (D-Ohio), tweeted on Friday "#Marsh is pro toll '
+            'hikes. If not this year, he will push them next year."')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "pro toll hikes")
+    assert speaker_name(q, ents) == "Tom Reyes" and q.cue_text == "tweeted"
+    c = claim_with(claims, "he will push them next year")
+    assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Tom Reyes"
+    # the frame alone ("Rep. Tom Reyes (D-Ohio), tweeted on Friday") is no claim of the outlet's
+    assert not any(c.attribution == "outlet" and "tweeted" in c.text for c in claims)
+
+
+def test_an_organisations_website_speaks_for_it():
+    text = ('The Taxpayer Alliance backed the recall. "We need a new harbor chair now," the Taxpayer '
+            'Alliance\u2019s website said Friday.')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "new harbor chair")
+    assert speaker_name(q, ents) == "Taxpayer Alliance"
+    assert claim_with(claims, "new harbor chair").attribution == "speaker"
+
+
+def test_a_report_that_names_no_owner_stays_a_document():
+    text = 'The annual harbor report said that mooring fees rose by a third in two years.'
+    quotes, ents, claims = analyse(text)
+    assert claim_with(claims, "mooring fees rose").attribution == "document"
+
+
+def test_rejected_claims_that_is_the_subjects_denial_not_its_assertion():
+    text = "Mayor Carl Smith rejected claims that he misled voters by signing the harbor deal."
+    quotes, ents, claims = analyse(text)
+    assert not any("misled voters" in text[q.start:q.end] for q in quotes)
+    c = claim_with(claims, "misled voters")
+    assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Carl Smith"
+    assert c.modality == "negated" and c.text.startswith("Mayor Carl Smith rejected")
+
+
+def test_pronoun_skips_the_subject_of_an_embedded_clause_in_the_sentence_before():
+    text = ('Dana Price first told a story about Owen Hale caring for a family whose barn had burned. '
+            'And she then added: "Nobody who knows him doubts his word."')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "Nobody who knows him")
+    assert speaker_name(q, ents) == "Dana Price"
+
+
+def test_pronoun_after_a_fronted_clause_takes_that_clauses_subject():
+    text = ('When Governor Ada Quill spoke on Wednesday about the harbor bill, she disclosed that the '
+            'proposal had drawn resistance from her own brother.')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "drawn resistance")
+    assert speaker_name(q, ents) == "Ada Quill"
