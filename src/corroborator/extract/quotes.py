@@ -549,6 +549,9 @@ def _verb_event(doc, t, lem):
     else:
         if lem in WEAK_SPEECH and not (t.dep == "advcl" and _has_mark(doc, t, "as")):
             return None
+        if any(toks[c].dep == "mark" and toks[c].text.lower() in _SUBORDINATORS - {"as"}
+               for c in doc.children.get(t.i, ())):
+            return None     # "... after the deal was announced": a time clause, not a frame of what was said
         as_frame = t.dep == "advcl" and _has_mark(doc, t, "as")
         # "A man walked up, saying: '...'": a participle after the main clause reports its own words, not the
         # main clause (which is the narration)

@@ -49,7 +49,7 @@ def _speaker_of_parse(doc, t):
     cur, hops = _participle_clause(toks, t), 0
     while hops < 4:
         kids = doc.children.get(cur.i, ())
-        subj = [c for c in kids if toks[c].dep in SUBJ_DEPS]
+        subj = [c for c in kids if toks[c].dep in SUBJ_DEPS and not (hops == 0 and toks[c].dep == "nsubjpass")]
         if not subj and hops == 0 and cur.i > 0 and toks[cur.i - 1].pos == "PROPN" and toks[cur.i - 1].head == cur.i:
             subj = [cur.i - 1]      # "Ryan Tully shot back": a name the parser hung on the verb as a modifier
         if cur.dep == "relcl" and (not subj or toks[subj[0]].tag in ("WP", "WDT")):
