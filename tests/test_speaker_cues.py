@@ -114,3 +114,19 @@ def test_pronoun_after_a_fronted_clause_takes_that_clauses_subject():
     quotes, ents, claims = analyse(text)
     q = quote_with(text, quotes, "drawn resistance")
     assert speaker_name(q, ents) == "Ada Quill"
+
+
+def test_speaker_of_a_participle_after_a_preposition():
+    text = ('Harbor master Lena Voss opened the hearing on Monday and began by saying that the channel had '
+            'silted up faster than expected.')
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "channel had silted")
+    assert speaker_name(q, ents) == "Lena Voss"
+
+
+def test_a_subject_inside_the_quotation_is_not_the_speaker():
+    text = ('"She would be a fine harbor master. Not good, great. One of the sharpest people on the whole '
+            'coast," Mayor Ada Quill said in a phone interview.')
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "sharpest people")
+    assert speaker_name(q, ents) == "Ada Quill"

@@ -36,6 +36,7 @@ TITLES = {
     "defence", "interior", "finance", "presidential", "adviser", "advisor", "spokesman", "spokeswoman",
     "spokesperson", "officer", "detective", "inspector", "sheriff", "coach", "ceo", "chairman", "chairwoman",
     "director", "attorney", "lawmaker", "congressman", "congresswoman", "mp", "former", "late", "sr", "jr",
+    "councillor", "councilor", "councilman", "councilwoman", "alderman", "alderwoman", "assemblyman", "assemblywoman",
 }
 
 # nouns that describe a person (an appositive "X, a 32-year-old soldier" makes X a person)

@@ -106,6 +106,7 @@ class _Doc:
         starts = [a for a, _ in self.para_bounds]
         self.tok_para = [max(0, bisect.bisect_right(starts, t.start) - 1) for t in self.toks]
         self._starts = starts
+        self.in_quote = {}      # character offset -> quotation span (set by find_quotes)
 
     def subtree(self, i, exclude=()):
         out, stack = [], [i]
@@ -173,6 +174,7 @@ def find_quotes(article, ann, entities) -> list:
     doc = _Doc(text, ann)
     qspans = find_quote_spans(text)                                             # 1
     in_quote = _quotation_of_char(qspans)
+    doc.in_quote = in_quote
     # an event whose content swallows another event's cue (nested reporting) keeps the larger one only
     # when the cues differ; keep both but avoid duplicates of the same content
     events = _dedupe(_cue_events(doc, qspans, in_quote))                        # 2

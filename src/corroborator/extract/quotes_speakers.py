@@ -50,6 +50,8 @@ def _speaker_of_parse(doc, t):
     while hops < 4:
         kids = doc.children.get(cur.i, ())
         subj = [c for c in kids if toks[c].dep in SUBJ_DEPS and not (hops == 0 and toks[c].dep == "nsubjpass")]
+        # a subject outside quotation marks before one inside ('"... One of the brightest," Rep. Ortiz said')
+        subj.sort(key=lambda c: toks[c].start in doc.in_quote)
         if not subj and hops == 0 and cur.i > 0 and toks[cur.i - 1].pos == "PROPN" and toks[cur.i - 1].head == cur.i:
             subj = [cur.i - 1]      # "Ryan Tully shot back": a name the parser hung on the verb as a modifier
         if cur.dep == "relcl" and (not subj or toks[subj[0]].tag in ("WP", "WDT")):
@@ -66,6 +68,10 @@ def _speaker_of_parse(doc, t):
             pobj = [c for c in doc.children.get(agent[0], ()) if toks[c].dep == "pobj"]
             if pobj:
                 return _speaker_from_tokens(doc, pobj[0], doc.subtree(pobj[0]))
+        if cur.dep == "pcomp" and cur.head != cur.i and toks[cur.head].head != cur.head:
+            cur = toks[toks[cur.head].head]     # "began by saying ...": the verb the preposition hangs on
+            hops += 1
+            continue
         if cur.dep in ("xcomp", "conj", "advcl", "ccomp", "acl") and cur.head != cur.i:
             if cur.dep == "xcomp":
                 dobj = [c for c in doc.children.get(cur.head, ()) if toks[c].dep == "dobj"]
