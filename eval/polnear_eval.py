@@ -131,11 +131,16 @@ def system_predict(text, ann, art_id):
     groups = {}
     for q in quotes:
         key = (q.cue_start, q.speaker_start) if q.cue_start is not None else ("q", q.start)
-        g = groups.setdefault(key, {"spans": [], "speaker": None})
+        g = groups.setdefault(key, {"spans": [], "speaker": None, "frame": []})
         g["spans"].append((q.start, q.end))
         if q.speaker_start is not None:
             g["speaker"] = (q.speaker_start, q.speaker_end)
-    return [{"content": _chars(text, g["spans"]), "speaker": g["speaker"]} for g in groups.values()]
+            g["frame"].append((q.speaker_start, q.speaker_end))
+        if q.cue_start is not None:
+            g["frame"].append((q.cue_start, q.cue_end))
+    # the content is the quote's span without its own speaker and cue ("A, the mayor said, B": A and B)
+    return [{"content": _chars(text, g["spans"]) - _chars(text, g["frame"]), "speaker": g["speaker"]}
+            for g in groups.values()]
 
 
 BASE_VERBS = {"say", "tell", "add", "write", "ask", "explain", "reply", "state", "declare", "note"}

@@ -130,3 +130,13 @@ def test_a_subject_inside_the_quotation_is_not_the_speaker():
     quotes, ents, _ = analyse(text)
     q = quote_with(text, quotes, "sharpest people")
     assert speaker_name(q, ents) == "Ada Quill"
+
+
+def test_a_trailing_participle_of_saying_is_its_own_quote():
+    text = ('Councillor Ines Ferrow said the ferry subsidy had run out, arguing that the port authority should '
+            'cover the gap until spring.')
+    quotes, ents, _ = analyse(text)
+    first = quote_with(text, quotes, "subsidy had run out")
+    assert "arguing" not in text[first.start:first.end]
+    second = quote_with(text, quotes, "cover the gap")
+    assert second.cue_text == "arguing" and speaker_name(second, ents) == speaker_name(first, ents)

@@ -575,7 +575,7 @@ def _verb_event(doc, t, lem):
                         cue_idx.append(c)
         else:
             return None
-    content = doc.same_para(content, t.i)
+    content = _without_own_participles(doc, doc.same_para(content, t.i), t.i)
     sp = doc.span(content)
     if sp is None:
         return None
@@ -591,6 +591,27 @@ def _verb_event(doc, t, lem):
         return None     # "it is estimated that ...": a hedge, not a quote
     ev.update(sp)
     return ev
+
+
+def _without_own_participles(doc, content, cue):
+    """Content tokens without a trailing participle of saying ("X said A, arguing that B"): B is the speaker's
+    next statement, with a cue of its own, not part of A."""
+    toks = doc.toks
+    cut = set()
+    for k in content:
+        t = toks[k]
+        if k in cut or k < cue:
+            continue
+        if t.tag == "VBG" and t.dep in ("advcl", "xcomp", "conj") and _is_speech_verb(t, doc):
+            sub = doc.subtree(k)
+            if max(sub) >= max(content):        # it runs to the content's end
+                cut.update(sub)
+    if not cut:
+        return content
+    kept = [k for k in content if k not in cut]
+    while kept and toks[kept[-1]].pos in ("PUNCT", "CCONJ", "SPACE"):
+        kept.pop()
+    return kept if len(kept) >= 2 else content
 
 
 def _has_mark(doc, t, word):
