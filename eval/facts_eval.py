@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import collections
 import pathlib
+import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -33,6 +34,12 @@ NAME = "facts_eval"
 GATED = ("pair_precision", "pair_recall", "multi_outlet_right", "corroborated_right", "conflict_precision",
          "conflict_recall", "dispute_precision", "speaker_agreement", "outlet_voice_agreement")
 LOWER_IS_BETTER = ("lookalikes_joined", "calibration_max_gap")
+
+
+def _words(name: str) -> list:
+    """The lower-cased words of a name, without dots and possessive endings ("Labrador's website" ->
+    labrador, website)."""
+    return [re.sub(r"['\u2019]s$", "", w.lower()) for w in name.replace(".", " ").split()]
 
 
 class Scorer:
@@ -190,12 +197,12 @@ class Scorer:
                         out_ok += any(c.attribution == "outlet" for _, c in claims)
                         continue
                     spk_total += 1
-                    want = {w.lower() for w in m.get("speaker", "").replace(".", " ").split() if len(w) > 2}
+                    want = {w for w in _words(m.get("speaker", "")) if len(w) > 2}
                     for an, c in claims:
                         if c.attribution not in ("speaker", "anonymous"):
                             continue
                         cand = names.get((an.article.id, c.speaker_entity), [])
-                        got = {w.lower() for n in cand for w in n.replace(".", " ").split()}
+                        got = {w for n in cand for w in _words(n)}
                         if c.speaker_key:
                             got |= set(c.speaker_key.lower().replace("anon:", "").split())
                         if want & got:

@@ -1,12 +1,14 @@
 """Who says it, beyond "X said" (invented text): a quotation inside a stance verb's object ("called the plan
 '...'"), speech verbs with a particle ("shot back"), a lead-in with a time after the cue ("tweeted on Friday"),
 a channel speaking for its owner ("the union's website said"), a denial without a quote ("rejected claims
-that ..."), a frame the parser cut off from its quotation, and pronouns that skip embedded subjects."""
+that ..."), a frame the parser cut off from its quotation, pronouns that skip embedded subjects, and a group
+named by its kind ("the scholars") given its fuller name."""
 
 from corroborator.annotate import annotate
 from corroborator.extract.claims import find_claims
 from corroborator.extract.entities import find_entities
 from corroborator.extract.quotes import find_quotes
+from corroborator.extract.speakers import resolve_speakers
 from corroborator.records import Article
 from test_quotes import quote_with, speaker_name
 
@@ -16,6 +18,7 @@ def analyse(text):
     ann = annotate(text)
     ents = find_entities(art, ann)
     quotes = find_quotes(art, ann, ents)
+    resolve_speakers(art, ents, quotes)       # as extract_article runs them
     return quotes, ents, find_claims(art, ann, ents, quotes)
 
 
@@ -140,3 +143,20 @@ def test_a_trailing_participle_of_saying_is_its_own_quote():
     assert "arguing" not in text[first.start:first.end]
     second = quote_with(text, quotes, "cover the gap")
     assert second.cue_text == "arguing" and speaker_name(second, ents) == speaker_name(first, ents)
+
+
+def test_a_group_named_by_its_kind_takes_its_fuller_name_and_stays_anonymous():
+    text = ('As scholars, we care about the island schools. The Lindqvist scholars pointed to the cuts in '
+            'ferry grants. The scholars say that "the cuts will strand the island schools."')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "strand the island schools")
+    assert q.speaker_entity is None and q.speaker_description == "the Lindqvist scholars"
+    c = claim_with(claims, "strand the island schools")
+    assert c.attribution == "anonymous" and c.speaker_key == "anon:lindqvist scholars"
+
+
+def test_a_group_with_no_fuller_name_keeps_its_description():
+    text = 'As scholars, we care about the island schools. The scholars say that "the cuts will strand them."'
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "strand them")
+    assert q.speaker_description == "The scholars"

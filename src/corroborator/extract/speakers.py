@@ -10,7 +10,9 @@
 * a **name** the entity extraction did not make an entity ("Summers", "Ms. Oduya") is the one person of the
   article whose name ends with that surname;
 * a **pronoun** ("he", "she") left unresolved is the speaker of the latest named quote in the same or the
-  previous two paragraphs, when there is one.
+  previous two paragraphs, when there is one;
+* a **group** named only by its kind ("the scholars") takes the fuller name the text last gave it ("the
+  Georgetown scholars"), and stays anonymous.
 
 Indefinite and plural descriptions ("a senior official", "aides", "one soldier") are anonymous sources and
 are never given a name. The description is kept beside the name it resolved to.
@@ -157,6 +159,26 @@ def _by_pronoun(quote, named, text) -> int | None:
     return last.speaker_entity if para - _paragraph_of(text, last.start) <= PRONOUN_REACH else None
 
 
+_GROUP = re.compile(r"^the\s+([a-z]{4,}s)$", re.I)
+_DETERMINERS = {"the", "these", "those", "a", "an", "some", "many", "several", "all"}
+
+
+def _fuller_description(text, pos, head) -> str | None:
+    """ "the scholars", after "The Georgetown scholars pointed to ...": the same group as the text last named it
+    before ``pos`` with capitalised words that say whose ("the Georgetown scholars"); a capitalised word that
+    only opens a sentence ("As scholars, we ...") says nothing. None when no earlier mention says more."""
+    found = None
+    for m in re.finditer(r"((?:[A-Z][\w'’.&-]*\s+){1,3})" + re.escape(head) + r"\b", text[:pos]):
+        words = m.group(1).split()
+        before = text[:m.start()].rstrip()
+        if not before or before[-1] in ".!?\n\"”:":
+            words = words[1:]           # the sentence's first word is capitalised whatever it is
+        words = [w for w in words if w.lower() not in _DETERMINERS]
+        if words:
+            found = "the " + " ".join(words) + " " + head
+    return found
+
+
 def resolve_speakers(article, entities, quotes) -> None:
     """Give quotes whose speaker is a definite office or a pronoun the named person it refers to (in place)."""
     text = article.text
@@ -179,3 +201,5 @@ def resolve_speakers(article, entities, quotes) -> None:
             q.speaker_entity = _by_name(q, desc, people)
         if q.speaker_entity is not None:
             named.append(q)
+        elif _GROUP.match(desc):
+            q.speaker_description = _fuller_description(text, q.start, _GROUP.match(desc).group(1)) or desc
