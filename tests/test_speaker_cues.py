@@ -160,3 +160,19 @@ def test_a_group_with_no_fuller_name_keeps_its_description():
     quotes, ents, claims = analyse(text)
     q = quote_with(text, quotes, "strand them")
     assert q.speaker_description == "The scholars"
+
+
+def test_a_person_title_before_a_name_the_tagger_called_an_organisation_makes_it_a_person():
+    text = ('Lena Voss ran the harbor board in December. Former Rep. Ode Ballantyne, who led the board\'s '
+            'review, spoke on Monday, and he said the ferry "must run at least twice a day."')
+    art = Article(id="a8", path="x.txt", text=text, source_text=text)
+    ann = annotate(text)
+    # the small tagger sometimes reads such a name as an organisation (as it did on a real story): make it so
+    ann.entities = [e._replace(label="ORG") if e.text == "Ode Ballantyne" else e for e in ann.entities]
+    assert any(e.label == "ORG" and e.text == "Ode Ballantyne" for e in ann.entities)
+    ents = find_entities(art, ann)
+    ode = next(e for e in ents if e.name == "Ode Ballantyne")
+    assert ode.type == "PERSON"
+    quotes = find_quotes(art, ann, ents)
+    q = quote_with(text, quotes, "twice a day")
+    assert speaker_name(q, ents) == "Ode Ballantyne"      # "he" is Ballantyne, not the earlier Lena Voss

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from ..records import LocalEntity
 from .entities_mentions import (_CALLSIGN, _DOTTED, _WORD, _Doc, _is_orgish, _Mention, _raw_mentions, is_confident_name,
                                 person_surnames, spelling_variants, variant_stands_alone)
-from .entities_names import (MALE_FEMALE, PERSON_NOUNS, SPEECH_LEMMAS, TITLES, acronym_of, content_tokens, fold,
+from .entities_names import (MALE_FEMALE, PERSON_NOUNS, PERSON_TITLES, SPEECH_LEMMAS, TITLES, acronym_of, content_tokens, fold,
                              head_tokens)
 
 _AGE_AFTER = [
@@ -107,6 +107,8 @@ def _context(doc, m):
             m.attrs.setdefault("role", lw)
         elif lw in TITLES and prev[-1][0].isupper() and lw not in ("former", "late", "sr", "jr", "vice"):
             m.attrs.setdefault("role", lw)
+            if lw in PERSON_TITLES:
+                m.evidence.add("role")      # "Rep. Asa Hutchinson": a person, whatever the tagger said
     r = doc.root(m.start, m.end)
     if r is not None:
         h = doc.toks[r.head]

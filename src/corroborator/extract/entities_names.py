@@ -39,6 +39,10 @@ TITLES = {
     "councillor", "councilor", "councilman", "councilwoman", "alderman", "alderwoman", "assemblyman", "assemblywoman",
 }
 
+# titles that only ever stand before a person's name (a name after one is a person's, whatever its tag)
+PERSON_TITLES = frozenset("mr mrs ms miss mx dr sir dame rep sen gov senator representative governor mayor judge "
+                          "gen col sgt capt lt prof congressman congresswoman councillor councilman councilwoman".split())
+
 # nouns that describe a person (an appositive "X, a 32-year-old soldier" makes X a person)
 PERSON_NOUNS = {
     "soldier", "fighter", "spokesperson", "spokesman", "spokeswoman", "official", "officer", "commander",
