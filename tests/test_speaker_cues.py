@@ -176,3 +176,17 @@ def test_a_person_title_before_a_name_the_tagger_called_an_organisation_makes_it
     quotes = find_quotes(art, ann, ents)
     q = quote_with(text, quotes, "twice a day")
     assert speaker_name(q, ents) == "Ode Ballantyne"      # "he" is Ballantyne, not the earlier Lena Voss
+
+
+def test_a_promise_is_a_quote_but_the_sentence_stays_the_outlets():
+    text = ("Mayor Carl Smith vowed to rebuild the harbor wall before the winter storms. Governor Ada Quill urged "
+            "the council to fund the ferry for another year.")
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "rebuild the harbor wall")
+    assert speaker_name(q, ents) == "Carl Smith" and q.cue_text == "vowed"
+    q2 = quote_with(text, quotes, "fund the ferry")
+    assert speaker_name(q2, ents) == "Ada Quill" and "the council" in text[q2.start:q2.end]
+    # that the mayor vowed it is what the outlet reports: the claim is the outlet's, and keeps its verb
+    c = claim_with(claims, "rebuild the harbor wall")
+    assert c.attribution == "outlet" and c.text.startswith("Mayor Carl Smith vowed")
+    assert claim_with(claims, "fund the ferry").attribution == "outlet"

@@ -26,7 +26,7 @@ from bisect import bisect_left, bisect_right
 from .. import config
 from ..ids import make_id
 from ..records import Claim
-from .quotes_lexicon import (HEDGE_RE, SPEECH_VERBS, STANCE_VERBS, UNVERIFIED_RE, description_key, is_document_phrase)
+from .quotes_lexicon import (COMMIT_VERBS, HEDGE_RE, SPEECH_VERBS, STANCE_VERBS, UNVERIFIED_RE, description_key, is_document_phrase)
 
 # tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
 _C = config.section("extract.claims")
@@ -95,9 +95,8 @@ def _trim_frame(text, s, e, q, toks):
     frame = [(q.speaker_start, q.speaker_end), (q.cue_start, q.cue_end)]
     if not all(s <= a < b <= e for a, b in frame):
         return s, e
-    cue = next((t for t in toks if t.start == q.cue_start), None)
-    if cue is not None and cue.lemma.lower() in STANCE_VERBS - SPEECH_VERBS:
-        return s, e     # "praised the council 'for ...'": the stance is part of what the claim says
+    if _keeps_frame(q, toks):
+        return s, e
     cs, ce = max(s, q.start), min(e, q.end)
     if ce <= cs or (cs == s and ce == e) or any(cs < b and a < ce for a, b in frame):
         return s, e
@@ -176,6 +175,23 @@ def _reports_speech(a, b, q, toks, children) -> bool:
                for k in children.get(t.i, ())):
             return True
     return False
+
+
+def _keeps_frame(q, toks) -> bool:
+    """Whether quote ``q``'s cue is part of what the claim says: a stance ("praised the council 'for ...'"),
+    whose content is no statement on its own."""
+    cue = next((t for t in toks if t.start == q.cue_start), None)
+    return cue is not None and cue.lemma.lower() in STANCE_VERBS - SPEECH_VERBS
+
+
+def _commitment(q, toks, starts) -> bool:
+    """Whether quote ``q`` is a promise or a call to act ("vowed to respond", "urged lawmakers to change the
+    bill"): a quote of its speaker's, but the sentence reports an act the outlet states (BASIL fact gold), so
+    no claim rests on it."""
+    if q.cue_start is None:
+        return False
+    i = bisect_left(starts, q.cue_start)
+    return i < len(toks) and toks[i].start == q.cue_start and toks[i].lemma.lower() in COMMIT_VERBS
 
 
 def _split_frame(text, s, e, q, toks, children):
@@ -440,6 +456,7 @@ class _Builder:
 def find_claims(article, ann, entities, quotes) -> list:
     """The article's claims, in text order (a quote's narrating frame follows its content)."""
     B = _Builder(article, ann, entities, quotes)
+    quotes = [q for q in quotes if not _commitment(q, B.toks, B.starts)]
     text, toks = B.text, B.toks
     headings = list(getattr(article, "headings", []) or [])
     claims = []

@@ -29,7 +29,7 @@ from collections import defaultdict
 from .. import config
 from ..ids import make_id
 from ..records import Quote
-from .quotes_lexicon import (CLAIM_NOUNS, DOUBLE_CLOSE, DOUBLE_OPEN, PARTICLE_SPEECH, RAISE_VERBS,
+from .quotes_lexicon import (CLAIM_NOUNS, COMMIT_VERBS, DOUBLE_CLOSE, DOUBLE_OPEN, PARTICLE_SPEECH, RAISE_VERBS,
                              SPEECH_VERBS, STANCE_VERBS, STATEMENT_NOUNS, WEAK_SPEECH)
 from .quotes_speakers import (SUBJ_DEPS, _speaker_from_tokens, _speaker_of, _SpeakerState, block_events,
                               document_authors)
@@ -501,6 +501,13 @@ def _content_from_children(doc, t):
         for c in kids:
             if doc.toks[c].dep == "dobj" and c > t.i:
                 content.extend(_that_clause(doc, c))
+    if not content and t.lemma.lower() in COMMIT_VERBS:
+        # "pledged to push for an amendment", "urged supporters to monitor the polls": the promise or the
+        # call is what was said (the object who is urged belongs to it)
+        for c in kids:
+            if doc.toks[c].dep == "xcomp" and c > t.i:
+                content.extend(doc.subtree(c))
+                content.extend(k for d in kids if doc.toks[d].dep == "dobj" and t.i < d < c for k in doc.subtree(d))
     if not content:
         content = _inverted_clause(doc, t, kids)
     return content

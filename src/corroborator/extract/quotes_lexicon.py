@@ -14,6 +14,9 @@ pledge threaten allege conclude caution lament recount tout told says said added
 counter retort concur assure brag grumble muse reiterate repeat affirm charge
 """.split())
 
+# Verbs of saying whose infinitive complement is what was said: a promise, a threat, a call to act.
+COMMIT_VERBS = frozenset("pledge vow promise threaten swear urge".split())
+
 # Verbs that need an explicit that-clause / complement to count (too often used otherwise).
 WEAK_SPEECH = frozenset("continue express highlight indicate describe observe agree reveal post report "
                         "estimate note add ask answer charge".split())
