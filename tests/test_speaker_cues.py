@@ -190,3 +190,16 @@ def test_a_promise_is_a_quote_but_the_sentence_stays_the_outlets():
     c = claim_with(claims, "rebuild the harbor wall")
     assert c.attribution == "outlet" and c.text.startswith("Mayor Carl Smith vowed")
     assert claim_with(claims, "fund the ferry").attribution == "outlet"
+
+
+def test_a_claim_noun_speaks_for_its_possessor():
+    text = ("Fact-checkers looked at Mayor Carl Smith's claim that the harbor had lost 2,000 jobs since 2019. "
+            "His claim that the ferry was safe went unchallenged. Their claim that the pier would hold was "
+            "never tested.")
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "lost 2,000 jobs")
+    assert speaker_name(q, ents) == "Carl Smith" and q.cue_text == "claim"
+    assert speaker_name(quote_with(text, quotes, "ferry was safe"), ents) == "Carl Smith"
+    c = claim_with(claims, "lost 2,000 jobs")
+    assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Carl Smith"
+    assert not any("pier would hold" in text[q.start:q.end] for q in quotes)     # "their": whose is unknown

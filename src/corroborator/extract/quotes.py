@@ -233,7 +233,25 @@ def _cue_event(doc, t):
         return _verb_event(doc, t, lem)
     if t.pos == "VERB" and lem in RAISE_VERBS:
         return _claim_noun_event(doc, t)
+    if t.pos == "NOUN" and lem in CLAIM_NOUNS:
+        return _possessed_claim_event(doc, t)
     return None
+
+
+def _possessed_claim_event(doc, t):
+    """ "Trump's claim that there were thousands of shootings": the that-clause of a claim noun is the words of
+    the noun's possessor (a name or a pronoun); the cue is the noun."""
+    toks = doc.toks
+    poss = [c for c in doc.children.get(t.i, ()) if toks[c].dep == "poss" and toks[c].pos in ("PROPN", "PRON")]
+    if not poss or toks[poss[0]].text.lower() in ("its", "their", "our", "my", "your"):
+        return None
+    content = doc.same_para(_that_clause(doc, t.i), t.i)
+    if len([k for k in content if toks[k].pos not in ("PUNCT", "SPACE")]) < 3:
+        return None
+    owner = [k for k in doc.subtree(poss[0]) if toks[k].dep != "case"]
+    ev = {"cue": t.i, "cue_span": (t.start, t.end), "content": doc.span(content)}
+    ev.update(_speaker_from_tokens(doc, poss[0], owner))
+    return ev
 
 
 def _that_clause(doc, i):

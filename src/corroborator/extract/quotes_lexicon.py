@@ -44,7 +44,7 @@ PARTICLE_SPEECH = {"shoot": "back", "fire": "back", "hit": "back", "snap": "back
 STATEMENT_NOUNS = frozenset("statement interview letter email release post tweet speech remarks "
                             "news conference briefing".split())
 
-PRONOUNS_PERSON = {"he": "m", "she": "f", "him": "m", "her": "f"}
+PRONOUNS_PERSON = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m"}
 PRONOUNS_GROUP = {"they", "them"}
 
 # Head nouns of a speaker that is a document, not a person.

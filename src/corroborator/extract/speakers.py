@@ -53,7 +53,7 @@ OFFICES = {
     "spokeswoman": {"spokesman", "spokeswoman", "spokesperson"},
     "spokesperson": {"spokesman", "spokeswoman", "spokesperson"},
 }
-_PRONOUNS = {"he", "she", "him", "her"}
+_PRONOUNS = {"he", "she", "him", "her", "his"}
 _INDEFINITE = re.compile(r"^(?:an?|one|two|three|several|some|many|other|another|no)\b", re.I)
 _TITLE_BEFORE = re.compile(r"(?:^|[\s(\"'\u201c])([A-Za-z]+)\.?\s+$")     # the word right before a name
 _APPOSITION = re.compile(r"^\s*,\s+(?:the|a|an)?\s*(?:[\w.'\u2019-]+\s+){0,4}?([a-z]+)\b")
