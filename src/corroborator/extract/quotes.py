@@ -627,7 +627,8 @@ def _without_own_participles(doc, content, cue):
         t = toks[k]
         if k in cut or k < cue:
             continue
-        if t.tag == "VBG" and t.dep in ("advcl", "xcomp", "conj") and _is_speech_verb(t, doc):
+        if t.tag == "VBG" and t.dep in ("advcl", "xcomp", "conj") and (
+                _is_speech_verb(t, doc) or t.lemma.lower() == "cite"):     # "..., citing the port's debts"
             sub = doc.subtree(k)
             if max(sub) >= max(content):        # it runs to the content's end
                 cut.update(sub)
