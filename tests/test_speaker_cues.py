@@ -203,3 +203,13 @@ def test_a_claim_noun_speaks_for_its_possessor():
     c = claim_with(claims, "lost 2,000 jobs")
     assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Carl Smith"
     assert not any("pier would hold" in text[q.start:q.end] for q in quotes)     # "their": whose is unknown
+
+
+def test_an_inverted_cue_opening_a_sentence():
+    text = ('As a harbor boss, the developer often belittled the crews, according to dock insiders. They said he '
+            'ranked crews by speed. Said Ellis: "I do not get the sense she cares about the ferry."')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "cares about the ferry")
+    assert speaker_name(q, ents) == "Ellis"
+    assert speaker_name(quote_with(text, quotes, "belittled the crews"), ents) is None   # an anonymous source
+    assert quote_with(text, quotes, "belittled the crews").speaker_description == "dock insiders"

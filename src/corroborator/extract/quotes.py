@@ -647,7 +647,8 @@ def _has_mark(doc, t, word):
 def _according_event(doc, t):
     toks = doc.toks
     to = [c for c in doc.children.get(t.i, ()) if toks[c].text.lower() == "to"][0]
-    pobj = [c for c in doc.children.get(to, ()) if toks[c].dep == "pobj"]
+    # the source; "according to show insiders" may be parsed as a clause ("show" a verb): its subtree then
+    pobj = [c for c in doc.children.get(to, ()) if toks[c].dep in ("pobj", "pcomp")]
     if not pobj:
         return None
     src = doc.subtree(pobj[0])

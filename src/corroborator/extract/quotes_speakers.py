@@ -54,6 +54,10 @@ def _speaker_of_parse(doc, t):
         subj.sort(key=lambda c: toks[c].start in doc.in_quote)
         if not subj and hops == 0 and cur.i > 0 and toks[cur.i - 1].pos == "PROPN" and toks[cur.i - 1].head == cur.i:
             subj = [cur.i - 1]      # "Ryan Tully shot back": a name the parser hung on the verb as a modifier
+        if not subj and hops == 0:
+            inverted = _name_after_opening_cue(doc, cur)
+            if inverted:
+                return _speaker_from_tokens(doc, inverted[-1], inverted)
         if cur.dep == "relcl" and (not subj or toks[subj[0]].tag in ("WP", "WDT")):
             h = cur.head
             return _speaker_from_tokens(doc, h, doc.subtree(h, exclude=set(doc.subtree(cur.i))))
@@ -85,6 +89,19 @@ def _speaker_of_parse(doc, t):
             continue
         break
     return {}
+
+
+def _name_after_opening_cue(doc, t) -> list:
+    """ "Said Ellis: '...'": the run of proper nouns right after a cue that opens its sentence, else []."""
+    toks = doc.toks
+    if not (t.i == 0 or toks[t.i - 1].sent != t.sent or toks[t.i - 1].text in ("\n", "\n\n")):
+        return []
+    run = []
+    k = t.i + 1
+    while k < len(toks) and toks[k].pos == "PROPN" and toks[k].sent == t.sent:
+        run.append(k)
+        k += 1
+    return run
 
 
 def _speaker_of(doc, t):
