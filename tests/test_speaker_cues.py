@@ -213,3 +213,21 @@ def test_an_inverted_cue_opening_a_sentence():
     assert speaker_name(q, ents) == "Ellis"
     assert speaker_name(quote_with(text, quotes, "belittled the crews"), ents) is None   # an anonymous source
     assert quote_with(text, quotes, "belittled the crews").speaker_description == "dock insiders"
+
+
+def test_a_quotation_about_the_last_speaker_is_not_theirs():
+    text = ('"I would apologise if I knew who they were," Mayor Carl Smith said.\n\n'
+            '"His conduct is unworthy of the office. It is bad enough that he has cut the ferry, but his '
+            'treatment of the dock workers goes beyond the pale."\n\n'
+            '"We will keep the ferry running," he said on Friday.')
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "unworthy of the office")
+    assert q.speaker_entity is None and q.speaker_text is None      # someone's words, not the mayor's
+    assert claim_with(claims, "unworthy of the office").attribution == "anonymous"
+
+
+def test_a_quotation_paragraph_in_the_speakers_own_voice_continues_them():
+    text = ('"I would apologise if I knew who they were," Mayor Carl Smith said.\n\n'
+            '"My conduct was wrong. I regret it, and he deserves an apology from me."')
+    quotes, ents, claims = analyse(text)
+    assert speaker_name(quote_with(text, quotes, "My conduct was wrong"), ents) == "Carl Smith"

@@ -462,6 +462,9 @@ def _continued_quote(article_id, doc, qspan, last, emitted, in_quote):
         return None
     if para - lpara == 1 and not _para_is_quote(doc, text, para, a):
         return None
+    if para - lpara == 1 and _speaks_of(text[a:b], lq):
+        # someone else's words about the last speaker, the speaker not named: a quote of an unknown source
+        return Quote(id=make_id("q", article_id, a, b), start=a, end=b, kind="direct")
     same_para = para == lpara
     return Quote(id=make_id("q", article_id, a, b), start=a, end=b, kind="direct",
                  speaker_entity=lq.speaker_entity, speaker_text=lq.speaker_text,
@@ -470,6 +473,22 @@ def _continued_quote(article_id, doc, qspan, last, emitted, in_quote):
                  cue_text=lq.cue_text if same_para else None,
                  cue_start=lq.cue_start if same_para else None,
                  cue_end=lq.cue_end if same_para else None)
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|we’re|us|our|ours)\b", re.I)
+_THIRD_PERSON = re.compile(r"\b(?:he|he's|he’s|his|him|she|she's|she’s|her)\b", re.I)
+
+
+def _speaks_of(quoted, last) -> bool:
+    """Whether a quotation that opens a new paragraph speaks of the previous quote's speaker rather than as
+    them ('"His conduct is unbecoming. He has joined ..."' after the congressman's own words): it names them
+    by surname, or says he/his/she/her twice, and never says I, me, we or our."""
+    if _FIRST_PERSON.search(quoted):
+        return False
+    name = (last.speaker_text or "").split()
+    surname = name[-1] if name and name[-1][:1].isupper() and name[-1].lower() not in ("he", "she") else None
+    return bool(surname and re.search(r"\b%s\b" % re.escape(surname), quoted)) or \
+        len(_THIRD_PERSON.findall(quoted)) >= 2
 
 
 def _dedupe(events):
