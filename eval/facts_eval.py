@@ -37,8 +37,8 @@ LOWER_IS_BETTER = ("lookalikes_joined", "calibration_max_gap")
 
 
 def _words(name: str) -> list:
-    """The lower-cased words of a name, without dots and possessive endings ("Labrador's website" ->
-    labrador, website)."""
+    """The lower-cased words of a name, without dots and possessive endings ("Ostrova's website" ->
+    ostrova, website)."""
     return [re.sub(r"['\u2019]s$", "", w.lower()) for w in name.replace(".", " ").split()]
 
 

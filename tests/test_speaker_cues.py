@@ -34,11 +34,11 @@ def name_of(ents, lid):
 
 def test_quotation_in_a_stance_verbs_object_is_the_subjects_words():
     text = ('Senator Maria Lopez spoke against the tariff bill on Tuesday. She called the levy on fishing boats '
-            '"a step too far for the harbor towns."')
+            '"a tax on every net in the harbor towns."')
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "a step too far")
+    q = quote_with(text, quotes, "a tax on every net")
     assert speaker_name(q, ents) == "Maria Lopez" and q.cue_text == "called"
-    c = claim_with(claims, "a step too far")
+    c = claim_with(claims, "a tax on every net")
     assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Maria Lopez"
     assert c.text.startswith("She called")     # the stance stays in the claim: "called" is what it says
 
@@ -51,14 +51,14 @@ def test_stance_verb_without_a_quotation_is_narration():
 
 
 def test_shot_back_after_a_long_lead_in_with_a_colon():
-    text = ('The mayor defended the budget on Monday. Ryan Tully shot back, in reference to the long-running '
-            'feud with the harbor board over mooring fees: "As the board well knows, budgets do not balance '
-            'themselves."')
+    text = ('The mayor defended the budget on Monday. Nils Ortega shot back, pointing to the long-running '
+            'dispute over the mooring fees that the harbor board raised twice: "Fees that double in a year '
+            'drive the small boats out."')
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "budgets do not balance")
-    assert speaker_name(q, ents) == "Ryan Tully" and q.cue_text.startswith("shot")
-    c = claim_with(claims, "budgets do not balance")
-    assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Ryan Tully"
+    q = quote_with(text, quotes, "drive the small boats out")
+    assert speaker_name(q, ents) == "Nils Ortega" and q.cue_text.startswith("shot")
+    c = claim_with(claims, "drive the small boats out")
+    assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Nils Ortega"
 
 
 def test_fired_back_without_words_is_no_quote():
@@ -68,24 +68,24 @@ def test_fired_back_without_words_is_no_quote():
 
 
 def test_tweeted_on_a_weekday_before_the_quotation():
-    text = ('The vote was delayed again.\n\nRep. Tom Reyes (D-Ohio), tweeted on Friday "#Marsh is pro toll '
-            'hikes. If not this year, he will push them next year."')
+    text = ('The vote was delayed again.\n\nRep. Tom Reyes (D-Ohio), tweeted on Friday "#Marsh wants the bridge '
+            'tolls doubled. The toll board meets again in May."')
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "pro toll hikes")
+    q = quote_with(text, quotes, "bridge tolls doubled")
     assert speaker_name(q, ents) == "Tom Reyes" and q.cue_text == "tweeted"
-    c = claim_with(claims, "he will push them next year")
+    c = claim_with(claims, "toll board meets again")
     assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Tom Reyes"
     # the frame alone ("Rep. Tom Reyes (D-Ohio), tweeted on Friday") is no claim of the outlet's
     assert not any(c.attribution == "outlet" and "tweeted" in c.text for c in claims)
 
 
 def test_an_organisations_website_speaks_for_it():
-    text = ('The Taxpayer Alliance backed the recall. "We need a new harbor chair now," the Taxpayer '
-            'Alliance\u2019s website said Friday.')
+    text = ('The Taxpayer Alliance backed the recall. "The harbor budget has doubled in four years," the '
+            'Taxpayer Alliance\u2019s website said Friday.')
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "new harbor chair")
+    q = quote_with(text, quotes, "harbor budget has doubled")
     assert speaker_name(q, ents) == "Taxpayer Alliance"
-    assert claim_with(claims, "new harbor chair").attribution == "speaker"
+    assert claim_with(claims, "harbor budget has doubled").attribution == "speaker"
 
 
 def test_a_report_that_names_no_owner_stays_a_document():
@@ -95,27 +95,27 @@ def test_a_report_that_names_no_owner_stays_a_document():
 
 
 def test_rejected_claims_that_is_the_subjects_denial_not_its_assertion():
-    text = "Mayor Carl Smith rejected claims that he misled voters by signing the harbor deal."
+    text = "Mayor Carl Smith on Monday rejected claims that the dredging contract had gone to his cousin's firm."
     quotes, ents, claims = analyse(text)
-    assert not any("misled voters" in text[q.start:q.end] for q in quotes)
-    c = claim_with(claims, "misled voters")
+    assert not any("dredging contract" in text[q.start:q.end] for q in quotes)
+    c = claim_with(claims, "dredging contract")
     assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Carl Smith"
-    assert c.modality == "negated" and c.text.startswith("Mayor Carl Smith rejected")
+    assert c.modality == "negated" and c.text.startswith("Mayor Carl Smith on Monday rejected")
 
 
 def test_pronoun_skips_the_subject_of_an_embedded_clause_in_the_sentence_before():
-    text = ('Dana Price first told a story about Owen Hale caring for a family whose barn had burned. '
-            'And she then added: "Nobody who knows him doubts his word."')
+    text = ('Dana Price told a story about Owen Hale rowing out to a stranded trawler in a gale. '
+            'Then she added: "Nobody who knows him doubts his word."')
     quotes, ents, claims = analyse(text)
     q = quote_with(text, quotes, "Nobody who knows him")
     assert speaker_name(q, ents) == "Dana Price"
 
 
 def test_pronoun_after_a_fronted_clause_takes_that_clauses_subject():
-    text = ('When Governor Ada Quill spoke on Wednesday about the harbor bill, she disclosed that the '
-            'proposal had drawn resistance from her own brother.')
+    text = ('Before Governor Ada Quill signed the harbor bill, she warned that the pilots would strike again '
+            'within a month.')
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "drawn resistance")
+    q = quote_with(text, quotes, "pilots would strike")
     assert speaker_name(q, ents) == "Ada Quill"
 
 
@@ -128,10 +128,10 @@ def test_speaker_of_a_participle_after_a_preposition():
 
 
 def test_a_subject_inside_the_quotation_is_not_the_speaker():
-    text = ('"She would be a fine harbor master. Not good, great. One of the sharpest people on the whole '
-            'coast," Mayor Ada Quill said in a phone interview.')
+    text = ('"She will keep the channel open all winter. One of the steadiest pilots on the whole coast," '
+            'Mayor Ada Quill said at the harbor office.')
     quotes, ents, _ = analyse(text)
-    q = quote_with(text, quotes, "sharpest people")
+    q = quote_with(text, quotes, "steadiest pilots")
     assert speaker_name(q, ents) == "Ada Quill"
 
 
@@ -146,25 +146,25 @@ def test_a_trailing_participle_of_saying_is_its_own_quote():
 
 
 def test_a_group_named_by_its_kind_takes_its_fuller_name_and_stays_anonymous():
-    text = ('As scholars, we care about the island schools. The Lindqvist scholars pointed to the cuts in '
-            'ferry grants. The scholars say that "the cuts will strand the island schools."')
+    text = ('As pilots, we know the channel. The Lindqvist pilots asked for two more tugs last year. The pilots '
+            'say that "the channel silts up every spring."')
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "strand the island schools")
-    assert q.speaker_entity is None and q.speaker_description == "the Lindqvist scholars"
-    c = claim_with(claims, "strand the island schools")
-    assert c.attribution == "anonymous" and c.speaker_key == "anon:lindqvist scholars"
+    q = quote_with(text, quotes, "silts up every spring")
+    assert q.speaker_entity is None and q.speaker_description == "the Lindqvist pilots"
+    c = claim_with(claims, "silts up every spring")
+    assert c.attribution == "anonymous" and c.speaker_key == "anon:lindqvist pilots"
 
 
 def test_a_group_with_no_fuller_name_keeps_its_description():
-    text = 'As scholars, we care about the island schools. The scholars say that "the cuts will strand them."'
+    text = 'As pilots, we know the channel. The pilots say that "the channel silts up every spring."'
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "strand them")
-    assert q.speaker_description == "The scholars"
+    q = quote_with(text, quotes, "silts up every spring")
+    assert q.speaker_description == "The pilots"
 
 
 def test_a_person_title_before_a_name_the_tagger_called_an_organisation_makes_it_a_person():
-    text = ('Lena Voss ran the harbor board in December. Former Rep. Ode Ballantyne, who led the board\'s '
-            'review, spoke on Monday, and he said the ferry "must run at least twice a day."')
+    text = ('Lena Voss ran the harbor board in December. Former Rep. Ode Ballantyne opened the ferry hearing '
+            'on Monday, and he said the ferry "must run at least twice a day."')
     art = Article(id="a8", path="x.txt", text=text, source_text=text)
     ann = annotate(text)
     # the small tagger sometimes reads such a name as an organisation (as it did on a real story): make it so
@@ -193,7 +193,7 @@ def test_a_promise_is_a_quote_but_the_sentence_stays_the_outlets():
 
 
 def test_a_claim_noun_speaks_for_its_possessor():
-    text = ("Fact-checkers looked at Mayor Carl Smith's claim that the harbor had lost 2,000 jobs since 2019. "
+    text = ("The Courier checked Mayor Carl Smith's claim that the harbor had lost 2,000 jobs since 2019. "
             "His claim that the ferry was safe went unchallenged. Their claim that the pier would hold was "
             "never tested.")
     quotes, ents, claims = analyse(text)
@@ -206,28 +206,28 @@ def test_a_claim_noun_speaks_for_its_possessor():
 
 
 def test_an_inverted_cue_opening_a_sentence():
-    text = ('As a harbor boss, the developer often belittled the crews, according to dock insiders. They said he '
-            'ranked crews by speed. Said Ellis: "I do not get the sense she cares about the ferry."')
+    text = ('The night shift was cut to two crews in March, according to dock insiders. They said the cranes '
+            'stood idle after ten. Said Varga: "Two crews cannot unload a ship before the tide turns."')
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "cares about the ferry")
-    assert speaker_name(q, ents) == "Ellis"
-    assert speaker_name(quote_with(text, quotes, "belittled the crews"), ents) is None   # an anonymous source
-    assert quote_with(text, quotes, "belittled the crews").speaker_description == "dock insiders"
+    q = quote_with(text, quotes, "cannot unload a ship")
+    assert speaker_name(q, ents) == "Varga"
+    assert speaker_name(quote_with(text, quotes, "cut to two crews"), ents) is None   # an anonymous source
+    assert quote_with(text, quotes, "cut to two crews").speaker_description == "dock insiders"
 
 
 def test_a_quotation_about_the_last_speaker_is_not_theirs():
-    text = ('"I would apologise if I knew who they were," Mayor Carl Smith said.\n\n'
-            '"His conduct is unworthy of the office. It is bad enough that he has cut the ferry, but his '
-            'treatment of the dock workers goes beyond the pale."\n\n'
+    text = ('"The ferry will run until the new pier opens," Mayor Carl Smith said.\n\n'
+            '"Smith closed two piers in one winter. His ferry plan leaves the island without a boat on Sundays, '
+            'and he knows it."\n\n'
             '"We will keep the ferry running," he said on Friday.')
     quotes, ents, claims = analyse(text)
-    q = quote_with(text, quotes, "unworthy of the office")
+    q = quote_with(text, quotes, "without a boat on Sundays")
     assert q.speaker_entity is None and q.speaker_text is None      # someone's words, not the mayor's
-    assert claim_with(claims, "unworthy of the office").attribution == "anonymous"
+    assert claim_with(claims, "without a boat on Sundays").attribution == "anonymous"
 
 
 def test_a_quotation_paragraph_in_the_speakers_own_voice_continues_them():
-    text = ('"I would apologise if I knew who they were," Mayor Carl Smith said.\n\n'
-            '"My conduct was wrong. I regret it, and he deserves an apology from me."')
+    text = ('"The ferry will run until the new pier opens," Mayor Carl Smith said.\n\n'
+            '"My plan keeps a boat on Sundays. I have told the council so, and he knows it."')
     quotes, ents, claims = analyse(text)
-    assert speaker_name(quote_with(text, quotes, "My conduct was wrong"), ents) == "Carl Smith"
+    assert speaker_name(quote_with(text, quotes, "My plan keeps a boat"), ents) == "Carl Smith"

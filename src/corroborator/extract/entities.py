@@ -108,7 +108,7 @@ def _context(doc, m):
         elif lw in TITLES and prev[-1][0].isupper() and lw not in ("former", "late", "sr", "jr", "vice"):
             m.attrs.setdefault("role", lw)
             if lw in PERSON_TITLES:
-                m.evidence.add("role")      # "Rep. Asa Hutchinson": a person, whatever the tagger said
+                m.evidence.add("role")      # "Rep. Ode Ballantyne": a person, whatever the tagger said
     r = doc.root(m.start, m.end)
     if r is not None:
         h = doc.toks[r.head]

@@ -16,7 +16,7 @@ TYPE_MAP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP"
             "FAC": "LOC", "WORK_OF_ART": "OTHER", "LAW": "OTHER", "PRODUCT": "OTHER", "LANGUAGE": "OTHER"}
 
 _LEAD_STRIP = re.compile(r"^(?:[\s\"'“”‘’«»•·*#|()\[\]/:;,.\-–—]+|(?:the|The|THE|a|A|an|An)\s+|"
-                         r"(?:Said|Says|Added|Asked|Told)\s+(?=[A-Z]))+")      # "Said Ellis:" opening a sentence
+                         r"(?:Said|Says|Added|Asked|Told)\s+(?=[A-Z]))+")      # "Said Varga:" opening a sentence
 _TAIL_STRIP = re.compile(r"(?:['’]s?|[\s\"'“”‘’«»•·*#|()\[\]/:;,.\-–—]+)+$")
 
 _CALLSIGN = r"(?:military\s+|radio\s+|combat\s+)?(?:call[\s-]?sign|nom\s+de\s+guerre|code[\s-]?name|nickname|pseudonym)"

@@ -239,7 +239,7 @@ def _cue_event(doc, t):
 
 
 def _possessed_claim_event(doc, t):
-    """ "Trump's claim that there were thousands of shootings": the that-clause of a claim noun is the words of
+    """ "the mayor's claim that the harbor lost 2,000 jobs": the that-clause of a claim noun is the words of
     the noun's possessor (a name or a pronoun); the cue is the noun."""
     toks = doc.toks
     poss = [c for c in doc.children.get(t.i, ()) if toks[c].dep == "poss" and toks[c].pos in ("PROPN", "PRON")]
@@ -314,7 +314,7 @@ def _quotation_events(doc, qspans, in_quote, consumed, heading_spans) -> list:
 
 
 def _stance_event(doc, a, b, in_quote):
-    """ "She called the plan 'a step too far'", "X praised the council 'for ...'": a quotation inside the
+    """ "She called the levy 'a tax on every net'", "X praised the council 'for ...'": a quotation inside the
     object or complement of a verb of taking a stance (before it, outside quotation marks, with a subject) is
     the subject's words. The content runs from after the verb to the quotation's end; the cue is the verb."""
     toks = doc.toks
@@ -481,7 +481,7 @@ _THIRD_PERSON = re.compile(r"\b(?:he|he's|he’s|his|him|she|she's|she’s|her)\
 
 def _speaks_of(quoted, last) -> bool:
     """Whether a quotation that opens a new paragraph speaks of the previous quote's speaker rather than as
-    them ('"His conduct is unbecoming. He has joined ..."' after the congressman's own words): it names them
+    them ('"Her record shames the office. She has cut ..."' after the mayor's own words): it names them
     by surname, or says he/his/she/her twice, and never says I, me, we or our."""
     if _FIRST_PERSON.search(quoted):
         return False
@@ -597,7 +597,7 @@ def _verb_event(doc, t, lem):
             return None
         if any(toks[c].dep == "mark" and toks[c].text.lower() in _SUBORDINATORS - {"as"}
                for c in doc.children.get(t.i, ())):
-            return None     # "... after the deal was announced": a time clause, not a frame of what was said
+            return None     # "... after the levy was approved": a time clause, not a frame of what was said
         as_frame = t.dep == "advcl" and _has_mark(doc, t, "as")
         # "A man walked up, saying: '...'": a participle after the main clause reports its own words, not the
         # main clause (which is the narration)
@@ -666,7 +666,7 @@ def _has_mark(doc, t, word):
 def _according_event(doc, t):
     toks = doc.toks
     to = [c for c in doc.children.get(t.i, ()) if toks[c].text.lower() == "to"][0]
-    # the source; "according to show insiders" may be parsed as a clause ("show" a verb): its subtree then
+    # the source; "according to watch officers" may be parsed as a clause ("watch" a verb): its subtree then
     pobj = [c for c in doc.children.get(to, ()) if toks[c].dep in ("pobj", "pcomp")]
     if not pobj:
         return None

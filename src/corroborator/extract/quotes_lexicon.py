@@ -29,7 +29,7 @@ suggestion case warning complaint
 """.split())
 
 # Verbs of taking a stance in words: a sentence built on one reports what its subject said, and a quotation
-# in its object or complement ("called the plan 'a step too far'", "praised the council 'for ...'") is the
+# in its object or complement ("called the levy 'a tax on every net'", "praised the council 'for ...'") is the
 # subject's words.
 STANCE_VERBS = frozenset("""
 dispute refer call accuse reject dismiss praise criticize criticise blast slam defend condemn endorse congratulate

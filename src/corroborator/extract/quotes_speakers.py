@@ -50,10 +50,10 @@ def _speaker_of_parse(doc, t):
     while hops < 4:
         kids = doc.children.get(cur.i, ())
         subj = [c for c in kids if toks[c].dep in SUBJ_DEPS and not (hops == 0 and toks[c].dep == "nsubjpass")]
-        # a subject outside quotation marks before one inside ('"... One of the brightest," Rep. Ortiz said')
+        # a subject outside quotation marks before one inside ('"... One pilot in a thousand," Rep. Ortiz said')
         subj.sort(key=lambda c: toks[c].start in doc.in_quote)
         if not subj and hops == 0 and cur.i > 0 and toks[cur.i - 1].pos == "PROPN" and toks[cur.i - 1].head == cur.i:
-            subj = [cur.i - 1]      # "Ryan Tully shot back": a name the parser hung on the verb as a modifier
+            subj = [cur.i - 1]      # "Nils Ortega shot back": a name the parser hung on the verb as a modifier
         if not subj and hops == 0:
             inverted = _name_after_opening_cue(doc, cur)
             if inverted:
@@ -92,7 +92,7 @@ def _speaker_of_parse(doc, t):
 
 
 def _name_after_opening_cue(doc, t) -> list:
-    """ "Said Ellis: '...'": the run of proper nouns right after a cue that opens its sentence, else []."""
+    """ "Said Varga: '...'": the run of proper nouns right after a cue that opens its sentence, else []."""
     toks = doc.toks
     if not (t.i == 0 or toks[t.i - 1].sent != t.sent or toks[t.i - 1].text in ("\n", "\n\n")):
         return []
@@ -276,7 +276,7 @@ class _SpeakerState:
         return self._owner_of_voice(head)
 
     def _owner_of_voice(self, head):
-        """ "FreedomWorks' website said", "the mayor's statement read": a channel a person or organisation
+        """ "the Harbour Alliance's website said", "the mayor's statement read": a channel a person or organisation
         speaks through (``OWN_VOICE_NOUNS``) speaks for its named owner."""
         toks = self.doc.toks
         if toks[head].text.lower() not in OWN_VOICE_NOUNS:
@@ -343,7 +343,7 @@ class _SpeakerState:
 def _main_clause(toks, t) -> bool:
     """Whether subject ``t`` is the subject of its sentence's main clause (the root verb, or a verb joined to it
     by "and"): a pronoun that begins the next sentence refers back to it, not to a subject of an embedded
-    clause ("a story about Romney caring for a family. And he then added ...": he is not Romney)."""
+    clause ("a story about Hale rebuilding a barn. And she then added ...": she is not Hale)."""
     v = toks[t.head]
     while v.dep == "conj" and v.head != v.i:
         v = toks[v.head]

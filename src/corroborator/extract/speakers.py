@@ -11,8 +11,8 @@
   article whose name ends with that surname;
 * a **pronoun** ("he", "she") left unresolved is the speaker of the latest named quote in the same or the
   previous two paragraphs, when there is one;
-* a **group** named only by its kind ("the scholars") takes the fuller name the text last gave it ("the
-  Georgetown scholars"), and stays anonymous.
+* a **group** named only by its kind ("the pilots") takes the fuller name the text last gave it ("the
+  Lindqvist pilots"), and stays anonymous.
 
 Indefinite and plural descriptions ("a senior official", "aides", "one soldier") are anonymous sources and
 are never given a name. The description is kept beside the name it resolved to.
@@ -164,9 +164,9 @@ _DETERMINERS = {"the", "these", "those", "a", "an", "some", "many", "several", "
 
 
 def _fuller_description(text, pos, head) -> str | None:
-    """ "the scholars", after "The Georgetown scholars pointed to ...": the same group as the text last named it
-    before ``pos`` with capitalised words that say whose ("the Georgetown scholars"); a capitalised word that
-    only opens a sentence ("As scholars, we ...") says nothing. None when no earlier mention says more."""
+    """ "the pilots", after "The Lindqvist pilots pointed to ...": the same group as the text last named it
+    before ``pos`` with capitalised words that say whose ("the Lindqvist pilots"); a capitalised word that
+    only opens a sentence ("As pilots, we ...") says nothing. None when no earlier mention says more."""
     found = None
     for m in re.finditer(r"((?:[A-Z][\w'’.&-]*\s+){1,3})" + re.escape(head) + r"\b", text[:pos]):
         words = m.group(1).split()
