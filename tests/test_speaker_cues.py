@@ -10,6 +10,7 @@ from corroborator.extract.entities import find_entities
 from corroborator.extract.quotes import find_quotes
 from corroborator.extract.speakers import resolve_speakers
 from corroborator.records import Article
+from test_claims import claim_with
 from test_quotes import quote_with, speaker_name
 
 
@@ -20,12 +21,6 @@ def analyse(text):
     quotes = find_quotes(art, ann, ents)
     resolve_speakers(art, ents, quotes)       # as extract_article runs them
     return quotes, ents, find_claims(art, ann, ents, quotes)
-
-
-def claim_with(claims, fragment):
-    hits = [c for c in claims if fragment in c.text]
-    assert hits, f"no claim contains {fragment!r}: {[c.text for c in claims]}"
-    return hits[0]
 
 
 def name_of(ents, lid):

@@ -177,21 +177,25 @@ def _reports_speech(a, b, q, toks, children) -> bool:
     return False
 
 
+def _cue_lemma(q, toks) -> str | None:
+    """The lemma of quote ``q``'s cue word, found among ``toks`` (tokens in text order), else None."""
+    if q.cue_start is None:
+        return None
+    i = bisect_left(toks, q.cue_start, key=lambda t: t.start)
+    return toks[i].lemma.lower() if i < len(toks) and toks[i].start == q.cue_start else None
+
+
 def _keeps_frame(q, toks) -> bool:
     """Whether quote ``q``'s cue is part of what the claim says: a stance ("praised the council 'for ...'"),
     whose content is no statement on its own."""
-    cue = next((t for t in toks if t.start == q.cue_start), None)
-    return cue is not None and cue.lemma.lower() in STANCE_VERBS - SPEECH_VERBS
+    return _cue_lemma(q, toks) in STANCE_VERBS - SPEECH_VERBS
 
 
-def _commitment(q, toks, starts) -> bool:
+def _commitment(q, toks) -> bool:
     """Whether quote ``q`` is a promise or a call to act ("vowed to respond", "urged lawmakers to change the
     bill"): a quote of its speaker's, but the sentence reports an act the outlet states (BASIL fact gold), so
     no claim rests on it."""
-    if q.cue_start is None:
-        return False
-    i = bisect_left(starts, q.cue_start)
-    return i < len(toks) and toks[i].start == q.cue_start and toks[i].lemma.lower() in COMMIT_VERBS
+    return _cue_lemma(q, toks) in COMMIT_VERBS
 
 
 def _split_frame(text, s, e, q, toks, children):
@@ -456,7 +460,7 @@ class _Builder:
 def find_claims(article, ann, entities, quotes) -> list:
     """The article's claims, in text order (a quote's narrating frame follows its content)."""
     B = _Builder(article, ann, entities, quotes)
-    quotes = [q for q in quotes if not _commitment(q, B.toks, B.starts)]
+    quotes = [q for q in quotes if not _commitment(q, B.toks)]
     text, toks = B.text, B.toks
     headings = list(getattr(article, "headings", []) or [])
     claims = []
@@ -470,8 +474,9 @@ def find_claims(article, ann, entities, quotes) -> list:
         root = _root(toks, s, e, B.starts)
         q = _quote_for(s, e, quotes, root)
         attribution, spk, qid, key = B.attribution(s, e, q)
-        if q is None and B.stance_speaker(root) is not None:
-            attribution, spk = "speaker", B.stance_speaker(root)
+        denier = B.stance_speaker(root) if q is None else None
+        if denier is not None:
+            attribution, spk = "speaker", denier
         pred = _main_predicate(toks, root, s, e, B.children)
         modality = B.modality(s, e, stoks, pred, attribution, spk, key)
         split = _split_frame(text, s, e, q, stoks, B.children) if attribution != "outlet" else None

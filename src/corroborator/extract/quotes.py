@@ -321,7 +321,7 @@ def _stance_event(doc, a, b, in_quote):
     inside = [t for t in toks if a <= t.start < b]
     if not inside:
         return None
-    verb = toks[inside[0].head]
+    verb = toks[inside[0].head]     # climb from the quotation's first word to the stance verb it hangs on
     for _ in range(4):
         if verb.start >= a or verb.start in in_quote or verb.sent != inside[0].sent:
             return None
@@ -331,8 +331,6 @@ def _stance_event(doc, a, b, in_quote):
             return None
         verb = toks[verb.head]
     else:
-        return None
-    if verb.lemma.lower() not in STANCE_VERBS or not all(verb.i in _ancestors(doc, t.i) for t in inside[:1]):
         return None
     sp = _speaker_of(doc, verb)
     if not sp:
@@ -344,14 +342,6 @@ def _stance_event(doc, a, b, in_quote):
     ev = {"cue": verb.i, "cue_span": (verb.start, verb.end), "content": (span[0], b), "kind": "mixed"}
     ev.update(sp)
     return ev
-
-
-def _ancestors(doc, i):
-    out, t = set(), doc.toks[i]
-    while t.head != t.i and t.head not in out:
-        out.add(t.head)
-        t = doc.toks[t.head]
-    return out
 
 
 def _build_quotes(article_id, doc, events, qspans, consumed, in_quote, state) -> list:
