@@ -44,6 +44,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "eval"))
 DATA = ROOT.parent / "shared" / "data" / "coref" / "ecbplus"
+WORK = ROOT / "eval" / ".work" / "ecbplus"      # where fit_samefact keeps the topics' analyses (git-ignored)
 from _gate import Gate, add_arguments  # noqa: E402
 
 EVENT_CLASSES = {"ACTION_OCCURRENCE", "ACTION_PERCEPTION", "ACTION_ASPECTUAL", "ACTION_STATE",
@@ -142,6 +143,59 @@ def _cosine_groups(ledger, vectors, threshold):
     return groups
 
 
+def analysed_topics(data, topics, white, work=None):
+    """Each ECB+ topic's documents (both sub-topics, one sentence a line, each document its own outlet) run
+    through the whole pipeline as one folder: yields ``(topic, meta, sent_events, ledger, analyses)`` with
+    ``meta``: input file name -> (doc, [(line start, sentence number)]), ``sent_events``: (doc, sentence) ->
+    its coreferent event ids (the annotated sentences only), ``analyses``: the ledger's article analyses (from
+    its store). With ``work``, each topic's inputs and store are kept under ``work/TOPIC`` and a rerun only
+    links again (the store keeps older analyses too: only those of the ledger's claims are taken)."""
+    import corroborator
+    from corroborator.store import Store
+    for topic in topics:
+        with _workdir(work, topic) as tmp:
+            (pathlib.Path(tmp) / "in").mkdir(parents=True, exist_ok=True)
+            meta, sent_events = {}, {}
+            for f in sorted((data / topic).glob("*.xml")):
+                stem = f.stem.split("_", 1)[1]            # "10ecb" / "10ecbplus"
+                text, starts, events = read_events(f)
+                doc = (topic, stem)
+                name = f"{f.stem}.txt"
+                (pathlib.Path(tmp) / "in" / name).write_text(text, encoding="utf-8")
+                # every document gets its own outlet: ECB+ documents come from different sources
+                (pathlib.Path(tmp) / "in" / f"{f.stem}.meta.json").write_text(
+                    json.dumps({"outlet": f"source-{stem}"}), encoding="utf-8")
+                meta[name] = (doc, starts)
+                for _, s in starts:
+                    if (topic, stem, s) in white:
+                        sent_events[(doc, s)] = events.get(s, set())
+            led = corroborator.analyze([pathlib.Path(tmp) / "in"], out=pathlib.Path(tmp) / "out", workers=1,
+                                       progress=False, write_report=False)
+            store = Store(pathlib.Path(tmp) / "out" / "ledger.duckdb", read_only=True)
+            current, analyses = {c["id"] for c in led.claims}, {}
+            for _, an in store.analyses():
+                if an.article.id not in analyses and all(c.id in current for c in an.claims):
+                    analyses[an.article.id] = an
+            store.close()
+        yield topic, meta, sent_events, led, list(analyses.values())
+
+
+def claim_sentences(led, meta) -> dict:
+    """claim id -> (doc, sentence number) of the source sentence holding the claim's start."""
+    arts = {a["id"]: a for a in led.articles}
+    out = {}
+    for c in led.claims:
+        a = arts[c["article"]]
+        name = pathlib.Path(a["path"]).name
+        if name not in meta:
+            continue
+        doc, starts = meta[name]
+        src = _source_offset(a, c["start"])
+        if src is not None:
+            out[c["id"]] = (doc, _sentence_at(starts, src))
+    return out
+
+
 @contextlib.contextmanager
 def _workdir(work, topic):
     """A temporary folder per topic, or ``WORK/TOPIC`` kept between runs: a rerun then reuses the stored
@@ -168,7 +222,8 @@ def main(argv=None) -> int:
     add_arguments(ap)
     ap.add_argument("--data", default=str(DATA))
     ap.add_argument("--topics", default="1-35")
-    ap.add_argument("--work", help="keep each topic's inputs and store under this folder (reruns only relink)")
+    ap.add_argument("--work", help="keep each topic's inputs and store under this folder: reruns only link again "
+                                   f"(eval/fit_samefact.py --ecb-weight reads them from {WORK.relative_to(ROOT)})")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the system's wrong alignments")
     args = ap.parse_args(argv)
     data = pathlib.Path(args.data)
@@ -176,9 +231,6 @@ def main(argv=None) -> int:
     if not (data / "ECBplus_coreference_sentences.csv").exists():
         return gate.skip(f"no ECB+ data at {data}")
     from ecbplus_eval import read_whitelist
-
-    import corroborator
-    from corroborator.store import Store
 
     lo, _, hi = args.topics.partition("-")
     topics = [str(t) for t in range(int(lo), int(hi or lo) + 1) if (data / str(t)).is_dir()]
@@ -188,54 +240,21 @@ def main(argv=None) -> int:
     story_of, subtopic_of = {}, {}
     t0 = time.perf_counter()
     n_docs = 0
-    for topic in topics:
-        files = sorted((data / topic).glob("*.xml"))
-        with _workdir(args.work, topic) as tmp:
-            (pathlib.Path(tmp) / "in").mkdir(parents=True, exist_ok=True)
-            meta, sent_events = {}, {}
-            for f in files:
-                stem = f.stem.split("_", 1)[1]            # "10ecb" / "10ecbplus"
-                text, starts, events = read_events(f)
-                doc = (topic, stem)
-                name = f"{f.stem}.txt"
-                (pathlib.Path(tmp) / "in" / name).write_text(text, encoding="utf-8")
-                # every document gets its own outlet: ECB+ documents come from different sources
-                (pathlib.Path(tmp) / "in" / f"{f.stem}.meta.json").write_text(
-                    json.dumps({"outlet": f"source-{stem}"}), encoding="utf-8")
-                meta[name] = (doc, starts)
-                for _, s in starts:
-                    if (topic, stem, s) in white:
-                        sent_events[(doc, s)] = events.get(s, set())
-            n_docs += len(files)
-            keys = sorted(sent_events)
-            for i, a in enumerate(keys):
-                for b in keys[i + 1:]:
-                    if a[0] == b[0]:
-                        continue
-                    evaluated.add((a, b))
-                    if sent_events[a] & sent_events[b]:
-                        gold.add((a, b))
-                    if a[0][1].endswith("plus") != b[0][1].endswith("plus"):
-                        cross.add((a, b))
-            led = corroborator.analyze([pathlib.Path(tmp) / "in"], out=pathlib.Path(tmp) / "out", workers=1,
-                                       progress=False, write_report=False)
-            store = Store(pathlib.Path(tmp) / "out" / "ledger.duckdb", read_only=True)
-            vec_of = {}
-            for _, an in store.analyses():
-                for c, v in zip(an.claims, an.claim_vectors):
-                    vec_of[c.id] = v
-            store.close()
+    for topic, meta, sent_events, led, analyses in analysed_topics(data, topics, white, args.work or None):
+        vec_of = {c.id: v for an in analyses for c, v in zip(an.claims, an.claim_vectors)}
+        n_docs += len(meta)
+        keys = sorted(sent_events)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if a[0] == b[0]:
+                    continue
+                evaluated.add((a, b))
+                if sent_events[a] & sent_events[b]:
+                    gold.add((a, b))
+                if a[0][1].endswith("plus") != b[0][1].endswith("plus"):
+                    cross.add((a, b))
         arts = {a["id"]: a for a in led.articles}
-        claim_sent = {}
-        for c in led.claims:
-            a = arts[c["article"]]
-            name = pathlib.Path(a["path"]).name
-            if name not in meta:
-                continue
-            doc, starts = meta[name]
-            src = _source_offset(a, c["start"])
-            if src is not None:
-                claim_sent[c["id"]] = (doc, _sentence_at(starts, src))
+        claim_sent = claim_sentences(led, meta)
         claim_sent_all.update(claim_sent)
         for st in led.stories:
             for aid in st["articles"]:

@@ -394,3 +394,61 @@ def test_plain_overlap_counts_what_is_said_of_a_name_not_the_name():
     st = _Story([a, b], {("a1", 1): "E", ("b1", 1): "E"})
     plain = st.components(np.array([0]), np.array([1, 2]), plain=True)["lex_plain"][0]
     assert plain[0] > 0.5 and plain[1] < 0.1
+
+
+def _fragment_article():
+    """An article whose second claim is cut from its sentence ("she is challenging him for it")."""
+    from corroborator.annotate import embed_texts
+    first = "Ferry fares on the Marl Island route will rise by 8 percent in March."
+    second = "Councillor Mara Venn said on Friday that she is challenging him for it, after the mayor backed the rise."
+    text = f"{first} {second}"
+    frag = "she is challenging him for it"
+    s2 = len(first) + 1
+    a = Article(id="a1", path="a1.txt", text=text, source_text=text, outlet="Herald")
+    claims = [Claim(id="a1c0", start=0, end=len(first), text=first, attribution="outlet"),
+              Claim(id="a1c1", start=text.index(frag), end=text.index(frag) + len(frag), text=frag,
+                    attribution="speaker")]
+    return ArticleAnalysis(article=a, entities=[], quotes=[], claims=claims,
+                           claim_vectors=list(embed_texts([c.text for c in claims])),
+                           sentences=[(0, len(first)), (s2, len(text))]), second
+
+
+def test_a_claim_cut_from_its_sentence_is_compared_through_the_sentence_too():
+    from corroborator.annotate import embed_texts
+    from corroborator.link.claims import _Story
+    a, second = _fragment_article()
+    b = article("b1", "Courier", ["Councillor Mara Venn has launched a bid to unseat the mayor over the ferry fare rise."])
+    st = _Story([a, b], {})
+    st.contexts(range(len(st.items)))
+    # a whole-sentence claim keeps its own vector; the fragment gets its sentence's
+    assert np.allclose(st.context[0], st.V0[0]) and np.allclose(st.context[2], st.V0[2])
+    assert np.allclose(st.context[1], embed_texts([second])[0], atol=1e-5)
+    # "she is challenging him for it" alone says nothing of who or what; its sentence matches the other report
+    assert float(st.context[1] @ st.context[2]) > float(st.V0[1] @ st.V0[2]) + 0.2
+
+
+def test_sentence_vectors_are_made_only_while_the_model_weighs_them(monkeypatch, tmp_path):
+    from corroborator.link import samefact
+    from corroborator.link.claims import story_pairs
+    m = json.loads(samefact.MODEL_PATH.read_text(encoding="utf-8"))
+    a, _ = _fragment_article()
+    b = article("b1", "Courier", ["Councillor Mara Venn has launched a bid to unseat the mayor over the ferry fare rise."])
+    ctx = ("sent_cos", "sent_cos_sq")
+    weighs = dict(zip(m["features"], m["weights"]))
+    st, pairs = story_pairs([a, b], {}, samefact.model())
+    assert samefact.uses_context(m) is any(weighs.get(f, 0.0) for f in ctx)
+    if not samefact.uses_context(m):
+        assert not hasattr(st, "context")
+        assert pairs and all(x[samefact.FEATURES.index("sent_cos")] == 0.0 for *_, x in pairs)
+    # a model that weighs them (the shipped one with a weight on the sentences' similarity)
+    keep = [k for k, f in enumerate(m["features"]) if f not in ctx]
+    _with_model(monkeypatch, tmp_path, features=[m["features"][k] for k in keep] + list(ctx),
+                mean=[m["mean"][k] for k in keep] + [0.0, 0.0], scale=[m["scale"][k] for k in keep] + [1.0, 1.0],
+                weights=[m["weights"][k] for k in keep] + [0.5, 0.0])
+    st, pairs = story_pairs([a, b], {}, samefact.model())
+    assert samefact.uses_context(samefact.model()) and st.context
+    sims = {(st.items[i][1].id, st.items[j][1].id): x[samefact.FEATURES.index("sent_cos")] for i, j, _p, x in pairs}
+    assert sims                                    # each pair scored carries its sentences' similarity
+    for (x, y), sim in sims.items():
+        i, j = (next(k for k, (_, c) in enumerate(st.items) if c.id == cid) for cid in (x, y))
+        assert sim == pytest.approx(float(st.context[i] @ st.context[j]), abs=1e-5) and sim > 0.0

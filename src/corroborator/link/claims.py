@@ -47,14 +47,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 
 from .. import config
 from ..ids import make_id
 from ..annotate.embed import wordpieces
-from ..annotate.vectors import take_tokens
+from ..annotate.vectors import embed_cached, take_tokens
 from ..records import ClaimGroup
 from ..unionfind import find_root_list
 from . import samefact
@@ -216,10 +216,23 @@ def _attribute_keys(an, entity_map) -> dict:
     return out
 
 
+def _sentence_text(an, claim) -> str:
+    """The text of the sentence(s) of article analysis ``an`` that hold ``claim`` (the claim's own text when the
+    analysis has no sentences)."""
+    spans = an.sentences
+    if not spans:
+        return claim.text.strip()
+    starts = [s for s, _ in spans]
+    i = max(bisect_right(starts, claim.start) - 1, 0)
+    j = max(bisect_right(starts, max(claim.end - 1, claim.start)) - 1, i)
+    return an.article.text[spans[i][0]:spans[j][1]].strip() or claim.text.strip()
+
+
 class _Story:
     """The claims of one story, with the matrices used to score them."""
 
     def __init__(self, members, entity_map):
+        self.members = members
         self.items = []                   # (article index in members, claim)
         vec_parts, fallback = [], False
         contents, ents, speakers, plains = [], [], [], []
@@ -248,7 +261,8 @@ class _Story:
                                 if c.attribution == "speaker" and c.speaker_entity is not None else None)
         self.ent_ids = ents
         texts = [c.text for _, c in self.items]
-        if fallback or not vec_parts:
+        self.hashed = fallback or not vec_parts
+        if self.hashed:
             self.V = hashed_vectors(texts)
         else:
             self.V = np.concatenate(vec_parts) if vec_parts else np.zeros((0, 384), dtype=np.float32)
@@ -295,6 +309,23 @@ class _Story:
         for i, (ps, H) in zip(todo, take_tokens([self.items[i][1].text for i in todo])):
             w = np.array([self._piece_idf.get(p, 0.0) for p in ps], dtype=np.float32)
             self.tokens[i] = (H.astype(np.float32), np.maximum(w, 1e-3))
+
+    def contexts(self, idx) -> None:
+        """Make sure claims ``idx`` have the unit vector of the sentence they stand in (``self.context``: claim
+        index -> vector), computed once per story and only for the claims a pair is scored for. A claim cut
+        from a longer sentence is compared through its context too: "he is challenging the incumbent for the
+        post" says whose post only with the rest of its sentence. A claim that is its whole sentence keeps its
+        own vector."""
+        if not hasattr(self, "context"):
+            self.context = {}
+        todo = sorted({int(i) for i in idx} - self.context.keys())
+        texts = [_sentence_text(self.members[self.items[i][0]], self.items[i][1]) for i in todo]
+        fresh = [k for k, (i, t) in enumerate(zip(todo, texts)) if t != self.items[i][1].text.strip()]
+        vecs = (hashed_vectors if self.hashed else embed_cached)([texts[k] for k in fresh]) if fresh else []
+        for i in todo:
+            self.context[i] = self.V0[i]
+        for k, v in zip(fresh, vecs):
+            self.context[todo[k]] = np.asarray(v, dtype=np.float32)
 
     def _weighted(self, rows) -> np.ndarray:
         """The content-stem rows of claims ``rows``, each stem weighted by its rarity in the story."""
@@ -438,12 +469,14 @@ def needs_word_vectors() -> bool:
     return samefact.uses_alignment(samefact.model())
 
 
-def story_pairs(members, entity_map, m=None, all_features: bool = False) -> tuple:
+def story_pairs(members, entity_map, m=None, all_features: bool = False, align: bool | None = None) -> tuple:
     """Every scored pair of claims of different articles of one story: ``(st, pairs)`` where ``pairs`` lists
     ``(x, y, probability, features)`` with ``x < y`` indexes of ``st.items`` (see ``samefact``). Features the
-    model does not weigh are not computed unless ``all_features`` (fitting a model)."""
+    model does not weigh are not computed unless ``all_features`` (fitting a model); ``align`` says whether to
+    compute the word-by-word alignment whatever the model weighs (the costliest feature)."""
     m = m or samefact.model()
-    align = all_features or samefact.uses_alignment(m)
+    align = (all_features or samefact.uses_alignment(m)) if align is None else align
+    context = all_features or samefact.uses_context(m)
     st = _Story(members, entity_map)
     out = []
     per_article = [np.nonzero(st.article == ai)[0] for ai in range(len(members))]
@@ -456,7 +489,8 @@ def story_pairs(members, entity_map, m=None, all_features: bool = False) -> tupl
             Sadj = score_claims(st, ia, ib, base=S)
             anchored = [(r, c) for r, c in _anchor_pairs(st, ia, ib) if Sadj[r, c] >= ANCHOR_MIN_SCORE
                         and fact_adjustment(st.items[ia[r]][1], st.items[ib[c]][1]) >= 0]
-            cand, X = samefact.pair_features(st, ia, ib, S, Sadj, anchored, align=align)
+            cand, X = samefact.pair_features(st, ia, ib, S, Sadj, anchored, align=align,
+                                            context=context)
             if not cand:
                 continue
             P = samefact.probability(X, m)

@@ -5,7 +5,10 @@ and centred on the story), the rarity-weighted content words and entities they s
 share outside the names they hold: what they say of them, ``lex_plain``), whether their main
 predicates and the heads of its arguments agree (who did what to whom), their figures and dates, who states
 each (the outlet, one speaker, two speakers), negation, length, whether each is the other's best match in its
-article, and how well they align word by word with the embedder's contextual word vectors (``alignment``). A
+article, how well they align word by word with the embedder's contextual word vectors (``alignment``), and
+how close the sentences that hold them are (``sent_cos``: a claim cut from a longer sentence, compared through
+its context). The last two are costly and computed only when the model weighs them; the shipped model does
+not (``eval/fit_samefact.py --without`` says what they were measured to give). A
 logistic regression over them, fitted on labelled pairs by ``eval/fit_samefact.py``, turns them into a
 probability; the fitted model ships as ``samefact_model.json`` (weights, the features' means and scales, the
 link and related thresholds, the higher threshold a link between two outlets' own-voice claims needs, and the
@@ -42,9 +45,10 @@ FEATURES = (
     "cos", "cos_raw", "cos_raw_sq", "lex", "ent", "ent_shared", "same_speaker", "two_speakers", "one_quoted",
     "both_outlet", "qty_match", "qty_far", "qty_near", "time_agree", "time_differ", "neg_differ", "len_min",
     "len_ratio", "pred_same", "core_jaccard", "core_shared", "best_ab", "best_ba", "mutual", "margin",
-    "anchor", "base", "align", "align_w", "ent_clash", "lex_plain",
+    "anchor", "base", "align", "align_w", "ent_clash", "lex_plain", "sent_cos", "sent_cos_sq",
 )
 _ALIGN = ("align", "align_w")
+_CONTEXT = ("sent_cos", "sent_cos_sq")
 _SLOT_TYPES = ("PERSON", "GPE", "LOC", "ORG", "EVENT")   # a place, person, body or event a fact is about
 
 
@@ -130,15 +134,24 @@ def _f1(p: float, r: float) -> float:
 def uses_alignment(m: dict) -> bool:
     """Whether model ``m`` weighs the word-by-word alignment (else it is not computed: it needs the claims'
     word vectors, the costliest feature)."""
-    return any(w != 0.0 for f, w in zip(m["features"], m["weights"]) if f in _ALIGN)
+    return _weighs(m, _ALIGN)
 
 
-def pair_features(st, ia, ib, S, Sadj, anchored, align: bool = True) -> tuple:  # noqa: C901 (one row, in order)
+def uses_context(m: dict) -> bool:
+    """Whether model ``m`` weighs the similarity of the claims' sentences (else their vectors are not made)."""
+    return _weighs(m, _CONTEXT)
+
+
+def _weighs(m: dict, names) -> bool:
+    return any(w != 0.0 for f, w in zip(m["features"], m["weights"]) if f in names)
+
+
+def pair_features(st, ia, ib, S, Sadj, anchored, align: bool = True, context: bool = True) -> tuple:  # noqa: C901 (one row, in order)
     """Feature rows for the pairs of claims ``ia`` x ``ib`` (two articles of one story) worth scoring.
 
     ``S``: base scores, ``Sadj``: base scores with the figure and date terms (``claims.score_claims``),
     ``anchored``: (row, col) pairs sharing a distinctive figure; ``align``: whether to compute the word-by-word
-    alignment (left at 0 otherwise). Returns ``(pairs, X)``: the (row, col) of each
+    alignment, ``context``: the similarity of the claims' sentences (each left at 0 otherwise). Returns ``(pairs, X)``: the (row, col) of each
     row of ``X``."""
     anch = set(anchored)
     rows, cols = np.nonzero(S >= MIN_BASE)
@@ -153,6 +166,8 @@ def pair_features(st, ia, ib, S, Sadj, anchored, align: bool = True) -> tuple:  
     raw = st.V0[ia] @ st.V0[ib].T
     if align:
         st.pieces([int(ia[r]) for r, _ in cand] + [int(ib[c]) for _, c in cand])
+    if context:
+        st.contexts([int(ia[r]) for r, _ in cand] + [int(ib[c]) for _, c in cand])
     X = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
     for k, (r, c) in enumerate(cand):
         i, j = int(ia[r]), int(ib[c])
@@ -190,4 +205,7 @@ def pair_features(st, ia, ib, S, Sadj, anchored, align: bool = True) -> tuple:  
             f[27], f[28] = alignment(st, i, j)
         f[29] = float(entity_clash(st.ent_typed[i], st.ent_typed[j]))
         f[30] = comp["lex_plain"][r, c]
+        if context:
+            f[31] = float(st.context[i] @ st.context[j])
+            f[32] = f[31] ** 2
     return cand, X
