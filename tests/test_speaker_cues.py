@@ -226,3 +226,59 @@ def test_a_quotation_paragraph_in_the_speakers_own_voice_continues_them():
             '"My plan keeps a boat on Sundays. I have told the council so, and he knows it."')
     quotes, ents, claims = analyse(text)
     assert speaker_name(quote_with(text, quotes, "My plan keeps a boat"), ents) == "Carl Smith"
+
+
+def _content(text, q):
+    return text[q.start:q.end].strip(' "')
+
+
+def test_a_but_clause_after_the_content_goes_on_with_the_speakers_words():
+    text = ("Mayor Ines Ortiz says she hopes to win a second term, but she knows that the race will be close. "
+            "The budget office says the plan would cut revenue at first, but would eventually add $12 million.")
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "she hopes to win")
+    assert _content(text, q).endswith("the race will be close")
+    assert _content(text, quote_with(text, quotes, "cut revenue")).endswith("add $12 million")
+
+
+def test_a_but_clause_with_a_cue_of_its_own_or_told_by_the_narration_is_not_the_speakers():
+    text = ("Ortiz said the levy was fair, but her deputy said it would hurt fishermen. "
+            "Ortiz said the harbour fee was fair, but declined to say how much it would raise.")
+    quotes, ents, _ = analyse(text)
+    assert _content(text, quote_with(text, quotes, "the levy was fair")) == "the levy was fair"
+    assert _content(text, quote_with(text, quotes, "the harbour fee")) == "the harbour fee was fair"
+
+
+def test_a_second_verb_of_saying_and_a_semicolon_end_the_content():
+    text = ('Norway, the island\'s only ally, said it was "firmly opposed" to the plan and warned the council to '
+            'stop. Republicans said the timing of the ruling was not planned; they only learned of it on Friday. '
+            'Republicans said they are convinced the agency mishandled the case and Democrats accused the party of '
+            'stoking doubt.')
+    quotes, ents, _ = analyse(text)
+    assert _content(text, quote_with(text, quotes, "firmly opposed")) == 'it was "firmly opposed" to the plan'
+    assert _content(text, quote_with(text, quotes, "the timing")) == "the timing of the ruling was not planned"
+    q = quote_with(text, quotes, "mishandled")
+    assert _content(text, q) == "they are convinced the agency mishandled the case"
+
+
+def test_a_clause_before_a_colon_is_not_what_the_speakers_after_it_said():
+    text = ("The ruling set off a new round of fights on Friday: Republicans said they are convinced the agency "
+            "mishandled the case.")
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "convinced the agency")
+    assert _content(text, q) == "they are convinced the agency mishandled the case"
+    assert speaker_name(q, ents) == "Republicans"
+
+
+def test_a_second_verb_of_saying_joined_to_the_reported_clause_keeps_the_first_ones_speaker():
+    text = ("Harbour master Josh Ruiz spoke to reporters on Monday. He said old logbooks should be kept and said "
+            "the ferry company answered the request within a week.")
+    quotes, ents, claims = analyse(text)
+    first = quote_with(text, quotes, "old logbooks")
+    second = quote_with(text, quotes, "answered the request")
+    assert _content(text, first) == "old logbooks should be kept"
+    assert speaker_name(first, ents) == speaker_name(second, ents) == "Josh Ruiz"
+    # "answered" reports nothing of its own: it is what was said, not a frame
+    assert not [q for q in quotes if q.cue_text == "answered"]
+    c = claim_with(claims, "answered the request")
+    assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Josh Ruiz"

@@ -509,9 +509,12 @@ def _content_from_children(doc, t):
     """Content tokens of a speech verb: its complement clauses (ccomp, or xcomp of 'say')."""
     kids = doc.children.get(t.i, ())
     content = []
+    after = any(doc.toks[c].dep in CONTENT_DEPS and c > t.i for c in kids)
     for c in kids:
         ct = doc.toks[c]
         if ct.dep in CONTENT_DEPS:
+            if c < t.i and after and any(doc.toks[k].text in (":", ";") and c < k < t.i for k in kids):
+                continue    # "A round of fights began: Republicans said B": B alone is what they said
             content.extend(doc.subtree(c))
         elif ct.dep == "xcomp" and doc.toks[c].lemma in ("be",):
             content.extend(doc.subtree(c))
@@ -537,7 +540,37 @@ def _content_from_children(doc, t):
                 content.extend(k for d in kids if doc.toks[d].dep == "dobj" and t.i < d < c for k in doc.subtree(d))
     if not content:
         content = _inverted_clause(doc, t, kids)
+    elif t.pos == "VERB":
+        content.extend(_but_continuation(doc, t, kids, max(content)))
     return content
+
+
+_MODALS = frozenset("would will could can may might should must".split())
+
+
+def _but_continuation(doc, t, kids, end):
+    """"X says A, but B": a clause B joined to the cue verb by "but" after the content A goes on with what X
+    says (PolNeAR's annotators read it so), unless B has a cue of its own ("but the mayor said ...") or is the
+    narration's ("said A but declined to elaborate": no subject of its own and no modal, as in "... but would
+    eventually add $12 billion")."""
+    toks = doc.toks
+    out = []
+    for c in kids:
+        if toks[c].dep != "conj" or c < end:
+            continue
+        gkids = doc.children.get(c, ())
+        ccs = [k for k in list(kids) + list(gkids) if toks[k].dep == "cc" and end < k < c]
+        if not ccs or toks[ccs[0]].text.lower() != "but":
+            continue
+        sub = doc.subtree(c)
+        if any(_is_speech_verb(toks[k], doc) for k in sub):
+            continue
+        if not any(toks[k].dep in SUBJ_DEPS for k in gkids) and \
+                not any(toks[k].dep == "aux" and toks[k].text.lower() in _MODALS for k in gkids):
+            continue
+        out.extend(ccs)
+        out.extend(sub)
+    return out
 
 
 def _inverted_clause(doc, t, kids):
@@ -592,7 +625,8 @@ def _verb_event(doc, t, lem):
         # "A man walked up, saying: '...'": a participle after the main clause reports its own words, not the
         # main clause (which is the narration)
         participle = t.dep == "advcl" and t.tag == "VBG" and not as_frame
-        if t.head != t.i and not participle and (t.dep == "parataxis" or as_frame or
+        reported = t.dep == "ccomp" and _is_speech_verb(toks[t.head], doc)     # "said the team responded ..."
+        if t.head != t.i and not participle and not reported and (t.dep == "parataxis" or as_frame or
                               (t.dep in ("ccomp", "advcl") and t.i > t.head and
                                not any(toks[c].dep in ("dobj", "ccomp", "xcomp") for c in doc.children.get(t.i, ())))):
             skip = set(doc.subtree(t.i))
@@ -628,19 +662,35 @@ def _verb_event(doc, t, lem):
 
 
 def _without_own_participles(doc, content, cue):
-    """Content tokens without a trailing participle of saying ("X said A, arguing that B"): B is the speaker's
-    next statement, with a cue of its own, not part of A."""
+    """Content tokens without what follows the statement in the sentence and is not part of it:
+    - a trailing participle of saying ("X said A, arguing that B"): B is the speaker's next statement, with
+      a cue of its own;
+    - a second verb of saying ("said it was opposed to the test and warned the council to stop", "... and
+      the rivals accused them of stalling"): a statement of its own;
+    - a clause after a semicolon outside quotation marks ("said the timing was chance; they learned of it on
+      Friday"): the narration goes on."""
     toks = doc.toks
     cut = set()
+    last = max(content) if content else -1
     for k in content:
         t = toks[k]
         if k in cut or k < cue:
             continue
-        if t.tag == "VBG" and t.dep in ("advcl", "xcomp", "conj") and (
-                _is_speech_verb(t, doc) or t.lemma.lower() == "cite"):     # "..., citing the port's debts"
+        if t.text == ";" and t.start not in doc.in_quote:
+            cut.update(j for j in content if j >= k)
+            continue
+        participle = t.tag == "VBG" and t.dep in ("advcl", "xcomp", "conj") and (
+            _is_speech_verb(t, doc) or t.lemma.lower() == "cite")     # "..., citing the port's debts"
+        # "... and warned the council to stop" (the same speaker); "... and Democrats accused the party of ..."
+        # (another speaker)
+        own_subject = any(toks[c].dep in SUBJ_DEPS for c in doc.children.get(k, ()))
+        second = t.dep == "conj" and t.tag in ("VBD", "VBZ", "VBP") and (
+            _is_speech_verb(t, doc) or own_subject and t.lemma.lower() in STANCE_VERBS)
+        if participle or second:
             sub = doc.subtree(k)
-            if max(sub) >= max(content):        # it runs to the content's end
+            if max(sub) >= last:        # it runs to the content's end
                 cut.update(sub)
+                cut.update(c for c in doc.children.get(t.head, ()) if toks[c].dep == "cc" and c < k)
     if not cut:
         return content
     kept = [k for k in content if k not in cut]

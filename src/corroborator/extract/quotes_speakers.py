@@ -84,11 +84,22 @@ def _speaker_of_parse(doc, t):
             if cur.dep == "acl":
                 h = cur.head
                 return _speaker_from_tokens(doc, h, doc.subtree(h, exclude=set(doc.subtree(cur.i))))
-            cur = toks[cur.head]
+            cur = _reporting_verb(toks, cur)
             hops += 1
             continue
         break
     return {}
+
+
+def _reporting_verb(toks, cur):
+    """The verb to climb to from ``cur``: its head, or for a verb of saying joined to the clause another verb of
+    saying reports ("He said the emails should be kept and said the team had answered"), that reporting verb:
+    the second cue is the first one's speaker's, not the reported clause's subject's."""
+    h = toks[cur.head]
+    if cur.dep == "conj" and cur.lemma.lower() in SPEECH_VERBS and h.dep == "ccomp" and h.head != h.i and \
+            toks[h.head].lemma.lower() in SPEECH_VERBS and h.head < cur.i:
+        return toks[h.head]
+    return h
 
 
 def _name_after_opening_cue(doc, t) -> list:
