@@ -282,3 +282,26 @@ def test_a_second_verb_of_saying_joined_to_the_reported_clause_keeps_the_first_o
     assert not [q for q in quotes if q.cue_text == "answered"]
     c = claim_with(claims, "answered the request")
     assert c.attribution == "speaker" and name_of(ents, c.speaker_entity) == "Josh Ruiz"
+
+
+def test_what_a_speaker_describes_mentions_notes_or_points_to_as_is_their_content():
+    text = ('Councillor Ana Ham described the mayor as "a career politician" who "has never run a business." '
+            "At the debate, Ines Ortiz mentioned remarks the mayor had made about fishermen as examples of his "
+            "contempt. The harbour fund pointed to the ferry strike as an example of rising anger. "
+            "Lena Ortiz, the mayor's daughter, noted the rule in an interview last week.")
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "a career politician")
+    assert _content(text, q).startswith("the mayor as") and speaker_name(q, ents) == "Ana Ham"
+    q = quote_with(text, quotes, "remarks the mayor")
+    assert _content(text, q).endswith("examples of his contempt") and speaker_name(q, ents) == "Ines Ortiz"
+    q = quote_with(text, quotes, "the ferry strike")
+    assert _content(text, q) == "the ferry strike as an example of rising anger" and q.cue_text.startswith("pointed")
+    assert _content(text, quote_with(text, quotes, "the rule")) == "the rule in an interview last week"
+    assert claim_with(claims, "a career politician").attribution == "speaker"
+
+
+def test_pointing_to_something_without_saying_as_what_reports_nothing():
+    text = "The harbour data points to a slowdown in the spring. The mayor mentioned it."
+    quotes, _, claims = analyse(text)
+    assert not quotes                       # "mentioned it": too little said to be a quotation
+    assert claim_with(claims, "The mayor mentioned it").attribution == "outlet"

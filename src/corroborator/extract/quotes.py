@@ -231,6 +231,8 @@ def _cue_event(doc, t):
         return _according_event(doc, t)
     if _is_speech_verb(t, doc):
         return _verb_event(doc, t, lem)
+    if t.pos == "VERB" and lem == "point" and _object_content(doc, t, doc.children.get(t.i, ())):
+        return _verb_event(doc, t, lem)     # "pointed to the vote as an example of ..."
     if t.pos == "VERB" and lem in RAISE_VERBS:
         return _claim_noun_event(doc, t)
     if t.pos == "NOUN" and lem in CLAIM_NOUNS:
@@ -538,6 +540,8 @@ def _content_from_children(doc, t):
             if doc.toks[c].dep == "xcomp" and c > t.i:
                 content.extend(doc.subtree(c))
                 content.extend(k for d in kids if doc.toks[d].dep == "dobj" and t.i < d < c for k in doc.subtree(d))
+    if not content and t.lemma.lower() in OBJECT_SPEECH:
+        content = _object_content(doc, t, kids)
     if not content:
         content = _inverted_clause(doc, t, kids)
     elif t.pos == "VERB":
@@ -546,6 +550,36 @@ def _content_from_children(doc, t):
 
 
 _MODALS = frozenset("would will could can may might should must".split())
+# verbs of saying whose object is what is said of it: "described the mayor as 'a career politician'",
+# "mentioned the remarks as examples of ...", "noted the rule in an interview", "pointed to the vote as ..."
+OBJECT_SPEECH = {"describe": None, "mention": None, "note": None, "point": "to"}
+
+
+def _object_content(doc, t, kids):
+    """The object of an ``OBJECT_SPEECH`` verb (of "pointed to", of its preposition) and what follows it in the
+    verb's clause, as PolNeAR's annotators draw such content; [] without an object after the verb, and for
+    "pointed to" without an "as" saying what it was pointed to as ("the data points to a slowdown" says
+    nothing)."""
+    toks = doc.toks
+    prep = OBJECT_SPEECH[t.lemma.lower()]
+    if prep:
+        heads = [c for c in kids if c == t.i + 1 and toks[c].dep in ("prep", "prt") and toks[c].text.lower() == prep]
+        if not heads:
+            return []
+        kids = [c for c in kids if c != heads[0]] + list(doc.children.get(heads[0], ()))
+        obj_deps = ("pobj",)
+    else:
+        obj_deps = ("dobj",)
+    if not any(toks[c].dep in obj_deps and c > t.i for c in kids):
+        return []
+    out = []
+    if prep and not any(toks[k].text.lower() == "as" and toks[k].dep == "prep" for c in kids if c > t.i
+                        for k in doc.subtree(c)):
+        return []
+    for c in sorted(kids):
+        if c > t.i and toks[c].dep not in ("punct", "cc", "conj", "advcl", "parataxis", "mark", "ccomp"):
+            out.extend(doc.subtree(c))
+    return out
 
 
 def _but_continuation(doc, t, kids, end):
