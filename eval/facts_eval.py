@@ -199,9 +199,11 @@ class Scorer:
                     spk_total += 1
                     want = {w for w in _words(m.get("speaker", "")) if len(w) > 2}
                     for an, c in claims:
-                        if c.attribution not in ("speaker", "anonymous"):
+                        if c.attribution not in ("speaker", "anonymous", "document"):
                             continue
                         cand = names.get((an.article.id, c.speaker_entity), [])
+                        if c.attribution == "document":     # a letter, a report: named by its quote's source
+                            cand = [q.speaker_text or "" for q in an.quotes if q.id == c.quote]
                         got = {w for n in cand for w in _words(n)}
                         if c.speaker_key:
                             got |= set(c.speaker_key.lower().replace("anon:", "").split())

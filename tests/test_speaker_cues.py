@@ -300,8 +300,24 @@ def test_what_a_speaker_describes_mentions_notes_or_points_to_as_is_their_conten
     assert claim_with(claims, "a career politician").attribution == "speaker"
 
 
+def test_someone_pointing_to_something_says_it_even_without_an_as():
+    text = "The Lindqvist scholars pointed to the harsh impact of cuts in ferry programs that keep islands connected."
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "the harsh impact")
+    assert "scholars" in q.speaker_text and _content(text, q).startswith("the harsh impact of cuts")
+    assert claim_with(claims, "the harsh impact").attribution == "anonymous"
+
+
 def test_pointing_to_something_without_saying_as_what_reports_nothing():
     text = "The harbour data points to a slowdown in the spring. The mayor mentioned it."
     quotes, _, claims = analyse(text)
     assert not quotes                       # "mentioned it": too little said to be a quotation
     assert claim_with(claims, "The mayor mentioned it").attribution == "outlet"
+
+
+def test_what_someone_is_to_be_made_to_say_is_no_quotation_of_theirs():
+    text = "One councillor threatened to make the harbour director testify in a public session, should he stall."
+    quotes, ents, _ = analyse(text)
+    assert [q.cue_text for q in quotes] == ["threatened"]
+    assert speaker_name(quotes[0], ents) is None or "director" not in (quotes[0].speaker_text or "")
+    assert "councillor" in (quotes[0].speaker_text or "")

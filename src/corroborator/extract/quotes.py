@@ -29,8 +29,8 @@ from collections import defaultdict
 from .. import config
 from ..ids import make_id
 from ..records import Quote
-from .quotes_lexicon import (CLAIM_NOUNS, COMMIT_VERBS, DOUBLE_CLOSE, DOUBLE_OPEN, PARTICLE_SPEECH, RAISE_VERBS,
-                             SPEECH_VERBS, STANCE_VERBS, STATEMENT_NOUNS, WEAK_SPEECH)
+from .quotes_lexicon import (CLAIM_NOUNS, COMMIT_VERBS, DOUBLE_CLOSE, DOUBLE_OPEN, PARTICLE_SPEECH, PERSON_NOUNS,
+                             RAISE_VERBS, SPEECH_VERBS, STANCE_VERBS, STATEMENT_NOUNS, WEAK_SPEECH)
 from .quotes_speakers import (SUBJ_DEPS, _speaker_from_tokens, _speaker_of, _SpeakerState, block_events,
                               document_authors)
 
@@ -230,6 +230,8 @@ def _cue_event(doc, t):
     if t.text.lower() == "according" and any(doc.toks[c].text.lower() == "to" for c in doc.children.get(t.i, ())):
         return _according_event(doc, t)
     if _is_speech_verb(t, doc):
+        if t.tag == "VB" and t.dep in ("ccomp", "xcomp") and doc.toks[t.head].lemma.lower() in _CAUSATIVES:
+            return None     # "threatened to make the director testify": what someone is to be made to say
         return _verb_event(doc, t, lem)
     if t.pos == "VERB" and lem == "point" and _object_content(doc, t, doc.children.get(t.i, ())):
         return _verb_event(doc, t, lem)     # "pointed to the vote as an example of ..."
@@ -555,6 +557,22 @@ _MODALS = frozenset("would will could can may might should must".split())
 OBJECT_SPEECH = {"describe": None, "mention": None, "note": None, "point": "to"}
 
 
+_POINTERS = PERSON_NOUNS | {"scholar", "scholars", "critic", "critics", "economist", "economists", "advocate",
+                            "advocates", "supporter", "supporters", "opponent", "opponents", "expert", "experts"}
+
+
+def _someone_points(doc, t) -> bool:
+    """Whether the subject of "pointed to" is someone (a name, a person pronoun, a person's role): "the
+    scholars pointed to the cuts" says something, "the data points to a slowdown" is the outlet's reading."""
+    toks = doc.toks
+    for c in doc.children.get(t.i, ()):
+        if toks[c].dep in SUBJ_DEPS:
+            w = toks[c]
+            return w.pos == "PROPN" or w.text.lower() in ("he", "she", "they", "we", "i") or \
+                w.lemma.lower() in _POINTERS or w.text.lower() in _POINTERS
+    return False
+
+
 def _object_content(doc, t, kids):
     """The object of an ``OBJECT_SPEECH`` verb (of "pointed to", of its preposition) and what follows it in the
     verb's clause, as PolNeAR's annotators draw such content; [] without an object after the verb, and for
@@ -573,8 +591,8 @@ def _object_content(doc, t, kids):
     if not any(toks[c].dep in obj_deps and c > t.i for c in kids):
         return []
     out = []
-    if prep and not any(toks[k].text.lower() == "as" and toks[k].dep == "prep" for c in kids if c > t.i
-                        for k in doc.subtree(c)):
+    if prep and not _someone_points(doc, t) and not any(
+            toks[k].text.lower() == "as" and toks[k].dep == "prep" for c in kids if c > t.i for k in doc.subtree(c)):
         return []
     for c in sorted(kids):
         if c > t.i and toks[c].dep not in ("punct", "cc", "conj", "advcl", "parataxis", "mark", "ccomp"):
@@ -628,6 +646,7 @@ def _inverted_clause(doc, t, kids):
     return span
 
 
+_CAUSATIVES = frozenset("make let have force compel allow get".split())
 _SUBORDINATORS = frozenset("when whenever while after before as since because although though once until unless "
                            "whereas where".split())
 
