@@ -170,3 +170,34 @@ def test_acronym_in_brackets_after_its_name_joins_it_whatever_its_letters():
     i, j = text.index("Harbour Relief"), text.index("HFK said")
     holding = [e for e in ents if any(s <= i < t for s, t in e.mentions)]
     assert holding and any(s <= j < t for s, t in holding[0].mentions), [(e.name, e.aliases) for e in ents]
+
+
+def test_a_surname_joins_a_full_name_with_a_generation_suffix():
+    from corroborator.link.entities import name_relation
+    assert name_relation(("vell",), ("tomas", "aron", "vell", "jr"), True) == ("a_short", "surname")
+    assert name_relation(("tomas", "vell"), ("tomas", "aron", "vell", "jr"), True)[0] == "variant"
+    assert name_relation(("aron",), ("tomas", "aron", "vell", "jr"), True)[0] is None
+
+
+def _names(text):
+    from corroborator.annotate import annotate
+    from corroborator.extract import extract_article
+    art = Article(id="h1", path="h.txt", text=text, source_text=text)
+    an = extract_article(art, annotate(text))
+    return {e.name: [text[s:t] for s, t in e.mentions] for e in an.entities}
+
+
+def test_title_case_words_glued_to_a_name_in_a_headline_are_cut_off():
+    text = ("Actress Nina Berg Dies At 91 In Her Malibu Home\n\n"
+            "Nina Berg, the swimmer who became a film star, died on Tuesday at her home in Malibu. Berg was 91.\n\n"
+            "Lena Ortiz Checks Into Harbour Clinic After Fleeing Other Facility\n\n"
+            "Lena Ortiz entered the clinic on Friday, her lawyer said.")
+    names = _names(text)
+    assert names["Nina Berg"].count("Nina Berg") == 2 and names["Lena Ortiz"] == ["Lena Ortiz", "Lena Ortiz"]
+    assert not [n for n in names if "Dies" in n or "Checks" in n or "Actress" in n]
+
+
+def test_a_headline_name_the_body_repeats_whole_is_left_whole():
+    text = ("New Harbour Times Reports Record Ferry Season\n\n"
+            "The New Harbour Times said on Monday that the ferry season set a record.")
+    assert "New Harbour Times" in _names(text)

@@ -231,6 +231,53 @@ def _lower_case_words(text) -> set:
     return lower_words
 
 
+def _line_bounds(text: str, pos: int) -> tuple:
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` is written in title case (a headline: "Mayor Ortiz Checks Into ...")."""
+    ls, le = _line_bounds(text, pos)
+    words = [w for w in _WORD.findall(text[ls:le]) if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _named_elsewhere(text: str, phrase: str, pos: int) -> bool:
+    """Whether ``phrase`` (as whole words) occurs in ``text`` outside the line holding ``pos``."""
+    ls, le = _line_bounds(text, pos)
+    return any(not (ls <= m.start() < le)
+               for m in re.finditer(r"(?<![\w'’])" + re.escape(phrase) + r"(?![\w'’])", text))
+
+
+def _headline_core(text, m, lower_words):
+    """In a headline the tagger glues title-case words to a name ("Lindsay Lohan Checks Into", "Actress Nina
+    Berg Dies"): the longest run of the mention's capitalised words that the text names outside the headline,
+    when the whole mention is found nowhere else; None otherwise (or for a lone common word: "Star")."""
+    words = list(_WORD.finditer(text, m.start, m.end))
+    if len(words) < 2 or not _title_case_line(text, m.start) or _named_elsewhere(text, m.text, m.start):
+        return None
+    n = len(words)
+    for size in range(n - 1, 0, -1):
+        for i in range(n - size + 1):
+            run = words[i:i + size]
+            s, e = run[0].start(), run[-1].end()
+            if not all(w.group(0)[0].isupper() for w in run):
+                continue
+            if size == 1 and (run[0].group(0).lower() in lower_words or len(run[0].group(0)) < 3):
+                continue
+            if _named_elsewhere(text, text[s:e], m.start):
+                return s, e
+    return None
+
+
+def _trim_headline(text, m, lower_words) -> None:
+    core = _headline_core(text, m, lower_words)
+    if core:
+        m.start, m.end = core
+        m.text = text[m.start:m.end]
+
+
 def _checked_mentions(text, doc, kept) -> list:
     """``kept`` without lone capitalised common words ("Soldiers" opening a caption, "Enjoy" in a promo); a
     person's mention takes in the proper nouns of its name the tagger left out ("Ilya" of "Ilya Ponomarev")."""
@@ -239,6 +286,7 @@ def _checked_mentions(text, doc, kept) -> list:
     toks = doc.toks
     final = []
     for m in kept:
+        _trim_headline(text, m, lower_words)
         i, j = doc.token_range(m.start, m.end)
         if j - i == 1 and m.label != "NORP" and not m.text.isupper() and "call_sign" not in m.attrs:
             t = toks[i]
@@ -246,6 +294,7 @@ def _checked_mentions(text, doc, kept) -> list:
                 continue
         if m.label == "PERSON":
             _extend_name_leftwards(text, doc, m, i, j, covered)
+            _trim_headline(text, m, lower_words)
         final.append(m)
     return final
 

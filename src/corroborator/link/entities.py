@@ -94,6 +94,9 @@ class _UF:
         return ra
 
 
+_GENERATIONS = frozenset("jr sr ii iii iv".split())
+
+
 def name_relation(a: tuple, b: tuple, person: bool):
     """How two names (content-token tuples) relate: ("equal"|"variant"|"a_short"|"b_short"|None, detail)."""
     if not a or not b:
@@ -110,6 +113,8 @@ def name_relation(a: tuple, b: tuple, person: bool):
     short, full = (a, b) if not ua else (b, a)
     tag = "a_short" if short is a else "b_short"
     if person:
+        while len(full) > 2 and full[-1].rstrip(".") in _GENERATIONS:
+            full = full[:-1]            # "Arcade Joseph Comeaux Jr": the surname is "Comeaux"
         if len(short) == 1 and (short[0] == full[-1] or short[0] == full[0]):
             return tag, "surname" if short[0] == full[-1] else "first name"
         if len(short) >= 2 and short[0] == full[0] and short[-1] == full[-1]:
