@@ -321,3 +321,56 @@ def test_what_someone_is_to_be_made_to_say_is_no_quotation_of_theirs():
     assert [q.cue_text for q in quotes] == ["threatened"]
     assert speaker_name(quotes[0], ents) is None or "director" not in (quotes[0].speaker_text or "")
     assert "councillor" in (quotes[0].speaker_text or "")
+
+
+# ------------------------------------------------------------------ speakers the parser hangs elsewhere (0.2.8)
+
+def test_name_after_an_inverted_cue_that_the_parser_made_a_clause():
+    text = "''I'm more at home on a trawler than I am in an office,'' said Tobias Renner, half joking."
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "more at home on a trawler")
+    assert speaker_name(q, ents) == "Tobias Renner"
+    assert "half joking" not in text[q.start:q.end] and "said" not in text[q.start:q.end]
+
+
+def test_name_set_off_by_commas_after_a_phrase_the_parser_hung_it_on():
+    text = ('In a statement to the Courier, her senior adviser, Mika Ostrova, said: "The council believes that the '
+            'ferry is essential. It has always valued the harbor."')
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "the ferry is essential")
+    assert "Mika Ostrova" in q.speaker_text
+
+
+def test_office_of_a_named_person_after_a_long_opening_phrase():
+    text = ("After a week of quarrels between two of the region's best-known mayors, Governor Anna Falk's office "
+            "announced Friday that Falk will meet the harbor board on Monday.")
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "will meet the harbor board")
+    assert q.speaker_text == "Governor Anna Falk's office"
+
+
+def test_a_participle_after_a_place_is_not_the_places_words():
+    text = ("Mayor Ada Holm spoke out on Tuesday about the closure of the ferry in Varn, Nordland, arguing that "
+            "the crossing should be reopened before the winter.")
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "the crossing should be reopened")
+    assert speaker_name(q, ents) == "Ada Holm"
+
+
+def test_a_blank_line_starts_a_sentence():
+    text = ("4:15 p.m.\n\nMayor Ada Holm is telling voters she is tough enough to run the port after a fisherman "
+            "in Varn told her he worries she is too cautious.")
+    ann = annotate(text)
+    starts = [text[s:e].strip()[:5] for s, e in ann.sentences]
+    assert "Mayor" in starts
+    assert all("\n\n" not in text[s:e].strip() for s, e in ann.sentences)
+
+
+def test_what_someone_recalled_or_tweeted_is_their_content():
+    text = ("Mayor Ada Holm recalled the winter storm of 1990 that closed the harbor for a month. "
+            "Councillor Ivo Brandt tweeted a photo of the broken pier on Sunday.")
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "the winter storm of 1990")
+    assert speaker_name(q, ents) == "Ada Holm" and q.cue_text == "recalled"
+    q = quote_with(text, quotes, "a photo of the broken pier")
+    assert speaker_name(q, ents) == "Ivo Brandt" and q.cue_text == "tweeted"

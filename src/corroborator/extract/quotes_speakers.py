@@ -55,7 +55,8 @@ def _speaker_of_parse(doc, t):
         if not subj and hops == 0 and cur.i > 0 and toks[cur.i - 1].pos == "PROPN" and toks[cur.i - 1].head == cur.i:
             subj = [cur.i - 1]      # "Nils Ortega shot back": a name the parser hung on the verb as a modifier
         if not subj and hops == 0:
-            inverted = _name_after_opening_cue(doc, cur)
+            inverted = _name_after_opening_cue(doc, cur) or _name_beside_quotation(doc, cur) or \
+                _name_left_unparsed(doc, cur)
             if inverted:
                 return _speaker_from_tokens(doc, inverted[-1], inverted)
         if cur.dep == "relcl" and (not subj or toks[subj[0]].tag in ("WP", "WDT")):
@@ -128,6 +129,79 @@ def _speaker_of(doc, t):
             return {}
         return _speaker_from_tokens(doc, cands[0], doc.subtree(cands[0]))
     return sp
+
+
+_CLOSING = frozenset({'"', "''", "\u201d", "'"})
+_NOMINAL = frozenset({"PROPN", "NOUN", "DET", "ADJ"})
+
+
+def _name_beside_quotation(doc, t) -> list:
+    """A cue right after a closing quotation that the parser left without a subject: '"...," said Robin Olsen,
+    half joking' (the name taken for the subject of a clause after it), '"...," screenwriter Ada Holm wrote'
+    (a title taken for a verb). The speaker is the run of nominal words, with a proper noun among them, right
+    after the cue or between the quotation and the cue; else []."""
+    toks = doc.toks
+
+    def closes(k):
+        return 0 <= k < len(toks) and toks[k].text in _CLOSING and toks[k].start - 1 in doc.in_quote
+
+    if closes(t.i - 1):     # "...," said NAME
+        run, k = [], t.i + 1
+        while k < len(toks) and toks[k].sent == t.sent and (
+                toks[k].pos in _NOMINAL or toks[k].tag == "VBG" and run or
+                toks[k].text == "." and toks[k - 1].pos == "PROPN" and len(toks[k - 1].text) <= 3):
+            run.append(k)
+            k += 1
+        while run and toks[run[-1]].pos not in ("PROPN", "NOUN"):
+            run.pop()
+        return run
+    k = t.i - 1     # "...," NAME wrote
+    run = []
+    while k >= 0 and not closes(k) and toks[k].pos != "PUNCT" and len(run) < 6:
+        run.insert(0, k)
+        k -= 1
+    if not run or not closes(k) or toks[run[-1]].pos != "PROPN" or \
+            any(toks[j].pos not in _NOMINAL and toks[j].tag not in ("NN", "VB", "VBP") for j in run):
+        return []
+    return run
+
+
+def _name_left_unparsed(doc, t) -> list:
+    """A cue whose subject the parser hung elsewhere: 'Ruiz, meanwhile, who chairs the board, said ...' (the
+    name made a subject of the relative clause, taken for the cue's complement), 'In a letter to the Courier,
+    her adviser, Ada Holm, said: ...' (the name made an apposition of the newspaper). The non-relative
+    subject of such a clause, or the run of nominal words ending in a proper noun set off by commas right
+    before the cue; else []."""
+    toks = doc.toks
+    for c in doc.children.get(t.i, ()):
+        if c < t.i and toks[c].dep == "ccomp":
+            subj = [k for k in doc.children.get(c, ()) if toks[k].dep in SUBJ_DEPS]
+            if any(toks[k].tag == "WP" for k in subj):
+                named = [k for k in subj if toks[k].tag != "WP" and toks[k].pos in ("PROPN", "NOUN")
+                         and k < min(j for j in subj if toks[j].tag == "WP")]
+                return [k for k in doc.subtree(named[0]) if k <= named[0]] if named else []
+    if t.head != t.i or t.tag in ("VBG", "VBN"):
+        return []       # "..., in Tulsa, Oklahoma, arguing that": a participle's subject is the main clause's
+    end = t.i - 2 if t.i >= 1 and toks[t.i - 1].text == "," else t.i - 1
+    for k in doc.sent_toks(t.sent):
+        if k > end:
+            break
+        # "As part of his plea, Ivo Brandt, 44, said": the name hung on the phrase before it (an apposition, a
+        # second object of its preposition)
+        if toks[k].head < k and toks[k].pos in ("PROPN", "NOUN") and toks[k].dep not in ("compound", "poss"):
+            sub = doc.subtree(k)
+            if max(sub) in (end, t.i - 1) and min(sub) > 0 and toks[min(sub) - 1].text == ",":
+                return sub
+    k = t.i - 1
+    if k >= 0 and toks[k].text == ",":
+        k -= 1
+    run = []
+    while k >= 0 and toks[k].sent == t.sent and toks[k].pos in _NOMINAL and len(run) < 5:
+        run.insert(0, k)
+        k -= 1
+    if not run or toks[run[-1]].pos != "PROPN" or not (k < 0 or toks[k].text == "," or toks[k].sent != t.sent):
+        return []
+    return run
 
 
 def _speaker_from_tokens(doc, head, idxs):
