@@ -201,3 +201,63 @@ def test_a_headline_name_the_body_repeats_whole_is_left_whole():
     text = ("New Harbour Times Reports Record Ferry Season\n\n"
             "The New Harbour Times said on Monday that the ferry season set a record.")
     assert "New Harbour Times" in _names(text)
+
+
+def test_an_organisations_short_form_goes_to_the_fuller_name_most_articles_use():
+    arts = [(f"a{i}", [("Harbor Lions", "ORG")]) for i in range(6)]
+    arts += [("b1", [("Lions", "ORG")]), ("b2", [("Varn Sea Lions", "ORG")])]
+    _, m = _merged({"s1": arts})
+    assert _same(m, ("b1", 0), ("a0", 0))
+    # two fuller names of like weight: the short form joins neither
+    arts = [("a1", [("Harbor Lions", "ORG")]), ("a2", [("Varn Lions", "ORG")]), ("a3", [("Lions", "ORG")])]
+    _, m = _merged({"s1": arts})
+    assert not _same(m, ("a3", 0), ("a1", 0)) and not _same(m, ("a3", 0), ("a2", 0))
+
+
+def test_a_teams_short_name_tagged_a_person_joins_the_team():
+    arts = [("a1", [("Harbor Lions", "ORG")]), ("a2", [("Lions", "PERSON")]), ("a3", [("Harbor Lions", "ORG")])]
+    _, m = _merged({"s1": arts})
+    assert _same(m, ("a2", 0), ("a1", 0))
+    # a surname stays a person's
+    arts = [("a1", [("Harbor Lions", "ORG")]), ("a2", [("Lions", "PERSON")]), ("a3", [("Edda Lions", "PERSON")])]
+    _, m = _merged({"s1": arts})
+    assert not _same(m, ("a2", 0), ("a1", 0))
+
+
+def test_a_name_in_capitals_tagged_a_person_in_some_articles_takes_the_storys_type():
+    arts = [("a1", [("NORVEX", "ORG")]), ("a2", [("NORVEX", "ORG")]), ("a3", [("NORVEX", "PERSON")])]
+    ents, m = _merged({"s1": arts})
+    assert _same(m, ("a3", 0), ("a1", 0)) and [e.type for e in ents] == ["ORG"]
+
+
+def test_a_name_run_on_into_lower_case_words_is_cut_before_them():
+    from corroborator.extract.entities_mentions import _cut_at_lower_word
+
+    class M:
+        def __init__(self, text, label):
+            self.start, self.end, self.text, self.label = 0, len(text), text, label
+    for text, want in (("Harbor Lions beat Sharks", "Harbor Lions"), ("Sharks went on", "Sharks"),
+                       ("Bank of the North", "Bank of the North"), ("Ludwig van Holm", "Ludwig van Holm")):
+        m = M(text, "ORG")
+        _cut_at_lower_word(text, m)
+        assert m.text == want
+
+
+def test_a_names_last_word_tagged_a_nationality_joins_the_name_in_its_article():
+    from corroborator.annotate import annotate
+    from corroborator.extract.entities import find_entities
+    from corroborator.records import Annotation, EntitySpan
+    text = "Vadim Klitschko won the bout in Varn on Saturday. Klitschko said the fight was his hardest."
+    ann = annotate(text)
+
+    def span(word, label, nth=0):
+        s = [i for i in range(len(text)) if text.startswith(word, i)][nth]
+        toks = [t.i for t in ann.tokens if s <= t.start < s + len(word)]
+        return EntitySpan(s, s + len(word), label, word, toks[0], toks[-1] + 1)
+    # the tagger's odd types, as it gives them to unfamiliar names: a place, then a nationality
+    odd = Annotation(ann.sentences, ann.sent_tokens, ann.tokens,
+                     [span("Vadim Klitschko", "GPE"), span("Klitschko", "NORP", 1)])
+    art = Article(id="k1", path="k.txt", text=text, source_text=text)
+    ents = find_entities(art, odd)
+    full = next(e for e in ents if e.name == "Vadim Klitschko")
+    assert len(full.mentions) == 2

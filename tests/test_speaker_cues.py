@@ -374,3 +374,12 @@ def test_what_someone_recalled_or_tweeted_is_their_content():
     assert speaker_name(q, ents) == "Ada Holm" and q.cue_text == "recalled"
     q = quote_with(text, quotes, "a photo of the broken pier")
     assert speaker_name(q, ents) == "Ivo Brandt" and q.cue_text == "tweeted"
+
+
+def test_what_someone_wrote_about_is_the_content():
+    text = ("Mayor Ada Holm wrote about the debts of the ferry company on Tuesday. "
+            "The harbor board met on Monday.")
+    quotes, ents, claims = analyse(text)
+    q = quote_with(text, quotes, "the debts of the ferry company")
+    assert speaker_name(q, ents) == "Ada Holm"
+    assert "wrote" not in text[q.start:q.end]

@@ -252,6 +252,8 @@ def _shortens(g, h, facts) -> bool:
     hd = facts.head_of(h)
     g_lab = facts.top_label[g.gid]
     h_lab = facts.top_label[h.gid]
+    if g_lab == "NORP" and h_lab in ("NORP", "GPE", "LOC") and len(g.key) == 1 and len(hk) >= 2 and g.key[0] == hk[-1]:
+        return True     # "Klitschko" after "Vadim Klitschko", both given odd types: a name's last word
     if g_lab != h_lab and not ({g_lab, h_lab} <= {"ORG", "OTHER", "EVENT"}):
         return False
     # "Russia" is not a short form of "Freedom of Russia Legion": the head must be kept

@@ -278,6 +278,28 @@ def _trim_headline(text, m, lower_words) -> None:
         m.text = text[m.start:m.end]
 
 
+# lower-case words that join the words of a name ("Bank of the North", "Ludwig van Holm", "Texas A and M")
+_NAME_JOINERS = frozenset("of the and de del della di da do dos das du des la le les van von der den ter bin ibn "
+                          "al el y e for on in at upon und".split())
+_CUT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC"})
+
+
+def _cut_at_lower_word(text, m) -> None:
+    """A name the tagger ran on into the words after it ("Harbor Lions beat Sharks", "Sharks went on"): the
+    mention ends before its first lower-case word that joins no name, when a capitalised word comes before it."""
+    if m.label not in _CUT_LABELS:
+        return
+    words = list(_WORD.finditer(text, m.start, m.end))
+    for n, w in enumerate(words[1:], 1):
+        word = w.group(0)
+        if word[0].islower() and word.lower() not in _NAME_JOINERS:
+            head = [x for x in words[:n] if x.group(0)[0].isupper()]
+            if head and len(text[m.start:head[-1].end()]) >= 3:
+                m.end = head[-1].end()
+                m.text = text[m.start:m.end]
+            return
+
+
 def _checked_mentions(text, doc, kept) -> list:
     """``kept`` without lone capitalised common words ("Soldiers" opening a caption, "Enjoy" in a promo); a
     person's mention takes in the proper nouns of its name the tagger left out ("Ilya" of "Ilya Ponomarev")."""
@@ -286,6 +308,7 @@ def _checked_mentions(text, doc, kept) -> list:
     toks = doc.toks
     final = []
     for m in kept:
+        _cut_at_lower_word(text, m)
         _trim_headline(text, m, lower_words)
         i, j = doc.token_range(m.start, m.end)
         if j - i == 1 and m.label != "NORP" and not m.text.isupper() and "call_sign" not in m.attrs:

@@ -544,6 +544,8 @@ def _content_from_children(doc, t):
                 content.extend(k for d in kids if doc.toks[d].dep == "dobj" and t.i < d < c for k in doc.subtree(d))
     if not content and t.lemma.lower() in OBJECT_SPEECH:
         content = _object_content(doc, t, kids)
+    if not content and t.pos == "VERB":
+        content = _topic_content(doc, t, kids)
     if not content:
         content = _inverted_clause(doc, t, kids)
     elif t.pos == "VERB":
@@ -599,6 +601,20 @@ def _object_content(doc, t, kids):
         if c > t.i and toks[c].dep not in ("punct", "cc", "conj", "advcl", "parataxis", "mark", "ccomp"):
             out.extend(doc.subtree(c))
     return out
+
+
+def _topic_content(doc, t, kids):
+    """What a verb of saying is about ("wrote about the ferry's debts", "asked the mayor about the levy"): the
+    object of its "about", as PolNeAR's annotators draw such content; [] when there is none. ("Spoke about"
+    and "talked about" as cues raised PolNeAR's figures but cost two right corroborated groups of the fact
+    gold: they are left out.)"""
+    toks = doc.toks
+    for c in (c for c in kids if c > t.i and toks[c].dep == "prep"):
+        if toks[c].text.lower() == "about":
+            objs = [k for k in doc.children.get(c, ()) if toks[k].dep in ("pobj", "pcomp")]
+            if objs:
+                return [k for o in objs for k in doc.subtree(o)]
+    return []
 
 
 def _but_continuation(doc, t, kids, end):

@@ -43,6 +43,7 @@ _C = config.section("link.entities")
 MAX_BLOCK = _C["max_block"]            # a blocking key shared by more entities than this is too common to compare on
 MAX_PAIR_CHECK = _C["max_pair_check"]  # clusters with more pairs than this join without each pair checked
 MAX_OWNERS = _C["max_owners"]          # a short name owned by more full names than this joins none of them
+DOMINANT_ARTICLES = _C["dominant_articles"]    # an organisation's short form goes to a fuller name this dominant
 
 PLACE = {"GPE", "LOC"}
 
@@ -52,10 +53,11 @@ def _cls(typ: str) -> str:
 
 
 class _Item:
-    __slots__ = ("idx", "aid", "story", "ent", "person", "key", "keys", "nmentions")
+    __slots__ = ("idx", "aid", "story", "ent", "typ", "person", "key", "keys", "nmentions")
 
     def __init__(self, idx, aid, story, ent):
         self.idx, self.aid, self.story, self.ent = idx, aid, story, ent
+        self.typ = ent.type         # the type the merge compares: the tagger's, or the one the story votes
         self.nmentions = len(ent.mentions)
         self.set_person(ent.type == "PERSON")
 
@@ -145,10 +147,10 @@ def _refused(k1: tuple, k2: tuple, person: bool) -> bool:
 def _types_ok(x: _Item, y: _Item, exact: bool) -> bool:
     if x.person != y.person:
         return False
-    if _cls(x.ent.type) == _cls(y.ent.type):
+    if _cls(x.typ) == _cls(y.typ):
         return True
     # the tagger often calls a town an organisation; an identical name within a story overrides it
-    return exact and not x.person and "NORP" not in (x.ent.type, y.ent.type)
+    return exact and not x.person and "NORP" not in (x.typ, y.typ)
 
 
 class Part:
@@ -184,8 +186,8 @@ def _strong_key(it: _Item):
     k = it.key
     if len(k) >= 2:
         return ("PERSON|" if it.person else "NAME|") + " ".join(sorted(k))
-    if len(k) == 1 and _cls(it.ent.type) in ("PLACE", "NORP") and len(k[0]) >= 3:
-        return _cls(it.ent.type) + "|" + k[0]
+    if len(k) == 1 and _cls(it.typ) in ("PLACE", "NORP") and len(k[0]) >= 3:
+        return _cls(it.typ) + "|" + k[0]
     return None
 
 
@@ -204,7 +206,7 @@ def _owner_keys(its: list) -> tuple:
             keys.update("SUR|" + k[0] for it in its for k in it.keys if len(k) == 1 and len(k[0]) >= 3)
         return keys, forms
     for it in its:
-        cls = _cls(it.ent.type)
+        cls = _cls(it.typ)
         for ac in it.acronyms():
             keys.add(f"ACR|{cls}|{ac}")
             if not multi:
@@ -263,6 +265,7 @@ def story_parts(analyses, story_id: str) -> list:
     spread_names(analyses)
     items = _story_items(analyses, story_id)
     _vote_person(items)
+    _vote_team_names(items)
     merge = _StoryMerge(items)
     _merge_strong_names(merge)
     if len({it.aid for it in items}) > 1:
@@ -287,6 +290,24 @@ def _story_items(analyses, story_id: str) -> list:
     return items
 
 
+def _vote_team_names(items: list) -> None:
+    """A single name the tagger calls a person that is the last word of an organisation's fuller name in the
+    story, and the surname of no person's, is that organisation's short form ("Lions" beside "Harbor Lions"):
+    it takes the organisation's type."""
+    heads = {}
+    surnames = set()
+    for it in items:
+        if len(it.key) >= 2:
+            if it.person:
+                surnames.add(it.key[-1])
+            else:
+                heads.setdefault(it.key[-1], it.typ)
+    for it in items:
+        if it.person and len(it.key) == 1 and it.key[0] in heads and it.key[0] not in surnames:
+            it.set_person(False)
+            it.typ = heads[it.key[0]]
+
+
 def _vote_person(items: list) -> None:
     """One multi-word name is a person in all of the story's articles or in none: the tagger calls the same
     boxer a person in one article and a nationality in the next. Items that share a name (keyed as a person's,
@@ -295,16 +316,19 @@ def _vote_person(items: list) -> None:
     by_name = defaultdict(list)
     for it in items:
         k = name_key(it.ent.name, person=True)
-        if len(k) >= 2 and not is_orgish(k):
+        if len(k) >= 2 and not is_orgish(k) or len(k) == 1 and len(it.ent.name) >= 4 and it.ent.name.isupper():
             by_name[tuple(sorted(k))].append(it)
     for its in by_name.values():
         if len({it.person for it in its}) < 2:
             continue
         person = sum(it.nmentions for it in its if it.person)
         person = 2 * person > sum(it.nmentions for it in its)
+        typ = Counter(it.typ for it in its if it.person == person).most_common(1)[0][0]
         for it in its:
             if it.person != person:
                 it.set_person(person)
+                if len(it.key) == 1:
+                    it.typ = typ
 
 
 def _merge_strong_names(merge: _StoryMerge) -> None:
@@ -407,16 +431,31 @@ def _merge_short_forms(merge: _StoryMerge, shorts: list) -> None:
     for s in sorted(cand):
         fs = cand[s]
         roots = {uf.find(f) for f in fs} - {uf.find(s)}
-        if len(roots) > 1:
+        if len(roots) > 1 and merge.items[s].person:
             # a person's single name is the surname of one fuller name and the first name of others
             # ("Obama": "Barack Obama", "Obama White House"): the surname wins
             fs = {f for f in fs if why[(s, f)] == "surname"}
             roots = {uf.find(f) for f in fs} - {uf.find(s)}
+        elif len(roots) > 1:
+            roots = _dominant_owner(merge, roots)
         if len(roots) != 1:
             continue
         f = min(f for f in fs if uf.find(f) in roots)
         if merge.may_join(s, f):
             merge.join(s, f, why[(s, f)] + ", the only fuller name in the story")
+
+
+def _dominant_owner(merge: _StoryMerge, roots: set) -> set:
+    """Of the fuller names that compete for an organisation's short form, the one named in at least
+    ``DOMINANT_ARTICLES`` times as many articles as all the others together, each of those named in one
+    article only ("Harbor Lions": named in nine articles; "Harbor Lions beat Sharks", a headline's words the
+    tagger glued to the name, in one), as a set of one root; else ``roots`` unchanged."""
+    arts = {r: len({merge.items[i].aid for i in merge.uf.members[r]}) for r in roots}
+    best = max(sorted(roots), key=lambda r: arts[r])
+    rest = [arts[r] for r in roots if r != best]
+    if max(rest) == 1 and arts[best] >= DOMINANT_ARTICLES * sum(rest):
+        return {best}
+    return roots
 
 
 def _parts_of(merge: _StoryMerge, story_id: str) -> list:
