@@ -261,3 +261,8 @@ def test_a_names_last_word_tagged_a_nationality_joins_the_name_in_its_article():
     ents = find_entities(art, odd)
     full = next(e for e in ents if e.name == "Vadim Klitschko")
     assert len(full.mentions) == 2
+
+
+def test_a_description_before_a_full_name_is_not_part_of_it():
+    assert name_key("Comedian Nina Berg", person=True) == name_key("Nina Berg", person=True)
+    assert name_key("Man Ray", person=True) == ("man", "ray")      # a two-word name keeps its words

@@ -117,6 +117,11 @@ def is_initial(t: str) -> bool:
 
 
 _CUT = re.compile(r"\s*,\s*|\s+(?:in|at|near|on|from|outside|based\s+in)\s+(?=[A-Z])")
+# words that describe a person and stand before a full name in headlines and captions
+DESCRIPTIONS = PERSON_NOUNS | {"comedian", "comedienne", "star", "host", "model", "swimmer", "boxer", "dancer",
+                               "quarterback", "receiver", "pitcher", "golfer", "skier", "climber", "mountaineer",
+                               "stepmom", "stepdad", "pinup", "legend", "icon", "notorious", "disgraced", "jailed"}
+
 GENERIC_SUFFIX = {"com", "org", "net", "magazine", "newspaper", "inc", "corp", "corporation", "co", "ltd",
                   "llc", "plc"}
 
@@ -132,6 +137,9 @@ def content_tokens(s: str, person: bool = False) -> list:
         toks = toks[:-1]
     if person:
         while len(toks) > 1 and toks[0].rstrip(".") in TITLES:
+            toks = toks[1:]
+        # "Comedian Nina Berg", "Actress Nina Berg": a word that describes a person, before a full name
+        while len(toks) > 2 and toks[0] in DESCRIPTIONS:
             toks = toks[1:]
         core = [t for t in toks if not is_initial(t.rstrip("."))]
         toks = core or toks

@@ -312,7 +312,8 @@ def _vote_person(items: list) -> None:
     """One multi-word name is a person in all of the story's articles or in none: the tagger calls the same
     boxer a person in one article and a nationality in the next. Items that share a name (keyed as a person's,
     titles and initials aside) take the type of most of its mentions, person or not; names with an
-    organisation word ("Walt Disney Company") keep their own."""
+    organisation word ("Walt Disney Company") keep their own. A one-word name written in capitals ("NORVEX")
+    is voted on too."""
     by_name = defaultdict(list)
     for it in items:
         k = name_key(it.ent.name, person=True)
@@ -327,7 +328,7 @@ def _vote_person(items: list) -> None:
         for it in its:
             if it.person != person:
                 it.set_person(person)
-                if len(it.key) == 1:
+                if person or len(it.key) == 1:
                     it.typ = typ
 
 
