@@ -383,3 +383,13 @@ def test_what_someone_wrote_about_is_the_content():
     q = quote_with(text, quotes, "the debts of the ferry company")
     assert speaker_name(q, ents) == "Ada Holm"
     assert "wrote" not in text[q.start:q.end]
+
+
+def test_a_statement_saying_is_the_senders_words():
+    text = ("Councillor Ivo Brandt issued a statement on Friday saying that the ferry levy would be repealed. "
+            "The Harbor Alliance emailed supporters saying: \"The fight for the pier goes on.\"")
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "the ferry levy would be repealed")
+    assert speaker_name(q, ents) == "Ivo Brandt"
+    q = quote_with(text, quotes, "The fight for the pier goes on")
+    assert "Harbor Alliance" in (speaker_name(q, ents) or q.speaker_text or "")

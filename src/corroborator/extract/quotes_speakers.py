@@ -84,6 +84,11 @@ def _speaker_of_parse(doc, t):
                     return _speaker_from_tokens(doc, dobj[0], doc.subtree(dobj[0]))
             if cur.dep == "acl":
                 h = cur.head
+                if cur.tag == "VBG" and toks[h].dep == "dobj" and toks[h].head != h:
+                    # "issued a statement saying ...", "emailed supporters saying ...": the sender speaks
+                    cur = toks[toks[h].head]
+                    hops += 1
+                    continue
                 return _speaker_from_tokens(doc, h, doc.subtree(h, exclude=set(doc.subtree(cur.i))))
             cur = _reporting_verb(toks, cur)
             hops += 1
