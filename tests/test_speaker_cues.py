@@ -393,3 +393,11 @@ def test_a_statement_saying_is_the_senders_words():
     assert speaker_name(q, ents) == "Ivo Brandt"
     q = quote_with(text, quotes, "The fight for the pier goes on")
     assert "Harbor Alliance" in (speaker_name(q, ents) or q.speaker_text or "")
+
+
+def test_a_share_of_those_polled_and_a_subject_more_likely_to_say_speak():
+    text = ("About 4 in 10 say they want the next mayor to rebuild the pier. "
+            "Ferry riders were slightly more likely to say they preferred Ada Holm to run the harbor board.")
+    quotes, ents, _ = analyse(text)
+    assert quote_with(text, quotes, "rebuild the pier").speaker_text == "About 4 in 10"
+    assert quote_with(text, quotes, "they preferred Ada Holm").speaker_text == "Ferry riders"

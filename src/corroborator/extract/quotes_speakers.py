@@ -77,6 +77,10 @@ def _speaker_of_parse(doc, t):
             cur = toks[toks[cur.head].head]     # "began by saying ...": the verb the preposition hangs on
             hops += 1
             continue
+        if cur.dep == "acomp" and cur.head != cur.i:     # "voters were more likely to say ..."
+            cur = toks[cur.head]
+            hops += 1
+            continue
         if cur.dep in ("xcomp", "conj", "advcl", "ccomp", "acl") and cur.head != cur.i:
             if cur.dep == "xcomp":
                 dobj = [c for c in doc.children.get(cur.head, ()) if toks[c].dep == "dobj"]
@@ -171,6 +175,9 @@ def _name_beside_quotation(doc, t) -> list:
     return run
 
 
+_SHARES = frozenset("half third thirds quarter quarters percent majority most".split())
+
+
 def _name_left_unparsed(doc, t) -> list:
     """A cue whose subject the parser hung elsewhere: 'Ruiz, meanwhile, who chairs the board, said ...' (the
     name made a subject of the relative clause, taken for the cue's complement), 'In a letter to the Courier,
@@ -187,6 +194,10 @@ def _name_left_unparsed(doc, t) -> list:
                 return [k for k in doc.subtree(named[0]) if k <= named[0]] if named else []
     if t.head != t.i or t.tag in ("VBG", "VBN"):
         return []       # "..., in Tulsa, Oklahoma, arguing that": a participle's subject is the main clause's
+    lead = [k for k in doc.sent_toks(t.sent) if k < t.i and toks[k].pos != "SPACE"]
+    if 2 <= len(lead) <= 6 and any(toks[k].pos == "NUM" or toks[k].text.lower() in _SHARES for k in lead) and all(
+            toks[k].pos in ("NUM", "ADV", "ADP", "DET", "NOUN", "ADJ") for k in lead):
+        return lead     # "About 4 in 10 say ...", "Nearly half say ...": a share of those polled
     end = t.i - 2 if t.i >= 1 and toks[t.i - 1].text == "," else t.i - 1
     for k in doc.sent_toks(t.sent):
         if k > end:
