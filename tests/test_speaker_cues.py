@@ -401,3 +401,14 @@ def test_a_share_of_those_polled_and_a_subject_more_likely_to_say_speak():
     quotes, ents, _ = analyse(text)
     assert quote_with(text, quotes, "rebuild the pier").speaker_text == "About 4 in 10"
     assert quote_with(text, quotes, "they preferred Ada Holm").speaker_text == "Ferry riders"
+
+
+def test_a_name_before_a_parenthesis_speaks_and_the_clause_before_it_is_not_content():
+    # a guard: the parse that hangs the name on the clause before (seen on PolNeAR, measured there) does not
+    # come out of this invented sentence, which must keep its speaker and content
+    text = ("Not many officials admit it, but Mayor Ivo Brandt (a Varn Democrat so young he is often taken for "
+            "a student) says he felt lost after the vote.")
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "he felt lost")
+    assert speaker_name(q, ents) == "Ivo Brandt"
+    assert "officials" not in text[q.start:q.end]

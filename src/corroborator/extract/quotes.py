@@ -717,6 +717,11 @@ def _verb_event(doc, t, lem):
         else:
             return None
     content = _without_own_participles(doc, doc.same_para(content, t.i), t.i)
+    speaker = _speaker_of(doc, t)
+    if speaker and any(k > t.i for k in content) and set(speaker["tok_idxs"]) & set(content):
+        # the parser made the speaker part of a clause before the cue ("..., but Sen. Ivo Brandt (a ...) says
+        # he was ..."): what was said is after the cue
+        content = [k for k in content if k > t.i]
     sp = doc.span(content)
     if sp is None:
         return None
@@ -726,7 +731,7 @@ def _verb_event(doc, t, lem):
     ev = {"cue": t.i, "content": sp}
     cs, ce = doc.span(cue_idx)
     ev["cue_span"] = (cs, ce)
-    sp = _speaker_of(doc, t)
+    sp = speaker
     if sp and toks[sp["head"]].text.lower() == "it" and toks[sp["head"]].dep in ("nsubjpass", "expl") or \
             any(toks[c].dep == "expl" for c in doc.children.get(t.i, ())):
         return None     # "it is estimated that ...": a hedge, not a quote

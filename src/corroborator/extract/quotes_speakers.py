@@ -209,13 +209,18 @@ def _name_left_unparsed(doc, t) -> list:
             if max(sub) in (end, t.i - 1) and min(sub) > 0 and toks[min(sub) - 1].text == ",":
                 return sub
     k = t.i - 1
+    if k >= 0 and toks[k].text == ")":     # "Sen. Ivo Brandt (a Varn Democrat ...) says"
+        while k >= 0 and toks[k].text != "(" and toks[k].sent == t.sent:
+            k -= 1
+        k -= 1
     if k >= 0 and toks[k].text == ",":
         k -= 1
     run = []
     while k >= 0 and toks[k].sent == t.sent and toks[k].pos in _NOMINAL and len(run) < 5:
         run.insert(0, k)
         k -= 1
-    if not run or toks[run[-1]].pos != "PROPN" or not (k < 0 or toks[k].text == "," or toks[k].sent != t.sent):
+    if not run or toks[run[-1]].pos != "PROPN" or not (k < 0 or toks[k].text == "," or toks[k].pos == "CCONJ"
+                                                       or toks[k].sent != t.sent):
         return []
     return run
 
