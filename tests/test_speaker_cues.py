@@ -412,3 +412,10 @@ def test_a_name_before_a_parenthesis_speaks_and_the_clause_before_it_is_not_cont
     q = quote_with(text, quotes, "he felt lost")
     assert speaker_name(q, ents) == "Ivo Brandt"
     assert "officials" not in text[q.start:q.end]
+
+
+def test_what_is_said_as_an_object_is_the_content():
+    text = "Ferry riders say the same of the harbor board. Aides say the more ferries he adds, the more votes he wins."
+    quotes, ents, _ = analyse(text)
+    assert quote_with(text, quotes, "the same of the harbor board").speaker_text == "Ferry riders"
+    assert quote_with(text, quotes, "the more votes he wins").speaker_text == "Aides"

@@ -556,8 +556,10 @@ def _content_from_children(doc, t):
 _MODALS = frozenset("would will could can may might should must".split())
 # verbs of saying whose object is what is said of it: "described the mayor as 'a career politician'",
 # "mentioned the remarks as examples of ...", "noted the rule in an interview", "pointed to the vote as ...",
-# "recalled the storm of 1990", "tweeted a photo of the pier"
-OBJECT_SPEECH = {"describe": None, "mention": None, "note": None, "point": "to", "recall": None, "tweet": None}
+# "recalled the storm of 1990", "tweeted a photo of the pier", "said the same of the mayor" (and a reported
+# clause the parser took for an object: "Aides say the more ferries he adds, the more ...")
+OBJECT_SPEECH = {"describe": None, "mention": None, "note": None, "point": "to", "recall": None, "tweet": None,
+                 "say": None}
 
 
 _POINTERS = PERSON_NOUNS | {"scholar", "scholars", "critic", "critics", "economist", "economists", "advocate",
