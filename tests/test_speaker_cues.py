@@ -419,3 +419,11 @@ def test_what_is_said_as_an_object_is_the_content():
     quotes, ents, _ = analyse(text)
     assert quote_with(text, quotes, "the same of the harbor board").speaker_text == "Ferry riders"
     assert quote_with(text, quotes, "the more votes he wins").speaker_text == "Aides"
+
+
+def test_a_cue_after_a_quotation_reports_the_quotation_not_the_lead_in_before_its_colon():
+    text = ('In her speech, Mayor Ada Holm declared the need for calm and patience: "Fix the pier and when you '
+            'have done that, fix it again," she said.')
+    quotes, ents, _ = analyse(text)
+    q = quote_with(text, quotes, "Fix the pier")
+    assert speaker_name(q, ents) == "Ada Holm" and "declared" not in text[q.start:q.end]

@@ -218,10 +218,23 @@ def _cue_events(doc, qspans, in_quote) -> list:
         for qi in used:
             a, b, _ = qspans[qi]
             s, e = min(s, a), max(e, b)
+        s, e = _quotation_after_colon(doc, t, ev, (s, e), qspans, used)
         ev["content"] = (s, e)
         ev["quotes"] = used
         events.append(ev)
     return events
+
+
+def _quotation_after_colon(doc, t, ev, content, qspans, used):
+    """'In her speech, Rhimes declared the need for calm: "Change the world," she said': what the cue after a
+    quotation reports is the quotation, not the lead-in before its colon (another cue's)."""
+    s, e = content
+    frame = min([doc.toks[t.i].start] + ([ev["sp_start"]] if ev.get("sp_start") is not None else []))
+    for qi in used:
+        a, b, _ = qspans[qi]
+        if s < a and b <= frame and not doc.text[b:frame].strip(" ,\u201d\"'") and ":" in doc.text[s:a]:
+            return a, max(b, e if e <= frame else b)
+    return s, e
 
 
 def _cue_event(doc, t):
