@@ -275,10 +275,3 @@ def test_a_name_used_far_more_often_alone_is_not_a_short_form_of_a_longer_one():
     names = _names(text)
     assert len(names.get("Zentek", [])) == 5
     assert names["Zentek Security Alliance"] == ["Zentek Security Alliance"]
-
-
-def test_a_surname_joins_a_full_name_with_a_generation_suffix_in_its_article():
-    text = ("Tomas Aron Vell Jr escaped from the county jail on Sunday. Police said Vell had a knife. "
-            "Vell was serving a life sentence.")
-    names = _names(text)
-    assert names.get("Tomas Aron Vell Jr", []).count("Vell") == 2 and "Vell" not in names

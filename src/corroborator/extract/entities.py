@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from ..records import LocalEntity
 from .entities_mentions import (_CALLSIGN, _DOTTED, _WORD, _Doc, _is_orgish, _Mention, _raw_mentions, is_confident_name,
                                 person_surnames, spelling_variants, variant_stands_alone)
-from .entities_names import (GENERATIONS, MALE_FEMALE, PERSON_NOUNS, PERSON_TITLES, SPEECH_LEMMAS, TITLES, acronym_of, content_tokens, fold,
+from .entities_names import (MALE_FEMALE, PERSON_NOUNS, PERSON_TITLES, SPEECH_LEMMAS, TITLES, acronym_of, content_tokens, fold,
                              head_tokens)
 
 _AGE_AFTER = [
@@ -244,8 +244,6 @@ def _shortens(g, h, facts) -> bool:
     last), or an organisation's name that keeps the head word of the fuller name."""
     hk = h.key
     if facts.is_person(h):
-        while len(hk) > 2 and hk[-1].rstrip(".") in GENERATIONS:
-            hk = hk[:-1]        # "Comeaux" for "Arcade Joseph Comeaux Jr"
         if len(g.key) == 1 and g.key[0] in (hk[-1], hk[0]):
             return True
         return len(g.key) == 2 and g.key[0] == hk[0] and g.key[-1] == hk[-1]

@@ -39,9 +39,6 @@ TITLES = {
     "councillor", "councilor", "councilman", "councilwoman", "alderman", "alderwoman", "assemblyman", "assemblywoman",
 }
 
-# generation suffixes after a person's name ("Arcade Lund Jr"): the surname is the word before them
-GENERATIONS = frozenset("jr sr ii iii iv".split())
-
 # titles that only ever stand before a person's name (a name after one is a person's, whatever its tag)
 PERSON_TITLES = frozenset("mr mrs ms miss mx dr sir dame rep sen gov senator representative governor mayor judge "
                           "gen col sgt capt lt prof congressman congresswoman councillor councilman councilwoman".split())

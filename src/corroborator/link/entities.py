@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from .. import config
-from ..extract.entities_names import GENERATIONS, STOP, acronym_of, align, content_tokens, fold, head_tokens, stem
+from ..extract.entities_names import STOP, acronym_of, align, content_tokens, fold, head_tokens, stem
 from ..ids import make_id
 from ..records import Entity
 from ..unionfind import find_root, find_root_list
@@ -96,6 +96,7 @@ class _UF:
         return ra
 
 
+_GENERATIONS = frozenset("jr sr ii iii iv".split())
 
 
 def name_relation(a: tuple, b: tuple, person: bool):
@@ -114,7 +115,7 @@ def name_relation(a: tuple, b: tuple, person: bool):
     short, full = (a, b) if not ua else (b, a)
     tag = "a_short" if short is a else "b_short"
     if person:
-        while len(full) > 2 and full[-1].rstrip(".") in GENERATIONS:
+        while len(full) > 2 and full[-1].rstrip(".") in _GENERATIONS:
             full = full[:-1]            # "Arcade Joseph Comeaux Jr": the surname is "Comeaux"
         if len(short) == 1 and (short[0] == full[-1] or short[0] == full[0]):
             return tag, "surname" if short[0] == full[-1] else "first name"
