@@ -266,12 +266,3 @@ def test_a_names_last_word_tagged_a_nationality_joins_the_name_in_its_article():
 def test_a_description_before_a_full_name_is_not_part_of_it():
     assert name_key("Comedian Nina Berg", person=True) == name_key("Nina Berg", person=True)
     assert name_key("Man Ray", person=True) == ("man", "ray")      # a two-word name keeps its words
-
-
-def test_a_name_used_far_more_often_alone_is_not_a_short_form_of_a_longer_one():
-    text = ("Zentek patched the flaw on Tuesday, Zentek said. The Zentek Security Alliance shared the alert. "
-            "Engineers at Zentek thanked the researchers. A spokesman for Zentek expects no further attacks. "
-            "Shares in Zentek rose.")
-    names = _names(text)
-    assert len(names.get("Zentek", [])) == 5
-    assert names["Zentek Security Alliance"] == ["Zentek Security Alliance"]

@@ -257,12 +257,8 @@ def _shortens(g, h, facts) -> bool:
     if g_lab != h_lab and not ({g_lab, h_lab} <= {"ORG", "OTHER", "EVENT"}):
         return False
     # "Russia" is not a short form of "Freedom of Russia Legion": the head must be kept
-    if len(hk) >= 2 and hd & set(g.key) and set(g.key) <= set(hk):
-        return True
-    # "Harvard" for "Harvard University"; but a name the article uses far more often on its own ("Norvex",
-    # five times, beside one "Norvex Security Alliance") is an organisation of its own
-    return len(hk) >= 2 and tuple(hk[:len(g.key)]) == g.key and not (
-        len(g.mentions) >= 3 and len(g.mentions) >= 2 * len(h.mentions))
+    return bool(len(hk) >= 2 and ((hd & set(g.key) and set(g.key) <= set(hk))
+                                  or tuple(hk[:len(g.key)]) == g.key))
 
 
 def _merge_target(g, cands, kind, groups, facts):
