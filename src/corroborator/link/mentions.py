@@ -22,7 +22,6 @@ from ..records import LocalEntity
 
 _TYPES = {"PERSON", "ORG", "GPE", "LOC", "EVENT"}
 _MIN_CHARS = 5
-SINGLE_MIN_ARTICLES = 2     # a one-word name is looked for when this many articles of the story tag it
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -36,31 +35,15 @@ def _spreadable(name: str) -> bool:
 
 
 def story_names(analyses) -> dict:
-    """The names worth looking for in a story's articles: ``{name as written: entity type}``. A one-word name
-    is one when two articles tag it, with one type, and no article of the story writes it in lower case
-    ("Chargers", not "Storm")."""
+    """The names worth looking for in a story's articles: ``{name as written: entity type}``."""
     kinds = defaultdict(set)
-    single = defaultdict(set)       # one-word name -> articles that tag it
     for an in analyses:
         for e in an.entities:
             if e.type in _TYPES and e.mentions:
                 for name in {e.name, *e.aliases}:
                     if _spreadable(name):
                         kinds[name].add(e.type)
-                    elif _one_word_name(name):
-                        kinds[name].add(e.type)
-                        single[name].add(an.article.id)
-    lower = _lower_words(analyses) if single else set()
-    return {n: next(iter(ts)) for n, ts in kinds.items() if len(ts) == 1 and (
-        n not in single or len(single[n]) >= SINGLE_MIN_ARTICLES and n.lower() not in lower)}
-
-
-def _one_word_name(name: str) -> bool:
-    return bool(re.fullmatch(r"[A-Z][a-z][\w'’-]*[a-z]", name)) and len(name) >= _MIN_CHARS - 1
-
-
-def _lower_words(analyses) -> set:
-    return {w for an in analyses for w in re.findall(r"(?<![\w'’-])[a-z][\w'’-]*", an.article.text or "")}
+    return {n: next(iter(ts)) for n, ts in kinds.items() if len(ts) == 1}
 
 
 def _pattern(names) -> re.Pattern | None:
