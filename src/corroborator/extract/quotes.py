@@ -233,7 +233,7 @@ def _quotation_after_colon(doc, t, ev, content, qspans, used):
     for qi in used:
         a, b, _ = qspans[qi]
         if s < a and b <= frame and not doc.text[b:frame].strip(" ,\u201d\"'") and ":" in doc.text[s:a]:
-            return a, max(b, e if e <= frame else b)
+            return a, (e if e <= frame else b)
     return s, e
 
 

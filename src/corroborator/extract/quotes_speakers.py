@@ -179,11 +179,21 @@ _SHARES = frozenset("half third thirds quarter quarters percent majority most".s
 
 
 def _name_left_unparsed(doc, t) -> list:
-    """A cue whose subject the parser hung elsewhere: 'Ruiz, meanwhile, who chairs the board, said ...' (the
-    name made a subject of the relative clause, taken for the cue's complement), 'In a letter to the Courier,
-    her adviser, Ada Holm, said: ...' (the name made an apposition of the newspaper). The non-relative
-    subject of such a clause, or the run of nominal words ending in a proper noun set off by commas right
-    before the cue; else []."""
+    """A cue whose subject the parser hung elsewhere: the non-relative subject of a clause taken for the cue's
+    complement, a share of those polled, or a name set off by commas right before the cue (see the three
+    helpers); else []."""
+    found = _subject_of_relative_complement(doc, t)
+    if found is not None:
+        return found
+    if t.head != t.i or t.tag in ("VBG", "VBN"):
+        return []       # "..., in Tulsa, Oklahoma, arguing that": a participle's subject is the main clause's
+    return _polled_share(doc, t) or _name_set_off_before(doc, t)
+
+
+def _subject_of_relative_complement(doc, t):
+    """'Ruiz, meanwhile, who chairs the board, said ...': the name made a subject of the relative clause, which
+    the parser took for the cue's complement. The name's tokens ([] when the clause has no name), or None when
+    the cue has no such clause."""
     toks = doc.toks
     for c in doc.children.get(t.i, ()):
         if c < t.i and toks[c].dep == "ccomp":
@@ -192,24 +202,35 @@ def _name_left_unparsed(doc, t) -> list:
                 named = [k for k in subj if toks[k].tag != "WP" and toks[k].pos in ("PROPN", "NOUN")
                          and k < min(j for j in subj if toks[j].tag == "WP")]
                 return [k for k in doc.subtree(named[0]) if k <= named[0]] if named else []
-    if t.head != t.i or t.tag in ("VBG", "VBN"):
-        return []       # "..., in Tulsa, Oklahoma, arguing that": a participle's subject is the main clause's
+    return None
+
+
+def _polled_share(doc, t) -> list:
+    """ "About 4 in 10 say ...", "Nearly half say ...": a share of those polled, the parser's modifier of the cue."""
+    toks = doc.toks
     lead = [k for k in doc.sent_toks(t.sent) if k < t.i and toks[k].pos != "SPACE"]
     if 2 <= len(lead) <= 6 and any(toks[k].pos == "NUM" or toks[k].text.lower() in _SHARES for k in lead) and all(
             toks[k].pos in ("NUM", "ADV", "ADP", "DET", "NOUN", "ADJ") for k in lead):
-        return lead     # "About 4 in 10 say ...", "Nearly half say ...": a share of those polled
+        return lead
+    return []
+
+
+def _name_set_off_before(doc, t) -> list:
+    """'As part of his plea, Ivo Brandt, 44, said', 'In a letter to the Courier, her adviser, Ada Holm, said':
+    a phrase set off by commas right before the cue that the parser hung on the phrase before it (an apposition,
+    a second object of its preposition); else the run of nominal words ending in a proper noun right before the
+    cue, after a comma, a conjunction or a parenthesis ("..., but Sen. Ivo Brandt (a Varn Democrat ...) says")."""
+    toks = doc.toks
     end = t.i - 2 if t.i >= 1 and toks[t.i - 1].text == "," else t.i - 1
     for k in doc.sent_toks(t.sent):
         if k > end:
             break
-        # "As part of his plea, Ivo Brandt, 44, said": the name hung on the phrase before it (an apposition, a
-        # second object of its preposition)
         if toks[k].head < k and toks[k].pos in ("PROPN", "NOUN") and toks[k].dep not in ("compound", "poss"):
             sub = doc.subtree(k)
             if max(sub) in (end, t.i - 1) and min(sub) > 0 and toks[min(sub) - 1].text == ",":
                 return sub
     k = t.i - 1
-    if k >= 0 and toks[k].text == ")":     # "Sen. Ivo Brandt (a Varn Democrat ...) says"
+    if k >= 0 and toks[k].text == ")":
         while k >= 0 and toks[k].text != "(" and toks[k].sent == t.sent:
             k -= 1
         k -= 1

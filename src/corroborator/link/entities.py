@@ -432,6 +432,7 @@ def _merge_short_forms(merge: _StoryMerge, shorts: list) -> None:
     for s in sorted(cand):
         fs = cand[s]
         roots = {uf.find(f) for f in fs} - {uf.find(s)}
+        because = "the only fuller name in the story"
         if len(roots) > 1 and merge.items[s].person:
             # a person's single name is the surname of one fuller name and the first name of others
             # ("Obama": "Barack Obama", "Obama White House"): the surname wins
@@ -439,11 +440,12 @@ def _merge_short_forms(merge: _StoryMerge, shorts: list) -> None:
             roots = {uf.find(f) for f in fs} - {uf.find(s)}
         elif len(roots) > 1:
             roots = _dominant_owner(merge, roots)
+            because = "the fuller name most of the story's articles use"
         if len(roots) != 1:
             continue
         f = min(f for f in fs if uf.find(f) in roots)
         if merge.may_join(s, f):
-            merge.join(s, f, why[(s, f)] + ", the only fuller name in the story")
+            merge.join(s, f, f"{why[(s, f)]}, {because}")
 
 
 def _dominant_owner(merge: _StoryMerge, roots: set) -> set:
